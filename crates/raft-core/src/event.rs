@@ -1,0 +1,174 @@
+//! Typed events: what happened inside a node, for narration and for checkers.
+
+use crate::types::{LogIndex, NodeId, Term};
+
+/// The role of a node (paper §5.1, Figure 4; `PreCandidate` only with pre-vote).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Passive: answers leaders and candidates.
+    Follower,
+    /// Asking whether it could win an election, without raising its term yet.
+    PreCandidate,
+    /// Asking for votes in its term.
+    Candidate,
+    /// Handles clients and replicates the log.
+    Leader,
+}
+
+/// Why a node changed role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoleChangeCause {
+    /// Its election timeout elapsed.
+    ElectionTimeout,
+    /// It was told to time out now.
+    ForcedTimeout,
+    /// Its pre-vote round found a majority.
+    PreVoteWon,
+    /// It received votes from a majority.
+    WonElection,
+    /// It saw a higher term in a message from this node.
+    HigherTerm(NodeId),
+    /// A leader of its own term contacted it.
+    LeaderDiscovered(NodeId),
+    /// As a leader it did not hear from a majority within an election timeout.
+    QuorumLost,
+}
+
+/// Why a vote was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VoteRefusal {
+    /// The request's term is older than the voter's.
+    StaleTerm,
+    /// The voter already voted for another candidate in this term.
+    AlreadyVoted(NodeId),
+    /// The candidate's log is less up-to-date than the voter's (§5.4.1).
+    LogNotUpToDate,
+    /// The voter heard from a live leader less than an election timeout ago.
+    LeaderStillActive,
+}
+
+/// Why a node ignored a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IgnoreReason {
+    /// A reply from an older term, or to a request already superseded.
+    Stale,
+    /// A reply that does not fit the node's current role.
+    UnexpectedInRole,
+}
+
+/// Something that happened inside a node. Events never drive the protocol; they explain
+/// it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The node changed role.
+    RoleChanged {
+        /// The node's term after the change.
+        term: Term,
+        /// The old role.
+        from: Role,
+        /// The new role.
+        to: Role,
+        /// Why.
+        cause: RoleChangeCause,
+    },
+    /// The node's current term advanced.
+    TermChanged {
+        /// The old term.
+        from: Term,
+        /// The new term.
+        to: Term,
+    },
+    /// The node's election timer fired (or was forced) and it starts an election or,
+    /// with pre-vote, a pre-vote round for `term`.
+    ElectionStarted {
+        /// The term being campaigned for.
+        term: Term,
+        /// Whether this is only a pre-vote round.
+        pre_vote: bool,
+    },
+    /// The node granted its vote.
+    VoteGranted {
+        /// The candidate.
+        candidate: NodeId,
+        /// The election's term.
+        term: Term,
+        /// A pre-vote (no state changed).
+        pre_vote: bool,
+    },
+    /// The node refused its vote.
+    VoteRefused {
+        /// The candidate.
+        candidate: NodeId,
+        /// The term of the request.
+        term: Term,
+        /// A pre-vote.
+        pre_vote: bool,
+        /// Why.
+        reason: VoteRefusal,
+    },
+    /// A candidate counted a reply to its vote request.
+    VoteCounted {
+        /// The voter.
+        voter: NodeId,
+        /// Granted or refused.
+        granted: bool,
+        /// A pre-vote round.
+        pre_vote: bool,
+        /// Votes granted so far, including its own.
+        votes: usize,
+        /// Votes needed to win: more than half the cluster.
+        needed: usize,
+    },
+    /// Entries `first..=last` were appended to the node's log.
+    EntriesAppended {
+        /// The first new index.
+        first: LogIndex,
+        /// The last new index.
+        last: LogIndex,
+        /// The term of the last appended entry.
+        term: Term,
+    },
+    /// Conflicting entries `from..=last` were removed from the node's log (§5.3).
+    EntriesTruncated {
+        /// The first removed index.
+        from: LogIndex,
+        /// The last removed index.
+        last: LogIndex,
+    },
+    /// A follower's consistency check failed on an AppendEntries from `leader`.
+    AppendRejected {
+        /// The leader.
+        leader: NodeId,
+        /// The index whose term did not match (or was missing).
+        prev_log_index: LogIndex,
+    },
+    /// A leader moved a follower's next index back after a rejection.
+    NextIndexBackedUp {
+        /// The follower.
+        follower: NodeId,
+        /// The new next index.
+        next_index: LogIndex,
+    },
+    /// The commit index advanced; the entries in between are now committed.
+    CommitAdvanced {
+        /// The old commit index.
+        from: LogIndex,
+        /// The new commit index.
+        to: LogIndex,
+    },
+    /// The commit index moved back because committed entries were overwritten. Only an
+    /// unsafe rule or a misbehaving leader can cause this; checkers flag it.
+    CommitRolledBack {
+        /// The old commit index.
+        from: LogIndex,
+        /// The new commit index.
+        to: LogIndex,
+    },
+    /// A message was ignored.
+    MessageIgnored {
+        /// The sender.
+        from: NodeId,
+        /// Why.
+        reason: IgnoreReason,
+    },
+}

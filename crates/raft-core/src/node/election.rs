@@ -1,0 +1,232 @@
+//! Leader election (paper §5.2, §5.4.1; pre-vote from the thesis §9.6).
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+use super::{LeaderState, Node, Progress, RoleState, VoteTally};
+use crate::event::{Event, IgnoreReason, RoleChangeCause, VoteRefusal};
+use crate::message::Body;
+use crate::types::{LogIndex, NodeId, Term};
+
+impl<C: Clone> Node<C> {
+    /// The election timer fired: start a pre-vote round or a real election.
+    pub(super) fn start_election(&mut self, cause: RoleChangeCause) {
+        if self.config.pre_vote {
+            self.start_pre_vote(cause);
+        } else {
+            self.campaign(cause);
+        }
+    }
+
+    /// Asks the peers whether they would vote for us in the next term, without raising
+    /// our own term.
+    fn start_pre_vote(&mut self, cause: RoleChangeCause) {
+        let term = self.term().next();
+        self.leader = None;
+        self.emit(Event::ElectionStarted {
+            term,
+            pre_vote: true,
+        });
+        let tally = VoteTally {
+            granted: vec![self.id],
+            refused: vec![],
+        };
+        self.set_role(RoleState::PreCandidate(tally), cause);
+        self.reset_election_timer();
+        self.request_votes(term, true);
+        if self.members.is_quorum(1) {
+            self.campaign(RoleChangeCause::PreVoteWon);
+        }
+    }
+
+    /// Figure 2, candidates, on conversion: increment currentTerm, vote for self, reset
+    /// the election timer, send RequestVote to all other servers.
+    fn campaign(&mut self, cause: RoleChangeCause) {
+        let term = self.term().next();
+        self.set_hard_state(term, Some(self.id));
+        self.leader = None;
+        self.emit(Event::ElectionStarted {
+            term,
+            pre_vote: false,
+        });
+        let tally = VoteTally {
+            granted: vec![self.id],
+            refused: vec![],
+        };
+        self.set_role(RoleState::Candidate(tally), cause);
+        self.reset_election_timer();
+        self.request_votes(term, false);
+        // A one-node cluster is its own majority.
+        if self.members.is_quorum(1) {
+            self.become_leader();
+        }
+    }
+
+    fn request_votes(&mut self, term: Term, pre_vote: bool) {
+        let last_log_index = self.persistent.log.last_index();
+        let last_log_term = self.persistent.log.last_term();
+        let peers: Vec<NodeId> = self.peers().collect();
+        for peer in peers {
+            self.send(
+                peer,
+                term,
+                Body::RequestVote {
+                    last_log_index,
+                    last_log_term,
+                    pre_vote,
+                },
+            );
+        }
+    }
+
+    /// Figure 2, RequestVote receiver. By now a higher term has been adopted, so `term`
+    /// is at most ours unless this is a pre-vote.
+    pub(super) fn handle_request_vote(
+        &mut self,
+        candidate: NodeId,
+        term: Term,
+        last_log_index: LogIndex,
+        last_log_term: Term,
+        pre_vote: bool,
+    ) {
+        let log_ok = self.config.unsafe_rules.skip_log_up_to_date_check
+            || self
+                .persistent
+                .log
+                .is_up_to_date(last_log_index, last_log_term);
+        let refusal = if pre_vote {
+            // Grant a pre-vote only for a later term, an up-to-date log, and when no
+            // leader has been heard from recently.
+            if term <= self.term() {
+                Some(VoteRefusal::StaleTerm)
+            } else if self.heard_from_leader_recently() || matches!(self.role, RoleState::Leader(_))
+            {
+                Some(VoteRefusal::LeaderStillActive)
+            } else if !log_ok {
+                Some(VoteRefusal::LogNotUpToDate)
+            } else {
+                None
+            }
+        } else if term < self.term() {
+            Some(VoteRefusal::StaleTerm)
+        } else if let Some(other) = self.voted_for().filter(|&v| v != candidate) {
+            Some(VoteRefusal::AlreadyVoted(other))
+        } else if !log_ok {
+            Some(VoteRefusal::LogNotUpToDate)
+        } else {
+            None
+        };
+
+        let granted = refusal.is_none();
+        match refusal {
+            None if pre_vote => self.emit(Event::VoteGranted {
+                candidate,
+                term,
+                pre_vote,
+            }),
+            None => {
+                self.set_hard_state(self.term(), Some(candidate));
+                // Figure 2: granting a vote restarts the election timer.
+                self.reset_election_timer();
+                self.emit(Event::VoteGranted {
+                    candidate,
+                    term,
+                    pre_vote,
+                });
+            }
+            Some(reason) => self.emit(Event::VoteRefused {
+                candidate,
+                term,
+                pre_vote,
+                reason,
+            }),
+        }
+        // A granted pre-vote echoes the asked term; anything else carries ours.
+        let reply_term = if pre_vote && granted {
+            term
+        } else {
+            self.term()
+        };
+        self.send(
+            candidate,
+            reply_term,
+            Body::RequestVoteResponse { granted, pre_vote },
+        );
+    }
+
+    /// A reply to our vote request. Higher terms have already made us a follower.
+    pub(super) fn handle_vote_response(
+        &mut self,
+        voter: NodeId,
+        term: Term,
+        granted: bool,
+        pre_vote: bool,
+    ) {
+        let current = self.term();
+        let needed = self.members.quorum();
+        let tally = match (&mut self.role, pre_vote) {
+            (RoleState::PreCandidate(t), true)
+                if (granted && term == current.next()) || (!granted && term == current) =>
+            {
+                t
+            }
+            (RoleState::Candidate(t), false) if term == current => t,
+            _ => {
+                let reason = if term < current {
+                    IgnoreReason::Stale
+                } else {
+                    IgnoreReason::UnexpectedInRole
+                };
+                self.emit(Event::MessageIgnored {
+                    from: voter,
+                    reason,
+                });
+                return;
+            }
+        };
+        tally.record(voter, granted);
+        let votes = tally.granted.len();
+        self.emit(Event::VoteCounted {
+            voter,
+            granted,
+            pre_vote,
+            votes,
+            needed,
+        });
+        if self.members.is_quorum(votes) {
+            if pre_vote {
+                self.campaign(RoleChangeCause::PreVoteWon);
+            } else {
+                self.become_leader();
+            }
+        }
+    }
+
+    /// Figure 2, leaders, upon election: initialize nextIndex and matchIndex, then send
+    /// initial empty AppendEntries (heartbeat) to each server.
+    pub(super) fn become_leader(&mut self) {
+        let next_index = self.persistent.log.last_index().next();
+        let progress = self
+            .peers()
+            .map(|node| Progress {
+                node,
+                next_index,
+                match_index: LogIndex(0),
+                in_flight: false,
+                recently_active: true,
+            })
+            .collect();
+        let state = LeaderState {
+            progress,
+            heartbeat_deadline: self.now,
+            quorum_check_deadline: self.now.after(self.config.election_timeout_max),
+        };
+        self.leader = Some(self.id);
+        self.set_role(RoleState::Leader(state), RoleChangeCause::WonElection);
+        if self.config.append_noop_on_election {
+            self.append_as_leader(crate::log::Payload::Noop);
+        }
+        self.broadcast_append_entries();
+        self.maybe_commit();
+    }
+}

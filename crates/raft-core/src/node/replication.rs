@@ -1,0 +1,409 @@
+//! Log replication and commitment (paper §5.3, §5.4.2), heartbeats and check-quorum.
+
+use alloc::vec::Vec;
+
+use super::{Node, RoleState};
+use crate::event::{Event, IgnoreReason, RoleChangeCause};
+use crate::log::{Entry, Payload};
+use crate::message::{AppendOutcome, Body, ConflictHint};
+use crate::ready::Committed;
+use crate::storage::PersistOp;
+use crate::types::{Instant, LogIndex, NodeId, Term};
+
+use super::{ProposeError, StepError};
+
+impl<C: Clone> Node<C> {
+    /// Appends a client command to the leader's log (Figure 2, leaders: "If command
+    /// received from client: append entry to local log"). It reaches the followers with
+    /// the next heartbeat, or at once with `replicate_immediately`. Returns its index.
+    pub fn propose(&mut self, now: Instant, command: C) -> Result<LogIndex, ProposeError> {
+        self.advance_clock(now);
+        if !matches!(self.role, RoleState::Leader(_)) {
+            return Err(ProposeError::NotLeader {
+                leader: self.leader,
+            });
+        }
+        let index = self.append_as_leader(Payload::Command(command));
+        if self.config.replicate_immediately {
+            self.send_to_idle_followers();
+        }
+        self.maybe_commit();
+        Ok(index)
+    }
+
+    pub(super) fn append_as_leader(&mut self, payload: Payload<C>) -> LogIndex {
+        let term = self.term();
+        let entry = Entry { term, payload };
+        let index = self.persistent.log.last_index().next();
+        self.ready.persist.push(PersistOp::AppendLog {
+            first: index,
+            entries: alloc::vec![entry.clone()],
+        });
+        self.persistent.log.push(entry);
+        self.emit(Event::EntriesAppended {
+            first: index,
+            last: index,
+            term,
+        });
+        index
+    }
+
+    /// The leader's timers: heartbeats, and with check-quorum the majority check.
+    pub(super) fn leader_tick(&mut self) {
+        let now = self.now;
+        let RoleState::Leader(state) = &mut self.role else {
+            return;
+        };
+        let check_due = self.config.check_quorum && now >= state.quorum_check_deadline;
+        if check_due {
+            let active = 1 + state.progress.iter().filter(|p| p.recently_active).count();
+            if !self.members.is_quorum(active) {
+                let term = self.term();
+                self.become_follower(term, None, RoleChangeCause::QuorumLost);
+                return;
+            }
+            for p in &mut state.progress {
+                p.recently_active = false;
+            }
+            state.quorum_check_deadline = now.after(self.config.election_timeout_max);
+        }
+        if now >= state.heartbeat_deadline {
+            self.broadcast_append_entries();
+        }
+    }
+
+    /// Sends AppendEntries to every follower (heartbeat, carrying any entries they lack)
+    /// and restarts the heartbeat timer.
+    pub(super) fn broadcast_append_entries(&mut self) {
+        let now = self.now;
+        let interval = self.config.heartbeat_interval;
+        let RoleState::Leader(state) = &mut self.role else {
+            return;
+        };
+        state.heartbeat_deadline = now.after(interval);
+        let peers: Vec<NodeId> = state.progress.iter().map(|p| p.node).collect();
+        for peer in peers {
+            self.send_append_entries(peer);
+        }
+    }
+
+    /// Sends to followers that lack entries and have no request outstanding.
+    fn send_to_idle_followers(&mut self) {
+        let last = self.persistent.log.last_index();
+        let RoleState::Leader(state) = &self.role else {
+            return;
+        };
+        let idle: Vec<NodeId> = state
+            .progress
+            .iter()
+            .filter(|p| !p.in_flight && p.next_index <= last)
+            .map(|p| p.node)
+            .collect();
+        for peer in idle {
+            self.send_append_entries(peer);
+        }
+    }
+
+    /// Figure 2, leaders: send AppendEntries with log entries starting at nextIndex.
+    fn send_append_entries(&mut self, peer: NodeId) {
+        let term = self.term();
+        let leader_commit = self.commit_index;
+        let max = self.config.max_entries_per_append;
+        let RoleState::Leader(state) = &mut self.role else {
+            return;
+        };
+        let Some(p) = state.progress.iter_mut().find(|p| p.node == peer) else {
+            return;
+        };
+        p.in_flight = true;
+        let prev_log_index = p.next_index.prev();
+        let log = &self.persistent.log;
+        // next_index never exceeds last_index + 1, so the previous entry exists.
+        let prev_log_term = log.term_at(prev_log_index).unwrap_or(Term(0));
+        let entries = log.slice_from(p.next_index, max).to_vec();
+        self.send(
+            peer,
+            term,
+            Body::AppendEntries {
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+            },
+        );
+    }
+
+    /// Figure 2, AppendEntries receiver. A higher term has already been adopted.
+    pub(super) fn handle_append_entries(
+        &mut self,
+        leader: NodeId,
+        term: Term,
+        prev_log_index: LogIndex,
+        prev_log_term: Term,
+        entries: Vec<Entry<C>>,
+        leader_commit: LogIndex,
+    ) -> Result<(), StepError> {
+        // 1. Reply false if term < currentTerm.
+        if term < self.term() {
+            let hint = ConflictHint {
+                term: None,
+                first_index: self.persistent.log.last_index().next(),
+            };
+            let current = self.term();
+            self.send(
+                leader,
+                current,
+                Body::AppendEntriesResponse(AppendOutcome::Rejected {
+                    prev_log_index,
+                    hint,
+                }),
+            );
+            return Ok(());
+        }
+        match self.role {
+            RoleState::Leader(_) => return Err(StepError::SecondLeaderInTerm(leader)),
+            RoleState::Candidate(_) | RoleState::PreCandidate(_) => {
+                self.become_follower(
+                    term,
+                    Some(leader),
+                    RoleChangeCause::LeaderDiscovered(leader),
+                );
+            }
+            RoleState::Follower => {
+                self.leader = Some(leader);
+                self.reset_election_timer();
+            }
+        }
+        self.last_leader_contact = Some(self.now);
+
+        // 2. Reply false if the log has no entry at prevLogIndex whose term matches.
+        let log = &self.persistent.log;
+        if !log.matches(prev_log_index, prev_log_term) {
+            let hint = match log.term_at(prev_log_index) {
+                Some(t) => ConflictHint {
+                    term: Some(t),
+                    first_index: log.first_index_of_term_run(prev_log_index),
+                },
+                None => ConflictHint {
+                    term: None,
+                    first_index: log.last_index().next(),
+                },
+            };
+            self.emit(Event::AppendRejected {
+                leader,
+                prev_log_index,
+            });
+            self.send(
+                leader,
+                term,
+                Body::AppendEntriesResponse(AppendOutcome::Rejected {
+                    prev_log_index,
+                    hint,
+                }),
+            );
+            return Ok(());
+        }
+
+        // 3. If an existing entry conflicts with a new one (same index, different
+        //    terms), delete it and all that follow. 4. Append entries not already in
+        //    the log. Entries already present are left alone, so a stale or duplicated
+        //    request never shortens the log.
+        let last_new = prev_log_index.plus(entries.len() as u64);
+        let mut index = prev_log_index;
+        let mut first_to_append = None;
+        for (i, entry) in entries.iter().enumerate() {
+            index = index.next();
+            match self.persistent.log.term_at(index) {
+                Some(t) if t == entry.term => continue,
+                Some(_) => {
+                    self.truncate_log_from(index);
+                    first_to_append = Some(i);
+                    break;
+                }
+                None => {
+                    first_to_append = Some(i);
+                    break;
+                }
+            }
+        }
+        if let Some(start) = first_to_append {
+            self.append_from_leader(entries, start);
+        }
+
+        // 5. If leaderCommit > commitIndex, set commitIndex = min(leaderCommit, index of
+        //    last new entry).
+        let target = leader_commit.min(last_new);
+        if target > self.commit_index {
+            self.commit_to(target);
+        }
+        self.send(
+            leader,
+            term,
+            Body::AppendEntriesResponse(AppendOutcome::Success {
+                match_index: last_new,
+            }),
+        );
+        Ok(())
+    }
+
+    fn truncate_log_from(&mut self, from: LogIndex) {
+        let last = self.persistent.log.last_index();
+        self.persistent.log.truncate_from(from);
+        self.ready.persist.push(PersistOp::TruncateLog { from });
+        self.emit(Event::EntriesTruncated { from, last });
+        if self.commit_index >= from {
+            // Only possible when a leader overwrote committed entries (an unsafe rule or a
+            // faulty peer): keep commit_index inside the log and let checkers see it.
+            let old = self.commit_index;
+            self.commit_index = from.prev();
+            self.emit(Event::CommitRolledBack {
+                from: old,
+                to: self.commit_index,
+            });
+        }
+    }
+
+    fn append_from_leader(&mut self, mut entries: Vec<Entry<C>>, start: usize) {
+        let new: Vec<Entry<C>> = entries.split_off(start);
+        let Some(last_term) = new.last().map(|e| e.term) else {
+            return;
+        };
+        let first = self.persistent.log.last_index().next();
+        for e in &new {
+            self.persistent.log.push(e.clone());
+        }
+        let last = self.persistent.log.last_index();
+        self.ready.persist.push(PersistOp::AppendLog {
+            first,
+            entries: new,
+        });
+        self.emit(Event::EntriesAppended {
+            first,
+            last,
+            term: last_term,
+        });
+    }
+
+    /// Figure 2, leaders: on a reply, update nextIndex and matchIndex, or back up.
+    pub(super) fn handle_append_response(
+        &mut self,
+        from: NodeId,
+        term: Term,
+        outcome: AppendOutcome,
+    ) -> Result<(), StepError> {
+        let current = self.term();
+        let last_index = self.persistent.log.last_index();
+        let stale = term < current;
+        let RoleState::Leader(state) = &mut self.role else {
+            let reason = if stale {
+                IgnoreReason::Stale
+            } else {
+                IgnoreReason::UnexpectedInRole
+            };
+            self.emit(Event::MessageIgnored { from, reason });
+            return Ok(());
+        };
+        if stale {
+            self.emit(Event::MessageIgnored {
+                from,
+                reason: IgnoreReason::Stale,
+            });
+            return Ok(());
+        }
+        let Some(p) = state.progress.iter_mut().find(|p| p.node == from) else {
+            return Err(StepError::UnknownSender(from));
+        };
+        p.recently_active = true;
+        match outcome {
+            AppendOutcome::Success { match_index } => {
+                if match_index > last_index {
+                    return Err(StepError::Malformed(super::Malformed::MatchBeyondLog));
+                }
+                p.in_flight = false;
+                if match_index > p.match_index {
+                    p.match_index = match_index;
+                }
+                if p.next_index <= p.match_index {
+                    p.next_index = p.match_index.next();
+                }
+                let behind = p.next_index <= last_index;
+                self.maybe_commit();
+                if behind && self.config.replicate_immediately {
+                    self.send_append_entries(from);
+                }
+            }
+            AppendOutcome::Rejected {
+                prev_log_index,
+                hint,
+            } => {
+                if prev_log_index != p.next_index.prev() {
+                    // A late reply to a request we have already moved past.
+                    self.emit(Event::MessageIgnored {
+                        from,
+                        reason: IgnoreReason::Stale,
+                    });
+                    return Ok(());
+                }
+                let log = &self.persistent.log;
+                // Fast back-up (§5.3): skip the follower's whole conflicting term, or
+                // jump to the end of a short log.
+                let suggested = match hint.term {
+                    Some(t) => log
+                        .last_index_of_term(t)
+                        .map_or(hint.first_index, LogIndex::next),
+                    None => hint.first_index,
+                };
+                let floor = p.match_index.next();
+                let ceiling = p.next_index.prev().max(floor);
+                let next = suggested.max(floor).min(ceiling);
+                p.next_index = next;
+                p.in_flight = false;
+                self.emit(Event::NextIndexBackedUp {
+                    follower: from,
+                    next_index: next,
+                });
+                // Repairs go out at once rather than waiting for a heartbeat.
+                self.send_append_entries(from);
+            }
+        }
+        Ok(())
+    }
+
+    /// Figure 2, leaders: "If there exists an N such that N > commitIndex, a majority of
+    /// matchIndex[i] >= N, and log[N].term == currentTerm: set commitIndex = N" (§5.4.2).
+    pub(super) fn maybe_commit(&mut self) {
+        let RoleState::Leader(state) = &self.role else {
+            return;
+        };
+        let mut matched: Vec<LogIndex> = state.progress.iter().map(|p| p.match_index).collect();
+        matched.push(self.persistent.log.last_index());
+        matched.sort_unstable_by(|a, b| b.cmp(a));
+        let Some(&n) = matched.get(self.members.quorum() - 1) else {
+            return;
+        };
+        if n <= self.commit_index {
+            return;
+        }
+        let own_term = self.persistent.log.term_at(n) == Some(self.term());
+        if own_term || self.config.unsafe_rules.commit_old_terms_by_counting {
+            self.commit_to(n);
+        }
+    }
+
+    /// Advances the commit index and hands the newly committed entries to the caller.
+    fn commit_to(&mut self, to: LogIndex) {
+        let from = self.commit_index;
+        let mut index = from.next();
+        while index <= to {
+            if let Some(entry) = self.persistent.log.get(index) {
+                self.ready.committed.push(Committed {
+                    index,
+                    entry: entry.clone(),
+                });
+            }
+            index = index.next();
+        }
+        self.commit_index = to;
+        self.emit(Event::CommitAdvanced { from, to });
+    }
+}

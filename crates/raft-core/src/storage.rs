@@ -1,0 +1,78 @@
+//! Persistent state (Figure 2, "Persistent state on all servers") and the changes to it
+//! that a node asks its caller to make durable.
+
+use alloc::vec::Vec;
+
+use crate::log::{Entry, Log};
+use crate::types::{LogIndex, NodeId, Term};
+
+/// The small, frequently rewritten part of persistent state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HardState {
+    /// Latest term the server has seen.
+    pub current_term: Term,
+    /// Candidate that received this server's vote in the current term, if any.
+    pub voted_for: Option<NodeId>,
+}
+
+/// Everything a server must keep across a crash: current term, vote and log. A node
+/// restarted from this value behaves as the paper requires (commit index, roles and
+/// leader state are volatile and start over).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersistentState<C> {
+    /// Current term and vote.
+    pub hard_state: HardState,
+    /// The log.
+    pub log: Log<C>,
+}
+
+impl<C> Default for PersistentState<C> {
+    fn default() -> Self {
+        PersistentState {
+            hard_state: HardState::default(),
+            log: Log::new(),
+        }
+    }
+}
+
+/// One change to persistent state. A caller applies these, in order, to stable storage
+/// before it sends any message of the same [`Ready`](crate::Ready).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PersistOp<C> {
+    /// Overwrite term and vote.
+    HardState(HardState),
+    /// Drop the entries from `from` on.
+    TruncateLog {
+        /// First index removed.
+        from: LogIndex,
+    },
+    /// Append `entries`, the first of which gets index `first`.
+    AppendLog {
+        /// Index of the first entry.
+        first: LogIndex,
+        /// The entries.
+        entries: Vec<Entry<C>>,
+    },
+}
+
+impl<C: Clone> PersistentState<C> {
+    /// Applies one change, as a storage layer would.
+    pub fn apply(&mut self, op: &PersistOp<C>) {
+        match op {
+            PersistOp::HardState(hs) => self.hard_state = *hs,
+            PersistOp::TruncateLog { from } => {
+                self.log.truncate_from(*from);
+            }
+            PersistOp::AppendLog { first, entries } => {
+                // Appends always continue the log; anything else is a caller bug, and a
+                // storage layer should not silently misplace entries.
+                self.log.truncate_from(*first);
+                if self.log.last_index().next() == *first {
+                    for e in entries {
+                        self.log.push(e.clone());
+                    }
+                }
+            }
+        }
+    }
+}
