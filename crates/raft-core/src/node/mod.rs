@@ -423,6 +423,14 @@ impl<C: Clone> Node<C> {
         Ok(())
     }
 
+    /// Replaces the configuration (timeouts, switches). Timers already running keep
+    /// their deadlines; the new timing applies from each timer's next reset.
+    pub fn set_config(&mut self, config: Config) -> Result<(), ConfigError> {
+        config.validate()?;
+        self.config = config;
+        Ok(())
+    }
+
     /// Handles one incoming message (see the type's contract).
     pub fn step(&mut self, now: Instant, msg: Message<C>) -> Result<(), StepError> {
         self.advance_clock(now);

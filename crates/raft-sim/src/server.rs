@@ -1,0 +1,83 @@
+//! One simulated server: a raft-core node (while up), its durable storage, its copy of
+//! the value, and the client requests it promised to answer.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use raft_core::{Node, NodeId, PersistentState};
+
+use crate::command::{ClientId, Command, StateMachine};
+
+/// A server of the simulated cluster.
+#[derive(Clone, Debug)]
+pub struct Server {
+    pub(crate) id: NodeId,
+    pub(crate) name: String,
+    /// `None` while crashed.
+    pub(crate) node: Option<Node<Command>>,
+    /// Durable state, rebuilt only from the node's persist operations.
+    pub(crate) storage: PersistentState<Command>,
+    /// Volatile: rebuilt from the log after a restart, as the paper's state machine.
+    pub(crate) machine: StateMachine,
+    /// Volatile: client requests this server proposed and must answer.
+    pub(crate) pending: Vec<(ClientId, u64)>,
+    pub(crate) restarts: u32,
+}
+
+impl Server {
+    /// Its id.
+    #[must_use]
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+
+    /// Its display name (A, B, C, ...).
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The Raft node, unless crashed.
+    #[must_use]
+    pub fn node(&self) -> Option<&Node<Command>> {
+        self.node.as_ref()
+    }
+
+    /// Whether it is crashed.
+    #[must_use]
+    pub fn is_down(&self) -> bool {
+        self.node.is_none()
+    }
+
+    /// What survives a crash.
+    #[must_use]
+    pub fn storage(&self) -> &PersistentState<Command> {
+        &self.storage
+    }
+
+    /// Its copy of the value.
+    #[must_use]
+    pub fn machine(&self) -> &StateMachine {
+        &self.machine
+    }
+
+    /// How many times it restarted.
+    #[must_use]
+    pub fn restarts(&self) -> u32 {
+        self.restarts
+    }
+}
+
+/// The display name of node `i`: A, B, C, ... as in the article.
+#[must_use]
+pub fn node_name(id: NodeId) -> String {
+    let mut s = String::new();
+    match u8::try_from(id.0) {
+        Ok(i) if i < 26 => s.push(char::from(b'A' + i)),
+        _ => {
+            use core::fmt::Write;
+            let _ = write!(s, "N{}", id.0);
+        }
+    }
+    s
+}

@@ -1,0 +1,182 @@
+//! Applying interventions to a world.
+
+use raft_core::{Node, NodeId};
+
+use super::{World, node_seed, validate_network};
+use crate::action::{Action, ActionError};
+use crate::command::StateMachine;
+use crate::history::Record;
+use crate::network::DropReason;
+
+impl World {
+    /// Applies an action now. On error nothing changed; on success the action is
+    /// recorded in the history.
+    pub fn apply(&mut self, action: &Action) -> Result<(), ActionError> {
+        self.check(action)?;
+        self.record(Record::Action(action.clone()));
+        let now = self.now;
+        match action {
+            Action::Crash(id) => {
+                let server = &mut self.servers[id.0 as usize];
+                server.node = None;
+                server.pending.clear();
+                self.checker
+                    .on_leadership(now, *id, None, &mut self.step_violations);
+                self.record(Record::Crashed(*id));
+            }
+            Action::Restart(id) => {
+                let ids = self.ids.clone();
+                let config = self.config.clone();
+                let seed = self.seed;
+                let server = &mut self.servers[id.0 as usize];
+                server.restarts += 1;
+                let node = Node::restart(
+                    *id,
+                    &ids,
+                    config,
+                    node_seed(seed, *id, server.restarts),
+                    now,
+                    server.storage.clone(),
+                );
+                server.node = node.ok();
+                // The state machine is volatile: it is rebuilt as entries commit again.
+                server.machine = StateMachine::default();
+                self.record(Record::Restarted(*id));
+            }
+            Action::TimeoutNow(id) => {
+                if let Some(node) = self.servers[id.0 as usize].node.as_mut() {
+                    let _ = node.timeout_now(now);
+                }
+                self.drain(*id);
+            }
+            Action::SetElectionTimer(id, at) => {
+                if let Some(node) = self.servers[id.0 as usize].node.as_mut() {
+                    let _ = node.set_election_deadline(*at);
+                }
+            }
+            Action::ClientRequest { op, to } => {
+                // The visualization's client is client 0.
+                if let Some(client) = self.clients.first_mut() {
+                    client.queue.push_back((*op, *to));
+                }
+                self.start_next_request(crate::command::ClientId(0));
+            }
+            Action::DropMessage(id) => {
+                self.flights.remove(id);
+                self.record(Record::Dropped {
+                    id: *id,
+                    reason: DropReason::DroppedByUser,
+                });
+            }
+            Action::Partition(groups) => {
+                self.links.heal();
+                let group_of = |id: NodeId| groups.iter().position(|g| g.contains(&id));
+                for &a in &self.ids {
+                    for &b in &self.ids {
+                        if a != b && (group_of(a).is_none() || group_of(a) != group_of(b)) {
+                            self.links.set_cut(a, b, true);
+                        }
+                    }
+                }
+            }
+            Action::CutLink { from, to, both } => {
+                self.links.set_cut(*from, *to, true);
+                if *both {
+                    self.links.set_cut(*to, *from, true);
+                }
+            }
+            Action::Heal => self.links.heal(),
+            Action::SetLinkLatency { from, to, latency } => {
+                self.links.set_latency(*from, *to, *latency);
+            }
+            Action::SetNetwork(settings) => self.network = settings.clone(),
+            Action::SetElectionTimeout { min, max } => {
+                let mut config = self.config.clone();
+                config.election_timeout_min = *min;
+                config.election_timeout_max = *max;
+                for s in &mut self.servers {
+                    if let Some(node) = s.node.as_mut() {
+                        let _ = node.set_config(config.clone());
+                    }
+                }
+                self.config = config;
+            }
+        }
+        self.flush_violations();
+        Ok(())
+    }
+
+    /// Queues a request on client `client` (load generators use several clients).
+    pub fn client_request(
+        &mut self,
+        client: crate::command::ClientId,
+        op: crate::command::Op,
+    ) -> Result<(), ActionError> {
+        let c = self
+            .clients
+            .get_mut(client.0 as usize)
+            .ok_or(ActionError::BadSettings)?;
+        c.queue.push_back((op, None));
+        self.start_next_request(client);
+        self.flush_violations();
+        Ok(())
+    }
+
+    /// Refuses an action that cannot apply, before anything changes.
+    fn check(&self, action: &Action) -> Result<(), ActionError> {
+        let exists = |id: NodeId| {
+            if (id.0 as usize) < self.servers.len() {
+                Ok(())
+            } else {
+                Err(ActionError::NoSuchNode(id))
+            }
+        };
+        let up = |id: NodeId| {
+            exists(id)?;
+            if self.servers[id.0 as usize].is_down() {
+                Err(ActionError::NodeDown(id))
+            } else {
+                Ok(())
+            }
+        };
+        match action {
+            Action::Crash(id) => up(*id),
+            Action::Restart(id) => {
+                exists(*id)?;
+                if self.servers[id.0 as usize].is_down() {
+                    Ok(())
+                } else {
+                    Err(ActionError::NodeUp(*id))
+                }
+            }
+            Action::TimeoutNow(id) | Action::SetElectionTimer(id, _) => {
+                up(*id)?;
+                match self.node(*id).map(|n| n.election_deadline()) {
+                    Some(None) => Err(ActionError::IsLeader(*id)),
+                    _ => Ok(()),
+                }
+            }
+            Action::ClientRequest { to, .. } => to.map_or(Ok(()), exists),
+            Action::DropMessage(id) => {
+                if self.flights.contains_key(id) {
+                    Ok(())
+                } else {
+                    Err(ActionError::NoSuchMessage(*id))
+                }
+            }
+            Action::Partition(groups) => groups.iter().flatten().try_for_each(|id| exists(*id)),
+            Action::CutLink { from, to, .. } | Action::SetLinkLatency { from, to, .. } => {
+                exists(*from)?;
+                exists(*to)
+            }
+            Action::Heal => Ok(()),
+            Action::SetNetwork(n) => validate_network(n).map_err(|_| ActionError::BadSettings),
+            Action::SetElectionTimeout { min, max } => {
+                let mut config = self.config.clone();
+                config.election_timeout_min = *min;
+                config.election_timeout_max = *max;
+                config.validate().map_err(|_| ActionError::BadSettings)
+            }
+        }
+    }
+}
