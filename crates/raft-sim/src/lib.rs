@@ -22,7 +22,9 @@ mod client;
 pub mod command;
 pub mod history;
 pub mod network;
+pub mod scene;
 mod server;
+pub mod timeline;
 mod world;
 
 pub use action::{Action, ActionError};
@@ -32,6 +34,7 @@ pub use command::{ClientId, Command, Op, StateMachine};
 pub use history::{History, Item, Record, TimerKind};
 pub use network::{DropReason, Endpoint, Flight, MsgId, NetworkSettings, Packet, Reply};
 pub use server::{Server, node_name};
+pub use timeline::{MAX_SNAPSHOTS, Stamped, Timeline};
 pub use world::{MAX_NODES, Setup, SetupError, World};
 
 pub use raft_core;

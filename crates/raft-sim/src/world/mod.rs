@@ -380,6 +380,12 @@ impl World {
         self.now = self.now.max(t);
     }
 
+    /// Moves the clock to `t` without processing anything (replay of an action that
+    /// was applied between two events of the same instant).
+    pub(crate) fn set_clock(&mut self, t: Instant) {
+        self.now = self.now.max(t);
+    }
+
     /// Advances by `d`.
     pub fn advance(&mut self, d: Duration) {
         self.advance_to(self.now.after(d));

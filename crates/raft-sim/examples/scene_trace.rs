@@ -1,0 +1,31 @@
+//! Prints a scene's waypoints and the node events of its first seconds:
+//! `cargo run -p raft-sim --example scene_trace -- split-vote`.
+use raft_sim::raft_core::Instant;
+use raft_sim::scene::{self, SceneRun};
+use raft_sim::{Record, node_name};
+
+fn main() {
+    let id = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "split-vote".into());
+    let Some(scene) = scene::by_id(&id) else {
+        eprintln!("no scene {id}");
+        std::process::exit(2);
+    };
+    let mut run = match SceneRun::new(scene) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    run.advance_to(Instant::from_millis(3_000));
+    for (w, t) in run.reached() {
+        println!("{t}  waypoint {}: {}", w.id, w.en);
+    }
+    for item in run.timeline().history().iter() {
+        if let Record::Node { node, event } = &item.record {
+            println!("{}  {} {:?}", item.at, node_name(*node), event);
+        }
+    }
+}
