@@ -4,7 +4,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use raft_core::{Node, NodeId, PersistentState};
+use raft_core::{Node, NodeId, PersistentState, Term};
 
 use crate::command::{ClientId, Command, StateMachine};
 
@@ -19,8 +19,9 @@ pub struct Server {
     pub(crate) storage: PersistentState<Command>,
     /// Volatile: rebuilt from the log after a restart, as the paper's state machine.
     pub(crate) machine: StateMachine,
-    /// Volatile: client requests this server proposed and must answer.
-    pub(crate) pending: Vec<(ClientId, u64)>,
+    /// Volatile: client requests this server proposed (and in which term) and must
+    /// answer.
+    pub(crate) pending: Vec<(ClientId, u64, Term)>,
     pub(crate) restarts: u32,
 }
 

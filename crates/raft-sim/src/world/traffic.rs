@@ -207,20 +207,27 @@ impl World {
         };
         let ready = node.take_ready();
         let term = node.term();
+        // A node steps down before it can truncate (it never truncates as leader), and
+        // takes office before it appends as leader: tell the checker in that order.
+        let stepped_down = ready.events.iter().any(|e| {
+            matches!(e, Event::RoleChanged { from: Role::Leader, to, .. } if *to != Role::Leader)
+        });
+        if stepped_down {
+            self.checker
+                .on_leadership(now, id, None, &mut self.step_violations);
+        }
         for op in &ready.persist {
             self.servers[i].storage.apply(op);
             self.checker
                 .on_persist(now, id, op, &mut self.step_violations);
         }
         for ev in &ready.events {
-            if let Event::RoleChanged { from, to, .. } = *ev {
-                if to == Role::Leader {
-                    self.checker
-                        .on_leadership(now, id, Some(term), &mut self.step_violations);
-                } else if from == Role::Leader {
-                    self.checker
-                        .on_leadership(now, id, None, &mut self.step_violations);
-                }
+            if let Event::RoleChanged {
+                to: Role::Leader, ..
+            } = *ev
+            {
+                self.checker
+                    .on_leadership(now, id, Some(term), &mut self.step_violations);
             }
             self.record(Record::Node {
                 node: id,
@@ -259,7 +266,7 @@ impl World {
         let pending = &mut self.servers[id.0 as usize].pending;
         let Some(pos) = pending
             .iter()
-            .position(|&(c, s)| c == cmd.client && s == cmd.seq)
+            .position(|&(c, s, _)| c == cmd.client && s == cmd.seq)
         else {
             return;
         };
@@ -306,12 +313,17 @@ impl World {
             );
             return;
         }
-        if server.pending.contains(&(client, seq)) {
-            return; // already proposed here; the answer will come
+        let term = node.term();
+        if server.pending.contains(&(client, seq, term)) {
+            return; // already proposed in this term; the answer will come
         }
+        // Proposed in an earlier term (or never): propose again. An entry of the current
+        // term is what lets earlier ones commit (§5.4.2); the state machine applies the
+        // request once however often it is in the log.
         let command = Command { client, seq, op };
         if node.propose(now, command).is_ok() {
-            server.pending.push((client, seq));
+            server.pending.retain(|&(c, s, _)| (c, s) != (client, seq));
+            server.pending.push((client, seq, term));
         }
         self.drain(id);
     }
