@@ -218,15 +218,19 @@ impl Timeline {
 
     /// Moves the cursor to time `t`, earlier or later.
     pub fn seek(&mut self, t: Instant) {
-        if t >= self.current.now() {
-            self.advance_to(t);
-            return;
-        }
         let pos = self
             .snapshots
             .partition_point(|s| s.world.now() <= t)
             .saturating_sub(1);
-        self.restore(pos);
+        // Restore a snapshot when going back, or when one lies between here and `t`
+        // (replaying from it is shorter).
+        let ahead = self
+            .snapshots
+            .get(pos)
+            .is_some_and(|s| s.world.steps() > self.current.steps());
+        if t < self.current.now() || ahead {
+            self.restore(pos);
+        }
         self.advance_to(t);
     }
 
