@@ -1,6 +1,7 @@
 //! Every waypoint of every scene is reached by the protocol itself.
 
 use core::time::Duration;
+use raft_sim::raft_core::Instant;
 use raft_sim::scene::{self, SceneRun};
 
 #[test]
@@ -17,7 +18,7 @@ fn split_vote_scene_reaches_every_waypoint_article_split_vote() {
     assert_eq!(times.len(), 5);
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
     // B and C became candidates at the same instant (their timers were set together).
-    assert_eq!(times[0], raft_sim::raft_core::Instant::from_millis(100));
+    assert_eq!(times[0], Instant::from_millis(100));
     assert!(run.is_complete());
     assert_eq!(run.timeline().world().checker().total(), 0);
 }
@@ -27,7 +28,7 @@ fn every_scene_completes_and_is_safe() {
     for s in scene::all() {
         let id = s.id;
         let mut run = SceneRun::new(s).expect("valid scene");
-        run.advance_to(raft_sim::raft_core::Instant::from_millis(10_000));
+        run.advance_to(Instant::from_millis(10_000));
         assert!(
             run.is_complete(),
             "scene {id} stopped at {:?}",

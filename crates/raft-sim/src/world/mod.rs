@@ -170,7 +170,7 @@ impl World {
             config: setup.raft.clone(),
             network: setup.network.clone(),
             links: Links::default(),
-            rng: Rng::new(mix(setup.seed, 0x6E65_7477_6F72_6B)),
+            rng: Rng::new(mix(setup.seed, 0x006E_6574_776F_726B)),
             checker: Checker::new(ids.len()),
             ids,
             servers,
