@@ -1,0 +1,113 @@
+// Smoke test: the built site (dist/, from `trunk build --release`) loads in headless
+// Chromium, draws on its canvas, and reports no errors.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { collectErrors, launchBrowser } from './browser.mjs';
+import { serveStatic } from './server.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, '..', '..', 'dist');
+const screenshots = join(here, 'screenshots');
+
+let server;
+let browser;
+
+before(async () => {
+  assert.ok(existsSync(join(dist, 'index.html')), 'dist/index.html missing: run `trunk build --release` first');
+  server = await serveStatic(dist);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the page loads, draws the placeholder on the canvas, and logs no errors', async () => {
+  const page = await browser.newPage({ viewport: { width: 960, height: 640 }, deviceScaleFactor: 2 });
+  const errors = collectErrors(page);
+  const failed = [];
+  page.on('requestfailed', (req) => failed.push(`${req.url()}: ${req.failure()?.errorText}`));
+  page.on('response', (res) => {
+    if (res.status() >= 400) failed.push(`${res.url()}: HTTP ${res.status()}`);
+  });
+
+  await page.goto(server.url, { waitUntil: 'load' });
+  const canvas = page.locator('canvas#raft-canvas');
+  await canvas.waitFor({ state: 'visible' });
+  // The wasm module sizes the backing store for devicePixelRatio once it has started.
+  await page.waitForFunction(() => {
+    const c = document.querySelector('canvas#raft-canvas');
+    return c && c.width === Math.round(c.getBoundingClientRect().width * devicePixelRatio);
+  }, null, { timeout: 15_000 });
+
+  const info = await page.evaluate(() => {
+    const c = document.querySelector('canvas#raft-canvas');
+    const rect = c.getBoundingClientRect();
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const colours = new Set();
+    for (let i = 0; i < data.length; i += 4 * 97) colours.add(data.slice(i, i + 4).join(','));
+    return {
+      cssWidth: rect.width,
+      cssHeight: rect.height,
+      width: c.width,
+      height: c.height,
+      dpr: devicePixelRatio,
+      colours: colours.size,
+      errorShown: !document.getElementById('raft-error')?.hidden,
+    };
+  });
+
+  assert.ok(info.cssWidth > 0 && info.cssHeight > 0, `canvas has no CSS size: ${JSON.stringify(info)}`);
+  assert.equal(info.dpr, 2);
+  assert.equal(info.width, Math.round(info.cssWidth * 2), 'backing width follows devicePixelRatio');
+  assert.equal(info.height, Math.round(info.cssHeight * 2), 'backing height follows devicePixelRatio');
+  assert.ok(info.colours > 2, `the canvas looks blank (${info.colours} colours)`);
+  assert.equal(info.errorShown, false, 'the page shows an error');
+
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, 'smoke.png') });
+
+  assert.deepEqual(failed, [], 'every request succeeds');
+  assert.deepEqual(errors, [], 'no console errors or page errors');
+  await page.close();
+});
+
+test('the canvas follows the dark colour scheme and refits when the window resizes', async () => {
+  const page = await browser.newPage({ viewport: { width: 800, height: 600 }, colorScheme: 'dark' });
+  const errors = collectErrors(page);
+  await page.goto(server.url, { waitUntil: 'load' });
+  const fitted = () => page.waitForFunction(() => {
+    const c = document.querySelector('canvas#raft-canvas');
+    const r = c.getBoundingClientRect();
+    return c.width === Math.round(r.width * devicePixelRatio) && c.height === Math.round(r.height * devicePixelRatio);
+  }, null, { timeout: 15_000 });
+  await fitted();
+
+  // The top-left corner is canvas background (the nodes and text sit away from it).
+  const corner = () => page.evaluate(() => {
+    const c = document.querySelector('canvas#raft-canvas');
+    const [r, g, b] = c.getContext('2d').getImageData(2, 2, 1, 1).data;
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  });
+  assert.ok((await corner()) < 80, 'dark scheme: dark canvas background');
+
+  const before = await page.evaluate(() => document.querySelector('canvas#raft-canvas').width);
+  await page.setViewportSize({ width: 420, height: 700 });
+  await fitted();
+  const afterWidth = await page.evaluate(() => document.querySelector('canvas#raft-canvas').width);
+  assert.ok(afterWidth < before, `canvas refits on resize (${before} -> ${afterWidth})`);
+  await page.screenshot({ path: join(screenshots, 'smoke-dark-narrow.png') });
+
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 430, height: 700 }); // a redraw reads the theme again
+  await fitted();
+  assert.ok((await corner()) > 200, 'light scheme: light canvas background');
+
+  assert.deepEqual(errors, [], 'no console errors or page errors');
+  await page.close();
+});
