@@ -66,6 +66,12 @@ step "native tests (cargo test --workspace)" \
 step "fault campaign (raft-sim, 200 seeds, safe rules: no violation, lost write or unconverged run)" \
   cargo run --release -q -p raft-sim --example campaign -- --seeds 200
 
+# The checker must catch each unsafe teaching variant (the campaign exits non-zero if not).
+for variant in no-log-check commit-old-terms fixed-timeout; do
+  step "fault campaign catches the unsafe variant $variant" \
+    cargo run --release -q -p raft-sim --example campaign -- --seeds 300 --unsafe "$variant"
+done
+
 step "browser tests (raft-viz, wasm-bindgen-test in headless chromium)" \
   cargo test --target wasm32-unknown-unknown -p raft-viz
 
