@@ -145,9 +145,20 @@ impl<C: Clone> Node<C> {
     ) -> Result<(), StepError> {
         // 1. Reply false if term < currentTerm.
         if term < self.term() {
+            // The hint must never point past `prev_log_index + 1`: the stale leader's
+            // validation refuses such a reply as malformed, and it would then never learn
+            // the higher term this rejection carries (Figure 2, "If RPC request or
+            // response contains term T > currentTerm ... convert to follower"). A
+            // follower with a longer log than `prev_log_index` used to answer with its
+            // own `last_index + 1` here, which left the old leader in charge forever.
             let hint = ConflictHint {
                 term: None,
-                first_index: self.persistent.log.last_index().next(),
+                first_index: self
+                    .persistent
+                    .log
+                    .last_index()
+                    .next()
+                    .min(prev_log_index.next()),
             };
             let current = self.term();
             self.send(
@@ -313,12 +324,17 @@ impl<C: Clone> Node<C> {
         let Some(p) = state.progress.iter_mut().find(|p| p.node == from) else {
             return Err(StepError::UnknownSender(from));
         };
+        // Refuse an impossible ack before touching the progress: a refused message must
+        // change nothing, and marking the sender `recently_active` first let a bogus ack
+        // count as a sign of life for check-quorum.
+        if let AppendOutcome::Success { match_index } = outcome
+            && match_index > last_index
+        {
+            return Err(StepError::Malformed(super::Malformed::MatchBeyondLog));
+        }
         p.recently_active = true;
         match outcome {
             AppendOutcome::Success { match_index } => {
-                if match_index > last_index {
-                    return Err(StepError::Malformed(super::Malformed::MatchBeyondLog));
-                }
                 p.in_flight = false;
                 if match_index > p.match_index {
                     p.match_index = match_index;
