@@ -1,13 +1,17 @@
 //! The raft-viz front end.
 //!
-//! Today this crate only draws a placeholder frame (a title and five follower circles):
-//! the simulator and the real drawing come in later work. Its shape is the one the rest
-//! will grow into:
-//!
-//! - [`layout`] is plain Rust (no DOM), compiled and tested natively;
-//! - `web` (only on `wasm32`) owns the canvas and everything that touches the browser.
+//! Everything that decides what to show is plain Rust, compiled and tested natively:
+//! [`stage`] and [`layout`] (geometry), [`view`] (what to draw at the current time, and
+//! hit-testing), [`draw`] (how, through the [`paint::Painter`] trait), [`theme`]
+//! (colours). `web` (only on `wasm32`) owns the canvas, the DOM controls, the animation
+//! loop and the JS API.
 
+pub mod draw;
 pub mod layout;
+pub mod paint;
+pub mod stage;
+pub mod theme;
+pub mod view;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -1,0 +1,406 @@
+//! What to draw at the world's current time: a plain description of the picture,
+//! computed from the simulator's state and recent history. Drawing (`draw.rs`) and
+//! hit-testing read it; nothing here touches the DOM.
+
+use raft_sim::history::{History, Record};
+use raft_sim::network::{Endpoint, Flight, Packet};
+use raft_sim::raft_core::{AppendOutcome, Body, Instant, MessageKind, NodeId, Payload, Role};
+use raft_sim::{MsgId, Op, World};
+
+use crate::layout::Point;
+use crate::stage::Stage;
+
+/// How long, in virtual time, a lost message's cross stays visible.
+pub const LOSS_FADE_US: u64 = 30_000;
+
+/// The shape of a message: what kind of RPC it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// RequestVote and its reply: a diamond.
+    Vote,
+    /// AppendEntries and its reply: a circle.
+    Append,
+    /// Client request and reply: a square.
+    Client,
+}
+
+/// One node as drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeView<'a> {
+    /// Its id.
+    pub id: NodeId,
+    /// A, B, C...
+    pub name: &'a str,
+    /// Centre.
+    pub at: Point,
+    /// Radius.
+    pub radius: f64,
+    /// Its role, or `None` when crashed.
+    pub role: Option<Role>,
+    /// Current term (from storage when crashed).
+    pub term: u64,
+    /// Its copy of the value.
+    pub value: i64,
+    /// Votes granted to it (candidates).
+    pub votes: usize,
+    /// Votes needed to win.
+    pub needed: usize,
+    /// Election timer: time left as a fraction of the longest timeout (0..=1).
+    pub timer: Option<f64>,
+    /// Leader: time to the next heartbeat as a fraction of the interval.
+    pub heartbeat: Option<f64>,
+    /// Selected by the user.
+    pub selected: bool,
+}
+
+/// One message as drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageView {
+    /// Its id.
+    pub id: MsgId,
+    /// Where it is now.
+    pub at: Point,
+    /// Vote, append or client.
+    pub shape: Shape,
+    /// A request (filled) or a reply (hollow).
+    pub request: bool,
+    /// For replies: granted / success (`Some(false)` is drawn crossed out).
+    pub ok: Option<bool>,
+    /// An AppendEntries with no entries.
+    pub heartbeat: bool,
+    /// Lost: how faded the loss mark is (0 = just lost, 1 = gone).
+    pub lost: Option<f64>,
+    /// Selected by the user.
+    pub selected: bool,
+}
+
+/// One log entry as drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellView {
+    /// Row (node index).
+    pub row: usize,
+    /// Visible column.
+    pub col: usize,
+    /// The entry's term.
+    pub term: u64,
+    /// Short label: `5` for set 5, `+1` for add 1, `·` for a no-op.
+    pub label: String,
+    /// Committed on that node.
+    pub committed: bool,
+}
+
+/// The client as drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientView {
+    /// Centre.
+    pub at: Point,
+    /// The request it waits on (`set 5`), if any.
+    pub waiting: Option<Op>,
+    /// The value of its last acknowledged write.
+    pub last_value: Option<i64>,
+}
+
+/// Everything to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Frame<'a> {
+    /// Virtual time.
+    pub now: Instant,
+    /// Nodes, by id.
+    pub nodes: Vec<NodeView<'a>>,
+    /// Messages in flight and recently lost.
+    pub messages: Vec<MessageView>,
+    /// Log entries in the visible window.
+    pub cells: Vec<CellView>,
+    /// Index of the first visible column.
+    pub first_index: u64,
+    /// Per row: the node's commit index.
+    pub commit: Vec<u64>,
+    /// The client.
+    pub client: ClientView,
+    /// Cut links, as segments between node centres (one per unordered pair).
+    pub cuts: Vec<(Point, Point)>,
+    /// Safety violations found so far.
+    pub violations: u64,
+}
+
+/// What is selected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// A node.
+    Node(NodeId),
+    /// A message.
+    Message(MsgId),
+}
+
+/// Builds the frame for the world's current time.
+pub fn frame<'a>(
+    world: &'a World,
+    history: &History,
+    stage: &Stage,
+    selection: Option<Selection>,
+) -> Frame<'a> {
+    let now = world.now();
+    let config = world.config();
+    let max_timeout = config.election_timeout_max.as_micros().max(1) as f64;
+    let heartbeat = config.heartbeat_interval.as_micros().max(1) as f64;
+    let needed = world.ids().len() / 2 + 1;
+
+    let nodes: Vec<NodeView<'a>> = world
+        .servers()
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let at = stage.node(i).unwrap_or(stage.ring.center);
+            let node = s.node();
+            let left = |deadline: Instant, span: f64| {
+                (deadline.as_micros().saturating_sub(now.as_micros()) as f64 / span).clamp(0.0, 1.0)
+            };
+            NodeView {
+                id: s.id(),
+                name: s.name(),
+                at,
+                radius: stage.ring.node_radius,
+                role: node.map(raft_sim::raft_core::Node::role),
+                term: node.map_or(s.storage().hard_state.current_term.0, |n| n.term().0),
+                value: s.machine().value(),
+                votes: node.map_or(0, |n| n.votes_granted().len()),
+                needed,
+                timer: node
+                    .and_then(|n| n.election_deadline())
+                    .map(|d| left(d, max_timeout)),
+                heartbeat: node
+                    .and_then(|n| n.heartbeat_deadline())
+                    .map(|d| left(d, heartbeat)),
+                selected: selection == Some(Selection::Node(s.id())),
+            }
+        })
+        .collect();
+
+    let place = |e: Endpoint| match e {
+        Endpoint::Node(id) => stage.node(id.0 as usize).unwrap_or(stage.ring.center),
+        Endpoint::Client(_) => stage.client,
+    };
+    let mut messages: Vec<MessageView> = world
+        .flights()
+        .map(|f| message_view(f, now, place(f.from), place(f.to), selection))
+        .collect();
+    messages.extend(lost_messages(history, now, &place));
+
+    let (cells, first_index, commit) = log_cells(world, stage.logs.columns);
+
+    let client = world.clients().first().map_or(
+        ClientView {
+            at: stage.client,
+            waiting: None,
+            last_value: None,
+        },
+        |c| ClientView {
+            at: stage.client,
+            waiting: c.outstanding().map(|o| o.op),
+            last_value: c.last_completed().map(|d| d.value),
+        },
+    );
+
+    let mut cuts = Vec::new();
+    let ids = world.ids();
+    for (i, &a) in ids.iter().enumerate() {
+        for &b in &ids[i + 1..] {
+            if world.links().is_cut(a, b) || world.links().is_cut(b, a) {
+                cuts.push((place(Endpoint::Node(a)), place(Endpoint::Node(b))));
+            }
+        }
+    }
+
+    Frame {
+        now,
+        nodes,
+        messages,
+        cells,
+        first_index,
+        commit,
+        client,
+        cuts,
+        violations: world.checker().total(),
+    }
+}
+
+fn lerp(a: Point, b: Point, t: f64) -> Point {
+    Point {
+        x: a.x + (b.x - a.x) * t,
+        y: a.y + (b.y - a.y) * t,
+    }
+}
+
+fn message_view(
+    f: &Flight,
+    now: Instant,
+    from: Point,
+    to: Point,
+    selection: Option<Selection>,
+) -> MessageView {
+    let (shape, request, ok, heartbeat) = describe(&f.packet);
+    MessageView {
+        id: f.id,
+        at: lerp(from, to, f.progress_at(now)),
+        shape,
+        request,
+        ok,
+        heartbeat,
+        lost: None,
+        selected: selection == Some(Selection::Message(f.id)),
+    }
+}
+
+/// Shape, request or reply, success, heartbeat.
+pub fn describe(p: &Packet) -> (Shape, bool, Option<bool>, bool) {
+    match p {
+        Packet::Raft(m) => match &m.body {
+            Body::RequestVote { .. } => (Shape::Vote, true, None, false),
+            Body::RequestVoteResponse { granted, .. } => {
+                (Shape::Vote, false, Some(*granted), false)
+            }
+            Body::AppendEntries { entries, .. } => (Shape::Append, true, None, entries.is_empty()),
+            Body::AppendEntriesResponse(o) => (
+                Shape::Append,
+                false,
+                Some(matches!(o, AppendOutcome::Success { .. })),
+                false,
+            ),
+        },
+        Packet::Request { .. } => (Shape::Client, true, None, false),
+        Packet::Reply { reply, .. } => (
+            Shape::Client,
+            false,
+            Some(matches!(reply, raft_sim::Reply::Done { .. })),
+            false,
+        ),
+    }
+}
+
+/// Messages lost within the fade window, drawn as fading crosses where they were lost.
+fn lost_messages(
+    history: &History,
+    now: Instant,
+    place: &dyn Fn(Endpoint) -> Point,
+) -> Vec<MessageView> {
+    let fade_from = Instant::from_micros(now.as_micros().saturating_sub(LOSS_FADE_US));
+    let mut out = Vec::new();
+    // Sends of lost messages happened at most a few latencies earlier.
+    let scan_from = Instant::from_micros(fade_from.as_micros().saturating_sub(200_000));
+    let recent: Vec<_> = history.between(scan_from, now).collect();
+    for item in recent.iter().rev() {
+        if item.at < fade_from {
+            break;
+        }
+        let Record::Dropped { id, .. } = item.record else {
+            continue;
+        };
+        let sent = recent.iter().rev().find_map(|s| match &s.record {
+            Record::Sent {
+                id: sid,
+                from,
+                to,
+                packet,
+                arrive_at,
+                ..
+            } if *sid == id => Some((s.at, *from, *to, *packet, *arrive_at)),
+            _ => None,
+        });
+        let Some((sent_at, from, to, packet, arrive_at)) = sent else {
+            continue;
+        };
+        let span = arrive_at
+            .as_micros()
+            .saturating_sub(sent_at.as_micros())
+            .max(1) as f64;
+        let t =
+            (item.at.as_micros().saturating_sub(sent_at.as_micros()) as f64 / span).clamp(0.0, 1.0);
+        let shape = match packet {
+            raft_sim::network::PacketSummary::Raft { kind, .. } => match kind {
+                MessageKind::VoteRequest | MessageKind::VoteResponse => Shape::Vote,
+                _ => Shape::Append,
+            },
+            _ => Shape::Client,
+        };
+        out.push(MessageView {
+            id,
+            at: lerp(place(from), place(to), t),
+            shape,
+            request: true,
+            ok: None,
+            heartbeat: false,
+            lost: Some(
+                now.as_micros().saturating_sub(item.at.as_micros()) as f64 / LOSS_FADE_US as f64,
+            ),
+            selected: false,
+        });
+    }
+    out
+}
+
+/// The visible window of every node's log (a crashed node shows its stored log).
+fn log_cells(world: &World, columns: usize) -> (Vec<CellView>, u64, Vec<u64>) {
+    let last = world
+        .servers()
+        .iter()
+        .map(|s| s.storage().log.last_index().0)
+        .max()
+        .unwrap_or(0);
+    let first = last.saturating_sub(columns.max(1) as u64 - 1).max(1);
+    let mut cells = Vec::new();
+    let mut commit = Vec::new();
+    for (row, s) in world.servers().iter().enumerate() {
+        let committed_to = s.node().map_or(0, |n| n.commit_index().0);
+        commit.push(committed_to);
+        for (index, entry) in s.storage().log.iter() {
+            if index.0 < first {
+                continue;
+            }
+            let label = match &entry.payload {
+                Payload::Noop => "·".to_owned(),
+                Payload::Command(c) => match c.op {
+                    Op::Set(v) => v.to_string(),
+                    Op::Add(n) => format!("{n:+}"),
+                },
+            };
+            cells.push(CellView {
+                row,
+                col: (index.0 - first) as usize,
+                term: entry.term.0,
+                label,
+                committed: index.0 <= committed_to,
+            });
+        }
+    }
+    (cells, first, commit)
+}
+
+/// What is under the point `p` (messages first, they sit on top).
+pub fn hit(frame: &Frame<'_>, p: Point) -> Option<Selection> {
+    let message_radius = frame
+        .nodes
+        .first()
+        .map_or(8.0, |n| (n.radius * 0.3).max(9.0));
+    frame
+        .messages
+        .iter()
+        .filter(|m| m.lost.is_none())
+        .find(|m| m.at.distance(p) <= message_radius)
+        .map(|m| Selection::Message(m.id))
+        .or_else(|| {
+            frame
+                .nodes
+                .iter()
+                .find(|n| n.at.distance(p) <= n.radius * 1.1)
+                .map(|n| Selection::Node(n.id))
+        })
+}
+
+/// Whether the picture changes with time by itself (something moves or drains).
+pub fn is_animating(frame: &Frame<'_>) -> bool {
+    !frame.messages.is_empty()
+        || frame
+            .nodes
+            .iter()
+            .any(|n| n.timer.is_some() || n.heartbeat.is_some())
+}
