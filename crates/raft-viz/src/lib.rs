@@ -7,6 +7,7 @@
 //! loop and the JS API.
 
 pub mod draw;
+pub mod lang;
 pub mod layout;
 pub mod paint;
 pub mod stage;
