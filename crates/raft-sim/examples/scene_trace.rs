@@ -12,18 +12,18 @@ fn main() {
         eprintln!("no scene {id}");
         std::process::exit(2);
     };
-    let mut run = match SceneRun::new(scene) {
+    let (mut run, mut tl) = match SceneRun::new(scene) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{e}");
             std::process::exit(2);
         }
     };
-    run.advance_to(Instant::from_millis(3_000));
+    run.advance_to(&mut tl, Instant::from_millis(3_000));
     for (w, t) in run.reached() {
         println!("{t}  waypoint {}: {}", w.id, w.en);
     }
-    for item in run.timeline().history().iter() {
+    for item in tl.history().iter() {
         if let Record::Node { node, event } = &item.record {
             println!("{}  {} {:?}", item.at, node_name(*node), event);
         }

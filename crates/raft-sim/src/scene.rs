@@ -54,28 +54,28 @@ pub struct Scene {
     pub waypoints: Vec<Waypoint>,
 }
 
-/// A scene being played: a timeline plus progress through cues and waypoints.
+/// A scene being played: its progress through cues and waypoints. The timeline it
+/// drives is owned by the caller, so that leaving the tour ("try it yourself") simply
+/// drops the script and keeps the world.
 #[derive(Clone, Debug)]
 pub struct SceneRun {
     scene: Scene,
-    timeline: Timeline,
     next_cue: usize,
     /// When each waypoint was reached, in order.
     reached: Vec<Instant>,
 }
 
 impl SceneRun {
-    /// Starts a scene at time 0.
-    pub fn new(scene: Scene) -> Result<SceneRun, SetupError> {
+    /// Starts a scene at time 0, with the timeline it drives.
+    pub fn new(scene: Scene) -> Result<(SceneRun, Timeline), SetupError> {
         let timeline = Timeline::new(&scene.setup)?;
         let mut run = SceneRun {
             scene,
-            timeline,
             next_cue: 0,
             reached: Vec::new(),
         };
-        run.check_waypoints();
-        Ok(run)
+        run.check_waypoints(&timeline);
+        Ok((run, timeline))
     }
 
     /// The scene.
@@ -84,24 +84,15 @@ impl SceneRun {
         &self.scene
     }
 
-    /// The timeline (world, history, time travel).
-    #[must_use]
-    pub fn timeline(&self) -> &Timeline {
-        &self.timeline
-    }
-
-    /// Hands the timeline over ("try it yourself").
-    #[must_use]
-    pub fn into_timeline(self) -> Timeline {
-        self.timeline
-    }
-
     /// Waypoints reached so far, with their times.
     pub fn reached(&self) -> impl Iterator<Item = (&Waypoint, Instant)> + '_ {
-        self.scene
-            .waypoints
-            .iter()
-            .zip(self.reached.iter().copied())
+        self.scene.waypoints.iter().zip(self.reached.iter().copied())
+    }
+
+    /// The last waypoint reached, if any: the caption to show.
+    #[must_use]
+    pub fn current_waypoint(&self) -> Option<&Waypoint> {
+        self.reached.len().checked_sub(1).and_then(|i| self.scene.waypoints.get(i))
     }
 
     /// The next waypoint the narration waits for.
@@ -116,12 +107,12 @@ impl SceneRun {
         self.reached.len() == self.scene.waypoints.len()
     }
 
-    /// Plays forward to `t`, applying cues on time and noting waypoints, event by
-    /// event.
-    pub fn advance_to(&mut self, t: Instant) {
+    /// Plays `timeline` forward to `t`, applying cues on time and noting waypoints,
+    /// event by event.
+    pub fn advance_to(&mut self, timeline: &mut Timeline, t: Instant) {
         loop {
             let cue_at = self.scene.cues.get(self.next_cue).map(|c| c.at);
-            let event_at = self.timeline.world().next_event_time();
+            let event_at = timeline.world().next_event_time();
             let next = match (cue_at, event_at) {
                 (Some(c), Some(e)) => c.min(e),
                 (c, e) => match c.or(e) {
@@ -134,37 +125,37 @@ impl SceneRun {
             }
             if cue_at == Some(next) {
                 let cue = self.scene.cues[self.next_cue].clone();
-                self.timeline.advance_to(cue.at);
+                timeline.advance_to(cue.at);
                 // A cue that cannot apply (e.g. a timer on a node that became leader)
                 // is skipped; waypoints decide whether the scene still works.
-                let _ = self.timeline.act(cue.action);
+                let _ = timeline.act(cue.action);
                 self.next_cue += 1;
             } else {
-                self.timeline.step_forward();
+                timeline.step_forward();
             }
-            self.check_waypoints();
+            self.check_waypoints(timeline);
         }
-        self.timeline.advance_to(t);
-        self.check_waypoints();
+        timeline.advance_to(t);
+        self.check_waypoints(timeline);
     }
 
     /// Plays until the next waypoint is reached or `limit` of virtual time passes;
     /// returns when it was reached.
-    pub fn run_to_next_waypoint(&mut self, limit: Duration) -> Option<Instant> {
+    pub fn run_to_next_waypoint(&mut self, timeline: &mut Timeline, limit: Duration) -> Option<Instant> {
         let want = self.reached.len() + 1;
-        let end = self.timeline.now().after(limit);
+        let end = timeline.now().after(limit);
         let step = Duration::from_millis(1);
-        while self.reached.len() < want && self.timeline.now() < end {
-            let t = self.timeline.now().after(step);
-            self.advance_to(t);
+        while self.reached.len() < want && timeline.now() < end {
+            let t = timeline.now().after(step);
+            self.advance_to(timeline, t);
         }
         self.reached.get(want - 1).copied()
     }
 
-    fn check_waypoints(&mut self) {
+    fn check_waypoints(&mut self, timeline: &Timeline) {
         while let Some(w) = self.scene.waypoints.get(self.reached.len()) {
-            if (w.reached)(self.timeline.world()) {
-                self.reached.push(self.timeline.now());
+            if (w.reached)(timeline.world()) {
+                self.reached.push(timeline.now());
             } else {
                 break;
             }

@@ -6,11 +6,11 @@ use raft_sim::scene::{self, SceneRun};
 
 #[test]
 fn split_vote_scene_reaches_every_waypoint_article_split_vote() {
-    let mut run = SceneRun::new(scene::split_vote()).expect("valid scene");
+    let (mut run, mut tl) = SceneRun::new(scene::split_vote()).expect("valid scene");
     while !run.is_complete() {
         let id = run.next_waypoint().map(|w| w.id);
         assert!(
-            run.run_to_next_waypoint(Duration::from_secs(5)).is_some(),
+            run.run_to_next_waypoint(&mut tl, Duration::from_secs(5)).is_some(),
             "waypoint {id:?} not reached"
         );
     }
@@ -20,20 +20,20 @@ fn split_vote_scene_reaches_every_waypoint_article_split_vote() {
     // B and C became candidates at the same instant (their timers were set together).
     assert_eq!(times[0], Instant::from_millis(100));
     assert!(run.is_complete());
-    assert_eq!(run.timeline().world().checker().total(), 0);
+    assert_eq!(tl.world().checker().total(), 0);
 }
 
 #[test]
 fn every_scene_completes_and_is_safe() {
     for s in scene::all() {
         let id = s.id;
-        let mut run = SceneRun::new(s).expect("valid scene");
-        run.advance_to(Instant::from_millis(10_000));
+        let (mut run, mut tl) = SceneRun::new(s).expect("valid scene");
+        run.advance_to(&mut tl, Instant::from_millis(10_000));
         assert!(
             run.is_complete(),
             "scene {id} stopped at {:?}",
             run.next_waypoint().map(|w| w.id)
         );
-        assert_eq!(run.timeline().world().checker().total(), 0, "scene {id}");
+        assert_eq!(tl.world().checker().total(), 0, "scene {id}");
     }
 }

@@ -252,6 +252,17 @@ impl<C: Clone> Node<C> {
         core::mem::take(&mut self.ready)
     }
 
+    /// Moves the accumulated outputs into `out`, which must have been handled: its
+    /// old contents are cleared and its buffers are reused here, so a caller looping
+    /// over inputs allocates nothing for outputs once warmed up.
+    pub fn take_ready_into(&mut self, out: &mut Ready<C>) {
+        out.persist.clear();
+        out.messages.clear();
+        out.committed.clear();
+        out.events.clear();
+        core::mem::swap(&mut self.ready, out);
+    }
+
     /// Whether outputs are waiting.
     #[must_use]
     pub fn has_ready(&self) -> bool {

@@ -31,6 +31,48 @@ impl<C: Clone> Node<C> {
         Ok(index)
     }
 
+    /// Appends several commands at once, as one persist operation and one replication
+    /// round: the same as calling [`propose`](Node::propose) for each, but cheaper.
+    /// Returns the index of the last one (the current last index if `commands` is
+    /// empty).
+    pub fn propose_many(
+        &mut self,
+        now: Instant,
+        commands: impl IntoIterator<Item = C>,
+    ) -> Result<LogIndex, ProposeError> {
+        self.advance_clock(now);
+        if !matches!(self.role, RoleState::Leader(_)) {
+            return Err(ProposeError::NotLeader {
+                leader: self.leader,
+            });
+        }
+        let term = self.term();
+        let first = self.persistent.log.last_index().next();
+        let entries: Vec<Entry<C>> = commands
+            .into_iter()
+            .map(|c| Entry {
+                term,
+                payload: Payload::Command(c),
+            })
+            .collect();
+        if entries.is_empty() {
+            return Ok(first.prev());
+        }
+        for e in &entries {
+            self.persistent.log.push(e.clone());
+        }
+        let last = self.persistent.log.last_index();
+        self.ready
+            .persist
+            .push(PersistOp::AppendLog { first, entries });
+        self.emit(Event::EntriesAppended { first, last, term });
+        if self.config.replicate_immediately {
+            self.send_to_idle_followers();
+        }
+        self.maybe_commit();
+        Ok(last)
+    }
+
     pub(super) fn append_as_leader(&mut self, payload: Payload<C>) -> LogIndex {
         let term = self.term();
         let entry = Entry { term, payload };
@@ -391,10 +433,26 @@ impl<C: Clone> Node<C> {
         let RoleState::Leader(state) = &self.role else {
             return;
         };
-        let mut matched: Vec<LogIndex> = state.progress.iter().map(|p| p.match_index).collect();
-        matched.push(self.persistent.log.last_index());
+        // The quorum-th highest match index (the leader counts with its whole log). This
+        // runs on every acknowledgement, so small clusters sort on the stack.
+        let own = self.persistent.log.last_index();
+        let quorum = self.members.quorum();
+        let mut small = [LogIndex(0); 16];
+        let mut large = Vec::new();
+        let matched: &mut [LogIndex] = if state.progress.len() < small.len() {
+            let k = state.progress.len();
+            for (slot, p) in small.iter_mut().zip(&state.progress) {
+                *slot = p.match_index;
+            }
+            small[k] = own;
+            &mut small[..=k]
+        } else {
+            large.extend(state.progress.iter().map(|p| p.match_index));
+            large.push(own);
+            &mut large
+        };
         matched.sort_unstable_by(|a, b| b.cmp(a));
-        let Some(&n) = matched.get(self.members.quorum() - 1) else {
+        let Some(&n) = matched.get(quorum - 1) else {
             return;
         };
         if n <= self.commit_index {
