@@ -6,9 +6,11 @@
 //! (colours). `web` (only on `wasm32`) owns the canvas, the DOM controls, the animation
 //! loop and the JS API.
 
+pub mod app;
 pub mod draw;
 pub mod lang;
 pub mod layout;
+pub mod options;
 pub mod paint;
 pub mod stage;
 pub mod theme;

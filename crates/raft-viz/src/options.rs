@@ -1,0 +1,317 @@
+//! Page options from the URL (`?scene=split-vote&nodes=5&seed=42&speed=1/20&lang=zh`):
+//! every bad value becomes a notice and falls back to its default; nothing is fatal.
+
+use crate::lang::Lang;
+
+/// Slowest playback: a thousandth of real time.
+pub const MIN_SPEED: f64 = 0.001;
+/// Fastest playback: real time.
+pub const MAX_SPEED: f64 = 1.0;
+/// Default playback speed: 1/15 of real time, so a 150–300 ms election timeout takes a
+/// few seconds to watch and a 10–20 ms message visibly travels.
+pub const DEFAULT_SPEED: f64 = 1.0 / 15.0;
+
+/// Which controls show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Controls {
+    /// Everything (the sandbox).
+    #[default]
+    All,
+    /// Play/pause, speed and the timeline only (embeds).
+    Minimal,
+    /// Just the canvas.
+    None,
+}
+
+/// Colour theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ThemeChoice {
+    /// Follow `prefers-color-scheme`.
+    #[default]
+    Auto,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+/// The options a page starts with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// A tour scene to open, by id.
+    pub scene: Option<String>,
+    /// Cluster size, 1 to 9.
+    pub nodes: usize,
+    /// The seed; `None` means "draw a fresh one" (at the web edge).
+    pub seed: Option<u64>,
+    /// Playback speed, virtual time per real time.
+    pub speed: f64,
+    /// Language.
+    pub lang: Lang,
+    /// Start playing at once.
+    pub autoplay: bool,
+    /// Which controls show.
+    pub controls: Controls,
+    /// Colour theme.
+    pub theme: ThemeChoice,
+    /// The encoded actions of a shared run (`share::decode` reads them).
+    pub actions: Option<String>,
+    /// The virtual time, in ms, a shared link points at.
+    pub at_ms: Option<u64>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            scene: None,
+            nodes: 5,
+            seed: None,
+            speed: DEFAULT_SPEED,
+            lang: Lang::En,
+            autoplay: true,
+            controls: Controls::All,
+            theme: ThemeChoice::Auto,
+            actions: None,
+            at_ms: None,
+        }
+    }
+}
+
+/// Parses a query string (with or without the leading `?`). Returns the options and one
+/// notice per value that was refused, in the chosen language.
+pub fn parse(query: &str, known_scene: impl Fn(&str) -> bool) -> (Options, Vec<String>) {
+    let pairs: Vec<(String, String)> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect();
+    let mut o = Options::default();
+    let mut notices = Vec::new();
+    // The language first, so that the other notices use it.
+    if let Some((_, v)) = pairs.iter().find(|(k, _)| k == "lang") {
+        match Lang::parse(v) {
+            Some(l) => o.lang = l,
+            None => notices.push(format!("lang={v}: use en or zh; showing English.")),
+        }
+    }
+    let lang = o.lang;
+    let bad = |key: &str, value: &str, en: &str, zh: &str| {
+        format!("{key}={value}: {}", lang.pick(en, zh))
+    };
+    for (k, v) in &pairs {
+        match k.as_str() {
+            "lang" => {}
+            "scene" => {
+                if known_scene(v) {
+                    o.scene = Some(v.clone());
+                } else {
+                    notices.push(bad(
+                        k,
+                        v,
+                        "no such scene; opening the sandbox.",
+                        "没有这个场景，已打开沙盒。",
+                    ));
+                }
+            }
+            "nodes" => match v.parse::<usize>() {
+                Ok(n) if (1..=9).contains(&n) => o.nodes = n,
+                _ => notices.push(bad(
+                    k,
+                    v,
+                    "a cluster has 1 to 9 nodes; using 5.",
+                    "集群只能有1到9个节点，已使用5个。",
+                )),
+            },
+            "seed" => match v.parse::<u64>() {
+                Ok(s) => o.seed = Some(s),
+                Err(_) => notices.push(bad(
+                    k,
+                    v,
+                    "the seed is a whole number; using a fresh one.",
+                    "种子必须是非负整数，已随机生成。",
+                )),
+            },
+            "speed" => match parse_speed(v) {
+                Some(s) => o.speed = s,
+                None => notices.push(bad(
+                    k,
+                    v,
+                    "speed is between 1/1000 and 1 (e.g. 1/20 or 0.05); using 1/15.",
+                    "速度须在1/1000到1之间（如1/20或0.05），已使用1/15。",
+                )),
+            },
+            "autoplay" => match parse_bool(v) {
+                Some(b) => o.autoplay = b,
+                None => notices.push(bad(k, v, "use 1 or 0.", "请用1或0。")),
+            },
+            "controls" => match v.as_str() {
+                "all" | "" => o.controls = Controls::All,
+                "minimal" => o.controls = Controls::Minimal,
+                "none" => o.controls = Controls::None,
+                _ => notices.push(bad(
+                    k,
+                    v,
+                    "use all, minimal or none.",
+                    "请用all、minimal或none。",
+                )),
+            },
+            "theme" => match v.as_str() {
+                "auto" | "" => o.theme = ThemeChoice::Auto,
+                "light" => o.theme = ThemeChoice::Light,
+                "dark" => o.theme = ThemeChoice::Dark,
+                _ => notices.push(bad(
+                    k,
+                    v,
+                    "use light, dark or auto.",
+                    "请用light、dark或auto。",
+                )),
+            },
+            "a" => o.actions = Some(v.clone()),
+            "at" => match v.parse::<u64>() {
+                Ok(ms) if ms <= 24 * 3_600_000 => o.at_ms = Some(ms),
+                _ => notices.push(bad(
+                    k,
+                    v,
+                    "at is a time in milliseconds; starting at 0.",
+                    "at 是毫秒数，已从0开始。",
+                )),
+            },
+            _ => notices.push(format!(
+                "{k}: {}",
+                lang.pick("unknown option, ignored.", "未知参数，已忽略。")
+            )),
+        }
+    }
+    (o, notices)
+}
+
+/// `1`, `0.05`, `1/20`, within [1/1000, 1].
+pub fn parse_speed(v: &str) -> Option<f64> {
+    let value = match v.split_once('/') {
+        Some((a, b)) => {
+            let (a, b) = (a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?);
+            if b == 0.0 {
+                return None;
+            }
+            a / b
+        }
+        None => v.trim().parse::<f64>().ok()?,
+    };
+    (value.is_finite() && (MIN_SPEED - 1e-12..=MAX_SPEED + 1e-12).contains(&value))
+        .then(|| value.clamp(MIN_SPEED, MAX_SPEED))
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v {
+        "1" | "true" | "yes" | "" => Some(true),
+        "0" | "false" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+/// Decodes `%xx` escapes and `+` as space; invalid escapes are kept as written.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = core::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_q(q: &str) -> (Options, Vec<String>) {
+        parse(q, |s| s == "split-vote")
+    }
+
+    #[test]
+    fn no_query_gives_the_defaults() {
+        let (o, n) = parse_q("");
+        assert_eq!(o, Options::default());
+        assert!(n.is_empty());
+    }
+
+    #[test]
+    fn good_values_are_taken() {
+        let (o, n) = parse_q(
+            "?scene=split-vote&nodes=4&seed=42&speed=1/20&lang=zh&autoplay=0&controls=minimal&theme=dark&at=1500",
+        );
+        assert!(n.is_empty(), "{n:?}");
+        assert_eq!(o.scene.as_deref(), Some("split-vote"));
+        assert_eq!(
+            (o.nodes, o.seed, o.lang, o.autoplay),
+            (4, Some(42), Lang::Zh, false)
+        );
+        assert!((o.speed - 0.05).abs() < 1e-12);
+        assert_eq!(
+            (o.controls, o.theme, o.at_ms),
+            (Controls::Minimal, ThemeChoice::Dark, Some(1500))
+        );
+    }
+
+    #[test]
+    fn bad_values_give_a_notice_and_the_default() {
+        for q in [
+            "nodes=0",
+            "nodes=50",
+            "nodes=abc",
+            "speed=abc",
+            "speed=2",
+            "speed=1/0",
+            "scene=nope",
+            "seed=-1",
+            "theme=pink",
+            "wat=1",
+        ] {
+            let (o, n) = parse_q(q);
+            assert_eq!(n.len(), 1, "{q}: {n:?}");
+            assert_eq!(o.nodes, 5, "{q}");
+            assert!((o.speed - DEFAULT_SPEED).abs() < 1e-12, "{q}");
+            assert_eq!(o.scene, None, "{q}");
+        }
+        let (_, n) = parse_q("lang=zh&nodes=50");
+        assert!(n[0].contains("节点"), "notices follow the language: {n:?}");
+    }
+
+    #[test]
+    fn speeds_are_fractions_or_decimals_within_range() {
+        assert_eq!(parse_speed("1"), Some(1.0));
+        assert_eq!(parse_speed("1/1000"), Some(0.001));
+        assert_eq!(parse_speed("0.5"), Some(0.5));
+        assert_eq!(parse_speed("1/1001"), None);
+        assert_eq!(parse_speed("NaN"), None);
+        assert_eq!(parse_speed("inf"), None);
+    }
+
+    #[test]
+    fn percent_escapes_are_decoded_without_panicking() {
+        assert_eq!(percent_decode("1%2F20"), "1/20");
+        assert_eq!(percent_decode("a+b"), "a b");
+        assert_eq!(percent_decode("%"), "%");
+        assert_eq!(percent_decode("%4"), "%4");
+        assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(percent_decode("%E4%B8%AD"), "中");
+    }
+}
