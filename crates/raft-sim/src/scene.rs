@@ -86,13 +86,19 @@ impl SceneRun {
 
     /// Waypoints reached so far, with their times.
     pub fn reached(&self) -> impl Iterator<Item = (&Waypoint, Instant)> + '_ {
-        self.scene.waypoints.iter().zip(self.reached.iter().copied())
+        self.scene
+            .waypoints
+            .iter()
+            .zip(self.reached.iter().copied())
     }
 
     /// The last waypoint reached, if any: the caption to show.
     #[must_use]
     pub fn current_waypoint(&self) -> Option<&Waypoint> {
-        self.reached.len().checked_sub(1).and_then(|i| self.scene.waypoints.get(i))
+        self.reached
+            .len()
+            .checked_sub(1)
+            .and_then(|i| self.scene.waypoints.get(i))
     }
 
     /// The next waypoint the narration waits for.
@@ -141,7 +147,11 @@ impl SceneRun {
 
     /// Plays until the next waypoint is reached or `limit` of virtual time passes;
     /// returns when it was reached.
-    pub fn run_to_next_waypoint(&mut self, timeline: &mut Timeline, limit: Duration) -> Option<Instant> {
+    pub fn run_to_next_waypoint(
+        &mut self,
+        timeline: &mut Timeline,
+        limit: Duration,
+    ) -> Option<Instant> {
         let want = self.reached.len() + 1;
         let end = timeline.now().after(limit);
         let step = Duration::from_millis(1);

@@ -10,7 +10,8 @@ fn split_vote_scene_reaches_every_waypoint_article_split_vote() {
     while !run.is_complete() {
         let id = run.next_waypoint().map(|w| w.id);
         assert!(
-            run.run_to_next_waypoint(&mut tl, Duration::from_secs(5)).is_some(),
+            run.run_to_next_waypoint(&mut tl, Duration::from_secs(5))
+                .is_some(),
             "waypoint {id:?} not reached"
         );
     }
