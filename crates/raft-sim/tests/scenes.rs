@@ -25,16 +25,45 @@ fn split_vote_scene_reaches_every_waypoint_article_split_vote() {
 }
 
 #[test]
-fn every_scene_completes_and_is_safe() {
+fn every_scene_reaches_every_waypoint_in_order_and_only_unsafe_ones_break_safety() {
+    let ids: Vec<&str> = scene::all().iter().map(|s| s.id).collect();
+    assert_eq!(ids.len(), 11);
     for s in scene::all() {
         let id = s.id;
+        let unsafe_rules = s.setup.raft.unsafe_rules.any();
         let (mut run, mut tl) = SceneRun::new(s).expect("valid scene");
         run.advance_to(&mut tl, Instant::from_millis(10_000));
         assert!(
             run.is_complete(),
-            "scene {id} stopped at {:?}",
+            "scene {id} stopped before {:?}",
             run.next_waypoint().map(|w| w.id)
         );
-        assert_eq!(tl.world().checker().total(), 0, "scene {id}");
+        let times: Vec<_> = run.reached().map(|(_, t)| t).collect();
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "{id}: {times:?}");
+        if unsafe_rules {
+            assert!(
+                tl.world().checker().total() > 0,
+                "scene {id} must show a violation"
+            );
+        } else {
+            assert_eq!(tl.world().checker().total(), 0, "scene {id}");
+        }
+        assert!(scene::by_id(id).is_some());
+    }
+}
+
+#[test]
+fn every_caption_exists_in_english_and_chinese() {
+    for s in scene::all() {
+        assert!(!s.title_en.is_empty() && !s.title_zh.is_empty());
+        for w in &s.waypoints {
+            assert!(!w.en.is_empty(), "{}/{}", s.id, w.id);
+            assert!(
+                w.zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{}/{}",
+                s.id,
+                w.id
+            );
+        }
     }
 }
