@@ -8,10 +8,13 @@
 
 pub mod app;
 pub mod draw;
+pub mod inspect;
 pub mod lang;
 pub mod layout;
+pub mod narrate;
 pub mod options;
 pub mod paint;
+pub mod share;
 pub mod stage;
 pub mod theme;
 pub mod view;

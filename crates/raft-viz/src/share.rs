@@ -1,0 +1,474 @@
+//! Share links: a run's actions as a short, URL-safe text. With the seed and the cluster
+//! size (carried by other URL parameters), it reproduces the exact run.
+//!
+//! # Format (version 1)
+//!
+//! The text is a sequence of numbers, each written as little-endian base-32 digits in
+//! the URL-safe base-64 alphabet `A–Z a–z 0–9 - _` (digit values 0–63): a digit's low
+//! five bits are data, and a value of 32 or more means "more digits follow". So 0–31
+//! take one character (`A`…`Z`, `a`…`f`), 32–1023 two, and so on. No separators are
+//! needed. The other unreserved characters (`.` and `~`) are never used.
+//!
+//! Three kinds of number are written:
+//! - *count*: the number itself (node ids, steps, message ids, probabilities in ppm);
+//! - *time*: microseconds `t` as `2·t/1000` when `t` is whole milliseconds, else as
+//!   `2·t + 1` (durations and instants; whole milliseconds are common in settings);
+//! - *signed*: zigzag, `0, -1, 1, -2…` as `0, 1, 2, 3…`.
+//!
+//! The text is the version (`1`, so it starts with `B`), then one item per action:
+//!
+//! ```text
+//! item = at:time  after_steps:count  tag:count  fields
+//! tag  fields
+//!  0   Crash           node
+//!  1   Restart         node
+//!  2   TimeoutNow      node
+//!  3   SetElectionTimer node, deadline:time
+//!  4   ClientRequest   value:signed, 2·to + kind   (to: 0 = none, else node+1;
+//!                                                  kind: 0 = set, 1 = add)
+//!  5   DropMessage     message id
+//!  6   Partition       group count, then per group: size, nodes
+//!  7   CutLink         from, to, both (0 or 1)
+//!  8   Heal            —
+//!  9   SetLinkLatency  from, to, latency (0 = none, else time + 1)
+//! 10   SetNetwork      latency_min:time, latency_max:time, loss, duplicate, reorder (ppm)
+//! 11   SetElectionTimeout min:time, max:time
+//! ```
+//!
+//! Times are absolute, so decoding can refuse actions out of order. An empty text is an
+//! empty list. Decoding checks every value (node ids below the cluster size, times and
+//! counts below [`MAX`], probabilities at most one) and never panics.
+
+use core::fmt;
+use core::time::Duration;
+
+use raft_sim::raft_core::{Instant, NodeId};
+use raft_sim::{Action, MsgId, NetworkSettings, Op, Stamped};
+
+/// The format version written first.
+const VERSION: u128 = 1;
+
+/// The largest time (in µs), step count or message id accepted: about 11.6 days of
+/// virtual time; anything larger is not from a real session.
+pub const MAX: u64 = 1_000_000_000_000;
+
+/// Most groups in a partition, and most nodes in a group.
+const MAX_GROUPS: u64 = 16;
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Why a share text was refused. Items are numbered from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareError {
+    /// Not version 1 of this format.
+    Version,
+    /// A character outside the alphabet.
+    BadChar {
+        /// The item being read.
+        item: usize,
+        /// The character.
+        ch: char,
+    },
+    /// The text ends inside an item.
+    Truncated {
+        /// The item.
+        item: usize,
+    },
+    /// A node the cluster does not have.
+    NoSuchNode {
+        /// The item.
+        item: usize,
+        /// The node id.
+        node: u64,
+        /// The cluster size.
+        nodes: usize,
+    },
+    /// An action earlier in time (or in steps) than the one before it.
+    OutOfOrder {
+        /// The item.
+        item: usize,
+    },
+    /// An impossible value.
+    Absurd {
+        /// The item.
+        item: usize,
+        /// What is wrong.
+        what: &'static str,
+    },
+    /// An action this version does not know.
+    UnknownAction {
+        /// The item.
+        item: usize,
+        /// Its tag.
+        tag: u64,
+    },
+}
+
+impl fmt::Display for ShareError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            ShareError::Version => f.write_str("the shared run is not in a format this page reads"),
+            ShareError::BadChar { item, ch } => {
+                write!(f, "shared action {item}: unexpected character {ch:?}")
+            }
+            ShareError::Truncated { item } => {
+                write!(f, "shared action {item} is cut short (an incomplete link?)")
+            }
+            ShareError::NoSuchNode { item, node, nodes } => write!(
+                f,
+                "shared action {item} names node {node}, but the cluster has {nodes} nodes"
+            ),
+            ShareError::OutOfOrder { item } => {
+                write!(
+                    f,
+                    "shared action {item} happens before the one preceding it"
+                )
+            }
+            ShareError::Absurd { item, what } => write!(f, "shared action {item}: {what}"),
+            ShareError::UnknownAction { item, tag } => {
+                write!(f, "shared action {item} is of an unknown kind ({tag})")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ShareError {}
+
+/// Encodes actions (in the order a timeline records them) as share text.
+pub fn encode(actions: &[Stamped]) -> String {
+    let mut w = String::with_capacity(1 + actions.len() * 10);
+    put(&mut w, VERSION);
+    for s in actions {
+        put_time(&mut w, s.at.as_micros());
+        put(&mut w, s.after_steps.into());
+        put_action(&mut w, &s.action);
+    }
+    w
+}
+
+/// Decodes share text for a cluster of `nodes` nodes.
+pub fn decode(s: &str, nodes: usize) -> Result<Vec<Stamped>, ShareError> {
+    let mut r = Reader {
+        text: s,
+        pos: 0,
+        item: 0,
+        nodes,
+    };
+    let mut out: Vec<Stamped> = Vec::new();
+    if s.is_empty() {
+        return Ok(out);
+    }
+    if r.num().ok() != Some(VERSION) {
+        return Err(ShareError::Version);
+    }
+    while r.pos < s.len() {
+        r.item += 1;
+        let at = Instant(r.time()?);
+        let after_steps = r.count(MAX)?;
+        if out
+            .last()
+            .is_some_and(|p| at < p.at || after_steps < p.after_steps)
+        {
+            return Err(ShareError::OutOfOrder { item: r.item });
+        }
+        let action = r.action()?;
+        out.push(Stamped {
+            at,
+            after_steps,
+            action,
+        });
+    }
+    Ok(out)
+}
+
+fn put(w: &mut String, mut v: u128) {
+    loop {
+        let d = (v & 31) as usize;
+        v >>= 5;
+        if v == 0 {
+            w.push(char::from(ALPHABET[d]));
+            return;
+        }
+        w.push(char::from(ALPHABET[d | 32]));
+    }
+}
+
+/// The *time* code of `us` microseconds.
+fn time_code(us: u64) -> u128 {
+    let us = u128::from(us);
+    if us.is_multiple_of(1000) {
+        us / 1000 * 2
+    } else {
+        us * 2 + 1
+    }
+}
+
+fn dur_code(d: Duration) -> u128 {
+    time_code(u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+}
+
+fn put_time(w: &mut String, us: u64) {
+    put(w, time_code(us));
+}
+
+fn put_dur(w: &mut String, d: Duration) {
+    put(w, dur_code(d));
+}
+
+fn put_node(w: &mut String, id: NodeId) {
+    put(w, id.0.into());
+}
+
+fn put_action(w: &mut String, a: &Action) {
+    match a {
+        Action::Crash(n) => {
+            put(w, 0);
+            put_node(w, *n);
+        }
+        Action::Restart(n) => {
+            put(w, 1);
+            put_node(w, *n);
+        }
+        Action::TimeoutNow(n) => {
+            put(w, 2);
+            put_node(w, *n);
+        }
+        Action::SetElectionTimer(n, at) => {
+            put(w, 3);
+            put_node(w, *n);
+            put_time(w, at.as_micros());
+        }
+        Action::ClientRequest { op, to } => {
+            put(w, 4);
+            let (value, kind) = match *op {
+                Op::Set(v) => (v, 0),
+                Op::Add(v) => (v, 1),
+            };
+            put(w, zigzag(value).into());
+            let to = to.map_or(0, |n| u128::from(n.0) + 1);
+            put(w, to * 2 + kind);
+        }
+        Action::DropMessage(id) => {
+            put(w, 5);
+            put(w, id.0.into());
+        }
+        Action::Partition(groups) => {
+            put(w, 6);
+            put(w, groups.len() as u128);
+            for g in groups {
+                put(w, g.len() as u128);
+                for n in g {
+                    put_node(w, *n);
+                }
+            }
+        }
+        Action::CutLink { from, to, both } => {
+            put(w, 7);
+            put_node(w, *from);
+            put_node(w, *to);
+            put(w, u128::from(*both));
+        }
+        Action::Heal => put(w, 8),
+        Action::SetLinkLatency { from, to, latency } => {
+            put(w, 9);
+            put_node(w, *from);
+            put_node(w, *to);
+            put(w, latency.map_or(0, |d| dur_code(d) + 1));
+        }
+        Action::SetNetwork(s) => {
+            put(w, 10);
+            put_dur(w, s.latency_min);
+            put_dur(w, s.latency_max);
+            put(w, s.loss_ppm.into());
+            put(w, s.duplicate_ppm.into());
+            put(w, s.reorder_ppm.into());
+        }
+        Action::SetElectionTimeout { min, max } => {
+            put(w, 11);
+            put_dur(w, *min);
+            put_dur(w, *max);
+        }
+    }
+}
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+fn unzigzag(u: u64) -> i64 {
+    ((u >> 1) as i64) ^ -((u & 1) as i64)
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    pos: usize,
+    item: usize,
+    nodes: usize,
+}
+
+impl Reader<'_> {
+    fn absurd(&self, what: &'static str) -> ShareError {
+        ShareError::Absurd {
+            item: self.item,
+            what,
+        }
+    }
+
+    fn digit(&mut self) -> Result<u8, ShareError> {
+        let Some(&b) = self.text.as_bytes().get(self.pos) else {
+            return Err(ShareError::Truncated { item: self.item });
+        };
+        let d = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => {
+                // Every byte before this one was ASCII, so this is a character boundary.
+                let ch = self.text.get(self.pos..).and_then(|r| r.chars().next());
+                return Err(ShareError::BadChar {
+                    item: self.item,
+                    ch: ch.unwrap_or('?'),
+                });
+            }
+        };
+        self.pos += 1;
+        Ok(d)
+    }
+
+    /// One number, up to 125 bits.
+    fn num(&mut self) -> Result<u128, ShareError> {
+        let mut v = 0u128;
+        for k in 0..25 {
+            let d = self.digit()?;
+            v |= u128::from(d & 31) << (5 * k);
+            if d < 32 {
+                return Ok(v);
+            }
+        }
+        Err(self.absurd("a number is far too long"))
+    }
+
+    fn count(&mut self, max: u64) -> Result<u64, ShareError> {
+        match u64::try_from(self.num()?) {
+            Ok(v) if v <= max => Ok(v),
+            _ => Err(self.absurd("a number is too large")),
+        }
+    }
+
+    /// Microseconds from a *time* code.
+    fn micros(&self, code: u128) -> Result<u64, ShareError> {
+        let us = if code.is_multiple_of(2) {
+            (code / 2).checked_mul(1000)
+        } else {
+            Some(code / 2)
+        };
+        match us.and_then(|us| u64::try_from(us).ok()) {
+            Some(us) if us <= MAX => Ok(us),
+            _ => Err(self.absurd("a time is too large")),
+        }
+    }
+
+    fn time(&mut self) -> Result<u64, ShareError> {
+        let code = self.num()?;
+        self.micros(code)
+    }
+
+    fn dur(&mut self) -> Result<Duration, ShareError> {
+        self.time().map(Duration::from_micros)
+    }
+
+    fn node(&mut self) -> Result<NodeId, ShareError> {
+        let v = self.num()?;
+        self.node_id(v)
+    }
+
+    fn node_id(&self, v: u128) -> Result<NodeId, ShareError> {
+        match u32::try_from(v) {
+            Ok(id) if (id as usize) < self.nodes => Ok(NodeId(id)),
+            _ => Err(ShareError::NoSuchNode {
+                item: self.item,
+                node: u64::try_from(v).unwrap_or(u64::MAX),
+                nodes: self.nodes,
+            }),
+        }
+    }
+
+    fn ppm(&mut self) -> Result<u32, ShareError> {
+        match u32::try_from(self.num()?) {
+            Ok(v) if v <= 1_000_000 => Ok(v),
+            _ => Err(self.absurd("a probability is above one")),
+        }
+    }
+
+    fn action(&mut self) -> Result<Action, ShareError> {
+        let tag = self.count(u64::MAX)?;
+        Ok(match tag {
+            0 => Action::Crash(self.node()?),
+            1 => Action::Restart(self.node()?),
+            2 => Action::TimeoutNow(self.node()?),
+            3 => Action::SetElectionTimer(self.node()?, Instant(self.time()?)),
+            4 => {
+                let value = unzigzag(self.count(u64::MAX)?);
+                let code = self.num()?;
+                let to = match code / 2 {
+                    0 => None,
+                    n => Some(self.node_id(n - 1)?),
+                };
+                let op = if code.is_multiple_of(2) {
+                    Op::Set(value)
+                } else {
+                    Op::Add(value)
+                };
+                Action::ClientRequest { op, to }
+            }
+            5 => Action::DropMessage(MsgId(self.count(MAX)?)),
+            6 => {
+                let n = self.count(MAX_GROUPS)?;
+                let mut groups = Vec::new();
+                for _ in 0..n {
+                    let size = self.count(MAX_GROUPS)?;
+                    let group = (0..size).map(|_| self.node()).collect::<Result<_, _>>()?;
+                    groups.push(group);
+                }
+                Action::Partition(groups)
+            }
+            7 => {
+                let (from, to) = (self.node()?, self.node()?);
+                let both = match self.num()? {
+                    0 => false,
+                    1 => true,
+                    _ => return Err(self.absurd("a link cut is neither one-way nor both ways")),
+                };
+                Action::CutLink { from, to, both }
+            }
+            8 => Action::Heal,
+            9 => {
+                let (from, to) = (self.node()?, self.node()?);
+                let latency = match self.num()? {
+                    0 => None,
+                    code => Some(Duration::from_micros(self.micros(code - 1)?)),
+                };
+                Action::SetLinkLatency { from, to, latency }
+            }
+            10 => Action::SetNetwork(NetworkSettings {
+                latency_min: self.dur()?,
+                latency_max: self.dur()?,
+                loss_ppm: self.ppm()?,
+                duplicate_ppm: self.ppm()?,
+                reorder_ppm: self.ppm()?,
+            }),
+            11 => Action::SetElectionTimeout {
+                min: self.dur()?,
+                max: self.dur()?,
+            },
+            tag => {
+                return Err(ShareError::UnknownAction {
+                    item: self.item,
+                    tag,
+                });
+            }
+        })
+    }
+}
