@@ -1,5 +1,6 @@
 // Smoke test: the built site (dist/, from `trunk build --release`) loads in headless
-// Chromium, draws on its canvas, and reports no errors.
+// Chromium, draws the cluster on its canvas, shows its controls and the JS API, and
+// reports no errors.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -27,7 +28,7 @@ after(async () => {
   await server?.close();
 });
 
-test('the page loads, draws the placeholder on the canvas, and logs no errors', async () => {
+test('the page loads, draws the cluster with its controls and JS API, and logs no errors', async () => {
   const page = await browser.newPage({ viewport: { width: 960, height: 640 }, deviceScaleFactor: 2 });
   const errors = collectErrors(page);
   const failed = [];
@@ -68,6 +69,15 @@ test('the page loads, draws the placeholder on the canvas, and logs no errors', 
   assert.equal(info.height, Math.round(info.cssHeight * 2), 'backing height follows devicePixelRatio');
   assert.ok(info.colours > 2, `the canvas looks blank (${info.colours} colours)`);
   assert.equal(info.errorShown, false, 'the page shows an error');
+
+  // The real page: five nodes through the JS API, the toolbar, the safety badges.
+  const snap = await page.evaluate(() => window.raftviz.snapshot());
+  assert.equal(snap.nodes.length, 5);
+  assert.deepEqual(snap.nodes.map((n) => n.name), ['A', 'B', 'C', 'D', 'E']);
+  assert.equal(typeof (await page.evaluate(() => window.raftviz.version)), 'string');
+  await page.locator('#rv-play').waitFor({ state: 'visible' });
+  await page.locator('#rv-speed').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#rv-badges li').count(), 6, 'six safety badges');
 
   mkdirSync(screenshots, { recursive: true });
   await page.screenshot({ path: join(screenshots, 'smoke.png') });

@@ -7,6 +7,7 @@
 //! loop and the JS API.
 
 pub mod app;
+pub mod app_ext;
 pub mod draw;
 pub mod inspect;
 pub mod lang;

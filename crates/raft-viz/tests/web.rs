@@ -2,35 +2,311 @@
 //! headless Chromium through wasm-bindgen-test-runner (see `.cargo/config.toml`).
 #![cfg(target_arch = "wasm32")]
 
-use raft_viz::web;
+use raft_viz::paint::Painter;
+use raft_viz::web::{self, canvas::CanvasPainter, runner::Pending};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::HtmlCanvasElement;
+use web_sys::{Document, Element, HtmlCanvasElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen_test]
-fn placeholder_sizes_the_canvas_for_the_device_pixel_ratio() -> Result<(), JsValue> {
+fn document() -> Result<Document, JsValue> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsValue::from_str("no document"))
+}
+
+/// A stage like index.html's: a sized container holding `canvas#raft-canvas`.
+fn mount_stage() -> Result<Element, JsValue> {
+    let doc = document()?;
+    let stage = doc.create_element("div")?;
+    stage.set_attribute("style", "position: relative; width: 400px; height: 300px")?;
+    let canvas = doc.create_element("canvas")?;
+    canvas.set_id(web::CANVAS_ID);
+    canvas.set_attribute(
+        "style",
+        "position: absolute; inset: 0; width: 100%; height: 100%",
+    )?;
+    stage.append_child(&canvas)?;
+    doc.body().ok_or("no body")?.append_child(&stage)?;
+    Ok(stage)
+}
+
+/// Resolves on the next animation frame.
+async fn next_frame() -> Result<(), JsValue> {
     let window = web_sys::window().ok_or("no window")?;
-    let document = window.document().ok_or("no document")?;
-    let body = document.body().ok_or("no body")?;
-    let canvas: HtmlCanvasElement = document.create_element("canvas")?.dyn_into()?;
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let _ = window.request_animation_frame(&resolve);
+    });
+    JsFuture::from(promise).await.map(|_| ())
+}
+
+async fn frames(n: usize) -> Result<(), JsValue> {
+    for _ in 0..n {
+        next_frame().await?;
+    }
+    Ok(())
+}
+
+fn json(text: &str) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(text)
+}
+
+/// `window.raftviz[name]`, called with `args`.
+fn call_api(name: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    let window = web_sys::window().ok_or("no window")?;
+    let api = js_sys::Reflect::get(&window, &"raftviz".into())?;
+    let f: js_sys::Function = js_sys::Reflect::get(&api, &name.into())?.dyn_into()?;
+    match args {
+        [] => f.call0(&api),
+        [a] => f.call1(&api, a),
+        _ => Err("at most one argument".into()),
+    }
+}
+
+fn get(value: &JsValue, path: &[&str]) -> Result<JsValue, JsValue> {
+    let mut v = value.clone();
+    for key in path {
+        v = match key.parse::<u32>() {
+            Ok(i) => js_sys::Reflect::get_u32(&v, i)?,
+            Err(_) => js_sys::Reflect::get(&v, &(*key).into())?,
+        };
+    }
+    Ok(v)
+}
+
+#[wasm_bindgen_test]
+fn the_canvas_painter_sizes_the_backing_store_for_the_pixel_ratio() -> Result<(), JsValue> {
+    let doc = document()?;
+    let canvas: HtmlCanvasElement = doc.create_element("canvas")?.dyn_into()?;
     canvas.set_attribute("style", "display: block; width: 321px; height: 203px")?;
-    body.append_child(&canvas)?;
+    doc.body().ok_or("no body")?.append_child(&canvas)?;
 
-    web::draw_placeholder(&canvas)?;
+    let mut painter = CanvasPainter::new(&canvas, "sans-serif", true)?;
+    assert!(painter.begin(321.0, 203.0, 2.0));
+    assert_eq!((canvas.width(), canvas.height()), (642, 406));
+    painter.clear("#123456");
+    painter.text(
+        "A",
+        raft_viz::layout::Point { x: 10.0, y: 10.0 },
+        12.0,
+        "#000",
+        raft_viz::paint::Align::Left,
+        true,
+    );
 
-    let ratio = window.device_pixel_ratio();
+    let ratio = web_sys::window().ok_or("no window")?.device_pixel_ratio();
     let rect = canvas.get_bounding_client_rect();
-    assert_eq!(rect.width(), 321.0);
-    assert_eq!(rect.height(), 203.0);
+    assert!(painter.begin(rect.width(), rect.height(), ratio));
     assert_eq!(f64::from(canvas.width()), (321.0 * ratio).round());
     assert_eq!(f64::from(canvas.height()), (203.0 * ratio).round());
-    assert!(
-        document.get_element_by_id(web::ERROR_ID).is_none(),
-        "drawing reported an error"
+    // A 1.5 ratio rounds the backing store, and the frame still maps onto all of it.
+    assert!(painter.begin(321.0, 203.0, 1.5));
+    assert_eq!((canvas.width(), canvas.height()), (482, 305));
+    assert!(!painter.begin(0.0, 0.0, 2.0), "nothing to draw on");
+    canvas.remove();
+    Ok(())
+}
+
+#[wasm_bindgen_test]
+async fn the_loop_requests_no_frame_when_paused_and_drawn() -> Result<(), JsValue> {
+    let stage = mount_stage()?;
+    web::start_with("?autoplay=0&seed=1&controls=none")?;
+    frames(3).await?;
+    let (pending, stats) = web::loop_state().ok_or("not running")?;
+    assert_eq!(pending, Pending::Nothing, "{stats:?}");
+    assert!(stats.draws >= 1, "the first frame was drawn: {stats:?}");
+    frames(6).await?;
+    let (_, later) = web::loop_state().ok_or("not running")?;
+    assert_eq!(later.frames, stats.frames, "no frames while paused");
+    assert_eq!(later.requests, stats.requests);
+
+    // Playing wakes the loop; pausing lets it sleep again.
+    call_api("command", &[json(r#"{"type":"play"}"#)?])?;
+    frames(4).await?;
+    let (pending, playing) = web::loop_state().ok_or("not running")?;
+    assert!(playing.frames > later.frames, "{playing:?}");
+    assert_ne!(pending, Pending::Nothing);
+    call_api("command", &[json(r#"{"type":"pause"}"#)?])?;
+    frames(3).await?;
+    assert_eq!(web::loop_state().ok_or("not running")?.0, Pending::Nothing);
+    web::stop();
+    assert!(web::loop_state().is_none());
+    stage.remove();
+    Ok(())
+}
+
+#[wasm_bindgen_test]
+async fn the_js_api_round_trips_commands_and_snapshots() -> Result<(), JsValue> {
+    let stage = mount_stage()?;
+    web::start_with("?autoplay=0&seed=3&nodes=5&controls=none")?;
+    let window = web_sys::window().ok_or("no window")?;
+    let api = js_sys::Reflect::get(&window, &"raftviz".into())?;
+    assert_eq!(
+        get(&api, &["version"])?.as_string().as_deref(),
+        Some(env!("CARGO_PKG_VERSION"))
     );
-    body.remove_child(&canvas)?;
+
+    let snap = call_api("snapshot", &[])?;
+    assert_eq!(get(&snap, &["seed"])?.as_string().as_deref(), Some("3"));
+    assert_eq!(get(&snap, &["playing"])?.as_bool(), Some(false));
+    assert_eq!(get(&snap, &["nodes", "length"])?.as_f64(), Some(5.0));
+    assert!(get(&snap, &["leader"])?.is_null(), "no leader at time 0");
+    assert!(get(&snap, &["timeMs"])?.as_f64().is_some());
+
+    let ok = call_api("command", &[json(r#"{"type":"crash","node":"A"}"#)?])?;
+    assert_eq!(ok.as_bool(), Some(true));
+    call_api("command", &[json(r#"{"type":"set","value":5}"#)?])?;
+    call_api(
+        "command",
+        &[json(
+            r#"{"type":"partition","groups":[["B","C"],["D","E"]]}"#,
+        )?],
+    )?;
+    call_api("command", &[json(r#"{"type":"speed","value":0.05}"#)?])?;
+    let snap = call_api("snapshot", &[])?;
+    assert_eq!(
+        get(&snap, &["nodes", "0", "role"])?.as_string().as_deref(),
+        Some("crashed")
+    );
+    assert_eq!(
+        get(&snap, &["nodes", "1", "role"])?.as_string().as_deref(),
+        Some("follower")
+    );
+    assert_eq!(get(&snap, &["speed"])?.as_f64(), Some(0.05));
+    assert_eq!(get(&snap, &["safe"])?.as_bool(), Some(true));
+
+    // Malformed objects and refused commands throw Errors that say why.
+    for bad in [
+        r#"{"type":"warp"}"#,
+        r#"{"type":"crash"}"#,
+        r#"{"type":"crash","node":"Z"}"#,
+        r#"{"type":"speed","value":7}"#,
+        r#""play""#,
+    ] {
+        let thrown = call_api("command", &[json(bad)?])
+            .err()
+            .ok_or(format!("{bad} was accepted"))?;
+        let error: js_sys::Error = thrown.dyn_into()?;
+        let message = String::from(error.message());
+        assert!(message.starts_with("raftviz.command: "), "{bad}: {message}");
+    }
+    web::stop();
+    assert!(js_sys::Reflect::get(&window, &"raftviz".into())?.is_undefined());
+    stage.remove();
+    Ok(())
+}
+
+#[wasm_bindgen_test]
+fn the_command_reader_agrees_with_the_serde_derive() -> Result<(), JsValue> {
+    use raft_viz::app::UiCommand;
+    use raft_viz::web::api::{read_command, type_name};
+    let good = [
+        r#"{"type":"play"}"#,
+        r#"{"type":"pause","extra":1}"#,
+        r#"{"type":"toggle"}"#,
+        r#"{"type":"speed","value":0.05}"#,
+        r#"{"type":"step"}"#,
+        r#"{"type":"back"}"#,
+        r#"{"type":"seek","ms":1200}"#,
+        r#"{"type":"live"}"#,
+        r#"{"type":"crash","node":"A"}"#,
+        r#"{"type":"restart","node":"b"}"#,
+        r#"{"type":"timeout","node":"2"}"#,
+        r#"{"type":"set","value":5}"#,
+        r#"{"type":"set","value":-5,"node":"C"}"#,
+        r#"{"type":"add","value":1,"node":null}"#,
+        r#"{"type":"drop","message":12}"#,
+        r#"{"type":"partition","groups":[["A","B"],["C","D","E"]]}"#,
+        r#"{"type":"partition","groups":[]}"#,
+        r#"{"type":"cut","from":"A","to":"B"}"#,
+        r#"{"type":"cut","from":"A","to":"B","both":false}"#,
+        r#"{"type":"heal"}"#,
+        r#"{"type":"network","loss":0.1}"#,
+        r#"{"type":"network","latencyMin":5,"latencyMax":30,"duplicate":0,"reorder":0.5}"#,
+        r#"{"type":"timeouts","min":150,"max":300}"#,
+        r#"{"type":"nodes","count":3}"#,
+        r#"{"type":"seed","seed":42}"#,
+        r#"{"type":"select","node":"A"}"#,
+        r#"{"type":"select","message":3}"#,
+        r#"{"type":"select"}"#,
+        r#"{"type":"scene","id":"split-vote"}"#,
+        r#"{"type":"sandbox"}"#,
+        r#"{"type":"lang","lang":"zh"}"#,
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for text in good {
+        let value = json(text)?;
+        let derived: UiCommand = serde_wasm_bindgen::from_value(value.clone())
+            .map_err(|e| JsValue::from_str(&format!("{text}: {e}")))?;
+        let read = read_command(&value).map_err(|e| JsValue::from_str(&format!("{text}: {e}")))?;
+        assert_eq!(read, derived, "{text}");
+        seen.insert(type_name(&read));
+    }
+    assert_eq!(seen.len(), 25, "every variant is exercised: {seen:?}");
+    let bad = [
+        r#"{"type":"warp"}"#,
+        r#"{}"#,
+        r#"{"type":5}"#,
+        r#"{"type":"crash"}"#,
+        r#"{"type":"crash","node":1}"#,
+        r#"{"type":"set","value":"5"}"#,
+        r#"{"type":"set","value":1.5}"#,
+        r#"{"type":"drop","message":-1}"#,
+        r#"{"type":"nodes","count":2.5}"#,
+        r#"{"type":"partition","groups":[["A"],"B"]}"#,
+        r#"{"type":"cut","from":"A","to":"B","both":"yes"}"#,
+        r#""play""#,
+        "42",
+        "null",
+    ];
+    for text in bad {
+        let value = json(text)?;
+        assert!(read_command(&value).is_err(), "{text} was read");
+        assert!(
+            serde_wasm_bindgen::from_value::<UiCommand>(value).is_err(),
+            "{text} is refused by serde too"
+        );
+    }
+    Ok(())
+}
+
+#[wasm_bindgen_test]
+fn a_failed_start_and_an_error_are_shown_on_the_page() -> Result<(), JsValue> {
+    web::stop();
+    // No canvas on the page: the start fails with a message naming it.
+    let error = web::start_with("?seed=1")
+        .err()
+        .ok_or("started without a canvas")?;
+    let message = String::from(error.dyn_into::<js_sys::Error>()?.message());
+    assert!(message.contains(web::CANVAS_ID), "{message}");
+    assert!(web::loop_state().is_none());
+
+    web::show_error("something broke");
+    let doc = document()?;
+    let overlay = doc.get_element_by_id(web::ERROR_ID).ok_or("no overlay")?;
+    assert!(!overlay.has_attribute("hidden"));
+    let text = overlay.text_content().unwrap_or_default();
+    assert!(text.contains("something broke"), "{text}");
+    overlay.remove();
+    Ok(())
+}
+
+#[wasm_bindgen_test]
+async fn bad_url_values_become_notices_and_the_page_still_starts() -> Result<(), JsValue> {
+    let stage = mount_stage()?;
+    web::start_with("?nodes=50&speed=fast&autoplay=0")?;
+    let doc = document()?;
+    let bar = doc
+        .get_element_by_id(web::NOTICES_ID)
+        .ok_or("no notice bar")?;
+    assert_eq!(bar.child_element_count(), 2, "one notice per bad value");
+    let snap = call_api("snapshot", &[])?;
+    assert_eq!(get(&snap, &["nodes", "length"])?.as_f64(), Some(5.0));
+    web::stop();
+    bar.remove();
+    stage.remove();
     Ok(())
 }

@@ -1,0 +1,1098 @@
+//! Everything that touches the browser (compiled for `wasm32` only).
+//!
+//! [`start`] reads the URL's options, builds the [`App`], and wires the page: the
+//! canvas ([`canvas`]), the animation loop and what wakes it ([`runner`]), the DOM
+//! controls ([`controls`], [`strip`], [`labels`]), the JS API ([`api`]). The whole page
+//! state is one [`Page`] in a thread-local; every callback reaches it through
+//! `with_page`, and every closure and listener is owned by it (dropped, and removed
+//! from the DOM, by [`stop`]): nothing is leaked with `forget`.
+//!
+//! A panic shows an error overlay and stops the loop (see [`install_panic_hook`]); a
+//! failed start shows what went wrong on the page.
+
+pub mod api;
+pub mod canvas;
+pub mod controls;
+pub mod dom;
+pub mod labels;
+pub mod runner;
+pub mod strip;
+
+use std::cell::{Cell, RefCell};
+
+use raft_sim::raft_core::NodeId;
+use serde::Serialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{
+    Document, Element, Event, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement,
+    HtmlTextAreaElement, KeyboardEvent, MouseEvent, Window,
+};
+
+use self::api::Api;
+use self::canvas::CanvasPainter;
+use self::controls::Controls;
+use self::dom::{Listener, err, find, get, message_of, set_hidden};
+use self::labels::label;
+use self::runner::{LoopStats, Pending, Runner, Watch, Watchers, matches_media, pixel_ratio};
+use crate::app::{App, UiCommand};
+use crate::app_ext::{MAX_REPLAY_MS, percent_encode};
+use crate::lang::Lang;
+use crate::layout::Point;
+use crate::options::{self, Controls as ControlsMode, Options, ThemeChoice, parse_speed};
+use crate::theme::{DARK, LIGHT, Theme};
+use crate::view::Selection;
+
+/// The id of the canvas in `index.html`.
+pub const CANVAS_ID: &str = "raft-canvas";
+/// The id of the error overlay in `index.html` (created if missing).
+pub const ERROR_ID: &str = "raft-error";
+/// The id of the notice bar (created if missing).
+pub const NOTICES_ID: &str = "rv-notices";
+
+/// How long a passing message ("link copied") stays, in ms.
+const FLASH_MS: i32 = 6_000;
+
+thread_local! {
+    static PAGE: RefCell<Option<Page>> = const { RefCell::new(None) };
+    /// Set by the panic hook: from then on every callback returns at once.
+    static DEAD: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` on the page, unless there is none, it is busy (a re-entrant event), or
+/// the program panicked.
+fn with_page<R>(f: impl FnOnce(&mut Page) -> R) -> Option<R> {
+    if DEAD.with(Cell::get) {
+        return None;
+    }
+    PAGE.with(|cell| {
+        let mut guard = cell.try_borrow_mut().ok()?;
+        let page = guard.as_mut()?;
+        Some(f(page))
+    })
+}
+
+/// Installs a panic hook that logs to the console (console_error_panic_hook), stops
+/// the animation loop and shows the message on the page, so a panic never leaves a
+/// silently frozen canvas.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        DEAD.with(|d| d.set(true));
+        console_error_panic_hook::hook(info);
+        // The page may be borrowed by the code that panicked; then its loop is stopped
+        // anyway (every callback now returns at once).
+        let _ = PAGE.try_with(|cell| {
+            if let Ok(mut page) = cell.try_borrow_mut()
+                && let Some(page) = page.as_mut()
+            {
+                page.runner.stop();
+            }
+        });
+        show_error(&format!(
+            "raft-viz stopped after an internal error.\n{info}"
+        ));
+    }));
+}
+
+/// Starts the page from `location.search`.
+pub fn start() -> Result<(), JsValue> {
+    let query = dom::window()?.location().search()?;
+    start_with(&query)
+}
+
+/// Starts the page with this query string (tests pass their own). Replaces a page
+/// already running.
+pub fn start_with(query: &str) -> Result<(), JsValue> {
+    stop();
+    DEAD.with(|d| d.set(false));
+    let page = Page::new(query)?;
+    PAGE.with(|cell| cell.replace(Some(page)));
+    with_page(Page::wire).unwrap_or(Ok(()))
+}
+
+/// Stops the page: cancels the loop, removes every listener and `window.raftviz`.
+pub fn stop() {
+    let page = PAGE.with(|cell| cell.try_borrow_mut().ok().and_then(|mut p| p.take()));
+    drop(page);
+}
+
+/// What the loop waits for and its counters (`None` when not running).
+pub fn loop_state() -> Option<(Pending, LoopStats)> {
+    with_page(|p| (p.runner.pending(), p.runner.stats()))
+}
+
+/// Shows `err` as a fatal error: on the page and in the console; the loop stops.
+pub fn report_error(err: &JsValue) {
+    let message = message_of(err);
+    web_sys::console::error_1(&JsValue::from_str(&message));
+    let _ = with_page(|p| p.runner.stop());
+    show_error(&format!("raft-viz could not start: {message}"));
+}
+
+/// Puts `message` in the error overlay (creating it if needed), with a reload link.
+/// Never fails: without a document, the console is the only place left.
+pub fn show_error(message: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let element = match document.get_element_by_id(ERROR_ID) {
+        Some(element) => element,
+        None => {
+            let Ok(element) = document.create_element("div") else {
+                return;
+            };
+            element.set_id(ERROR_ID);
+            let _ = element.set_attribute("class", "error-overlay");
+            if let Some(body) = document.body() {
+                let _ = body.append_child(&element);
+            }
+            element
+        }
+    };
+    let _ = element.set_attribute("role", "alert");
+    element.set_text_content(None);
+    if let Ok(p) = document.create_element("p") {
+        p.set_text_content(Some(message));
+        let _ = element.append_child(&p);
+    }
+    if let Ok(a) = document.create_element("a") {
+        let _ = a.set_attribute("href", "");
+        a.set_text_content(Some("Reload the page"));
+        let _ = element.append_child(&a);
+    }
+    let _ = element.remove_attribute("hidden");
+}
+
+/// A seed from the browser's random source (`crypto.getRandomValues`), six digits so
+/// that it reads well aloud.
+fn fresh_seed() -> Result<u64, String> {
+    getrandom::u64()
+        .map(|r| r % 1_000_000)
+        .map_err(|e| format!("no random source ({e})"))
+}
+
+/// Whether the query names `key` at all (`autoplay=1` must be explicit to override
+/// `prefers-reduced-motion`).
+fn query_has(query: &str, key: &str) -> bool {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .any(|p| options::percent_decode(p.split('=').next().unwrap_or("")) == key)
+}
+
+/// The page: the app, the canvas, the loop and every listener.
+struct Page {
+    window: Window,
+    document: Document,
+    root: Element,
+    app: App,
+    canvas: HtmlCanvasElement,
+    container: Element,
+    painter: CanvasPainter,
+    theme: &'static Theme,
+    theme_choice: ThemeChoice,
+    mode: ControlsMode,
+    size: (f64, f64),
+    ratio: f64,
+    controls: Controls,
+    notices: Vec<String>,
+    runner: Runner,
+    watchers: Option<Watchers>,
+    listeners: Vec<Listener>,
+    api: Option<Api>,
+    /// Messages for the pending clipboard write: (done, failed).
+    copy_messages: (String, String),
+    copied: Closure<dyn FnMut(JsValue)>,
+    copy_failed: Closure<dyn FnMut(JsValue)>,
+    flash_timer: Option<i32>,
+    flash_cb: Closure<dyn FnMut()>,
+}
+
+impl core::fmt::Debug for Page {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Page")
+            .field("runner", &self.runner)
+            .finish()
+    }
+}
+
+impl Drop for Page {
+    fn drop(&mut self) {
+        // The other callbacks are removed by their owners' `Drop`.
+        if let Some(id) = self.flash_timer.take() {
+            self.window.clear_timeout_with_handle(id);
+        }
+    }
+}
+
+impl Page {
+    /// Builds the page's state (no listeners yet).
+    fn new(query: &str) -> Result<Page, JsValue> {
+        let window = dom::window()?;
+        let document = dom::document()?;
+        let canvas: HtmlCanvasElement = get(&document, CANVAS_ID)?;
+        let container = canvas
+            .parent_element()
+            .ok_or_else(|| err("the canvas has no container"))?;
+        let root = find::<Element>(&document, "app")
+            .or_else(|| document.body().map(Into::into))
+            .ok_or_else(|| err("the page has no body"))?;
+
+        let (mut opts, mut notices) =
+            options::parse(query, |id| raft_sim::scene::by_id(id).is_some());
+        let lang = opts.lang;
+        if opts.autoplay
+            && !query_has(query, "autoplay")
+            && matches_media(&window, "(prefers-reduced-motion: reduce)")
+        {
+            opts.autoplay = false;
+            notices.push(String::from(lang.pick(
+                "Paused: your system asks for reduced motion. Press play (or Space) to start; autoplay=1 in the URL starts at once.",
+                "已暂停：系统设置了减少动态效果。按播放键（或空格）开始；在网址中加 autoplay=1 可自动播放。",
+            )));
+        }
+        let seed = match opts.seed {
+            Some(s) => s,
+            None => fresh_seed().unwrap_or_else(|e| {
+                notices.push(format!(
+                    "{e}; {}",
+                    lang.pick("using seed 1.", "使用种子1。")
+                ));
+                1
+            }),
+        };
+        let app = build_app(&opts, seed, &mut notices)
+            .map_err(|e| err(&format!("the simulation could not be set up: {e}")))?;
+
+        let theme_choice = opts.theme;
+        let theme = resolve_theme(theme_choice, &window);
+        set_theme_attr(&document, theme);
+        let family = css_var(&window, &canvas, "--canvas-font");
+        let painter = CanvasPainter::new(&canvas, &family, true)?;
+        let mode = opts.controls;
+        let _ = root.set_attribute(
+            "data-controls",
+            match mode {
+                ControlsMode::All => "all",
+                ControlsMode::Minimal => "minimal",
+                ControlsMode::None => "none",
+            },
+        );
+        let controls = Controls::bind(
+            &document,
+            &family,
+            &app,
+            mode != ControlsMode::None,
+            mode == ControlsMode::All,
+        )?;
+        let runner = Runner::new(&window, on_frame, on_timeout);
+        let copied = Closure::<dyn FnMut(JsValue)>::new(|_| {
+            with_page(|p| {
+                let m = p.copy_messages.0.clone();
+                p.flash(&m, false);
+            });
+        });
+        let copy_failed = Closure::<dyn FnMut(JsValue)>::new(|_| {
+            with_page(|p| {
+                let m = p.copy_messages.1.clone();
+                p.flash(&m, true);
+            });
+        });
+        let flash_cb = Closure::<dyn FnMut()>::new(|| {
+            with_page(|p| {
+                p.flash_timer = None;
+                if let Some(el) = p.document.get_element_by_id("rv-flash") {
+                    el.remove();
+                }
+            });
+        });
+        let ratio = pixel_ratio(&window);
+        Ok(Page {
+            window,
+            document,
+            root,
+            app,
+            canvas,
+            container,
+            painter,
+            theme,
+            theme_choice,
+            mode,
+            size: (0.0, 0.0),
+            ratio,
+            controls,
+            notices,
+            runner,
+            watchers: None,
+            listeners: Vec::new(),
+            api: None,
+            copy_messages: (String::new(), String::new()),
+            copied,
+            copy_failed,
+            flash_timer: None,
+            flash_cb,
+        })
+    }
+
+    /// Listeners, observers, the JS API and the first frame.
+    fn wire(&mut self) -> Result<(), JsValue> {
+        for n in core::mem::take(&mut self.notices) {
+            self.notice(&n);
+        }
+        if self.app.lang() != Lang::En {
+            let _ = self
+                .canvas
+                .set_attribute("aria-label", label("canvas", self.app.lang()));
+        }
+        // Size now, so the first frame is drawn at once (the observer reports later).
+        // The canvas fills its container's content box: measure the canvas itself.
+        let rect = self.canvas.get_bounding_client_rect();
+        self.resized(rect.width(), rect.height());
+        if self.app.tick(0.0) {
+            self.paint();
+        }
+        self.controls
+            .sync(&self.app, self.theme, self.ratio, now(&self.window), true);
+
+        self.watchers = Some(Watchers::new(
+            &self.window,
+            &self.document,
+            &self.canvas,
+            &self.container,
+            self.theme_choice == ThemeChoice::Auto,
+            on_watch,
+        )?);
+        let doc: &web_sys::EventTarget = &self.document;
+        let root: &web_sys::EventTarget = &self.root;
+        self.listeners = vec![
+            Listener::new(root, "click", on_click)?,
+            Listener::new(root, "change", |e| on_setting(e, false))?,
+            Listener::new(root, "input", |e| on_setting(e, true))?,
+            Listener::new(doc, "keydown", on_key)?,
+            Listener::new(&self.canvas, "click", on_canvas_click)?,
+        ];
+        self.api = Some(Api::install(&self.window, api_snapshot, api_command)?);
+        self.runner.set_hidden(self.document.hidden());
+        self.runner.wake();
+        Ok(())
+    }
+
+    /// One animation frame.
+    fn frame(&mut self, timestamp: f64) {
+        let elapsed = self.runner.begin_frame(timestamp);
+        if self.app.tick(elapsed) {
+            self.paint();
+        }
+        let next = self.app.next_frame_in_ms();
+        // Going to sleep: bring every control up to date first.
+        self.controls
+            .sync(&self.app, self.theme, self.ratio, timestamp, next.is_none());
+        self.runner.plan(next);
+    }
+
+    fn paint(&mut self) {
+        let (w, h) = self.size;
+        if self.painter.begin(w, h, self.ratio) {
+            crate::draw::draw(
+                &self.app.frame(),
+                self.app.stage(),
+                self.theme,
+                &mut self.painter,
+            );
+            self.runner.drew();
+        }
+    }
+
+    fn resized(&mut self, w: f64, h: f64) {
+        if (w, h) == self.size {
+            return;
+        }
+        self.size = (w, h);
+        self.app.resize(w, h);
+        self.app.invalidate();
+        self.controls.resized();
+        self.runner.wake();
+    }
+
+    fn watch(&mut self, w: Watch) {
+        match w {
+            Watch::Hidden(h) => self.runner.set_hidden(h),
+            Watch::Offscreen(o) => self.runner.set_offscreen(o),
+            Watch::Resized(w, h) => self.resized(w, h),
+            Watch::PixelRatio => {
+                self.ratio = pixel_ratio(&self.window);
+                if let Some(w) = self.watchers.as_mut() {
+                    w.follow_ratio(&self.window);
+                }
+                self.app.invalidate();
+                self.controls.resized();
+                self.after_input();
+            }
+            Watch::DarkScheme(dark) => {
+                if self.theme_choice == ThemeChoice::Auto {
+                    self.theme = if dark { &DARK } else { &LIGHT };
+                    set_theme_attr(&self.document, self.theme);
+                    self.painter
+                        .set_family(&css_var(&self.window, &self.canvas, "--canvas-font"));
+                    self.app.invalidate();
+                    self.controls.resized();
+                    self.after_input();
+                }
+            }
+        }
+    }
+
+    /// After any input: every control up to date, and a frame soon.
+    fn after_input(&mut self) {
+        self.controls
+            .sync(&self.app, self.theme, self.ratio, now(&self.window), true);
+        self.runner.wake();
+    }
+
+    /// Carries out a command (from a control, a key or the JS API).
+    fn command(&mut self, cmd: UiCommand) -> Result<(), String> {
+        // A seek far past the live end would simulate for a very long time.
+        if let UiCommand::Seek { ms } = cmd {
+            let live_ms = self.app.timeline().frontier().as_micros() / 1_000;
+            if ms > (live_ms + MAX_REPLAY_MS) as f64 {
+                return Err(self.say(
+                    "A seek goes at most 10 minutes past the live end.",
+                    "跳转最多只能超过最新时刻10分钟。",
+                ));
+            }
+        }
+        let resets = matches!(
+            cmd,
+            UiCommand::Nodes { .. } | UiCommand::Seed { .. } | UiCommand::Scene { .. }
+        );
+        let lang = matches!(cmd, UiCommand::Lang { .. });
+        let result = self.app.command(cmd).map_err(|e| e.0);
+        if resets {
+            self.controls.new_run();
+        }
+        if lang {
+            self.controls.set_lang(self.app.lang());
+            let _ = self
+                .canvas
+                .set_attribute("aria-label", label("canvas", self.app.lang()));
+        }
+        self.after_input();
+        result
+    }
+
+    /// A button (`data-cmd`).
+    fn perform(&mut self, cmd: &str, el: &Element) {
+        let result = match cmd {
+            "toggle" => self.command(UiCommand::Toggle),
+            "back" => self.command(UiCommand::Back),
+            "step" => self.command(UiCommand::Step),
+            "live" => self.command(UiCommand::Live),
+            "crash" | "restart" | "timeout" => self.on_selected_node(cmd),
+            "drop" => match self.app.selection() {
+                Some(Selection::Message(id)) => self.command(UiCommand::Drop { message: id.0 }),
+                _ => Err(self.say("Select a message first.", "请先选择一条消息。")),
+            },
+            "set" | "add" => self.client(cmd == "add"),
+            "split" => self
+                .app
+                .split_command()
+                .map_err(|e| e.0)
+                .and_then(|c| self.command(c)),
+            "isolate" => self
+                .app
+                .isolate_leader_command()
+                .map_err(|e| e.0)
+                .and_then(|c| self.command(c)),
+            "heal" => self.command(UiCommand::Heal),
+            "newSeed" => fresh_seed().and_then(|seed| self.command(UiCommand::Seed { seed })),
+            "share" => self.share(),
+            "embed" => self.embed(),
+            "copyEmbed" => {
+                if let Some(t) = find::<HtmlTextAreaElement>(&self.document, "rv-embed-code") {
+                    t.select();
+                    let ok = self.say("Snippet copied.", "代码已复制。");
+                    let no = self.say("Select the snippet and copy it.", "请选中代码后复制。");
+                    self.copy(&t.value(), ok, no);
+                }
+                Ok(())
+            }
+            "help" => {
+                self.toggle_overlay("rv-help");
+                Ok(())
+            }
+            "close" => {
+                self.close_overlays();
+                Ok(())
+            }
+            "dismiss" => {
+                if let Some(notice) = el.parent_element() {
+                    notice.remove();
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        };
+        if let Err(e) = result {
+            self.flash(&e, true);
+        }
+    }
+
+    /// An input or select (`data-set`).
+    fn setting(&mut self, kind: &str, el: &Element, live: bool) {
+        // Only the timeline scrubs while dragging; the rest act on `change`.
+        if live != (kind == "seek") {
+            return;
+        }
+        let value = el
+            .dyn_ref::<HtmlInputElement>()
+            .map(HtmlInputElement::value)
+            .or_else(|| {
+                el.dyn_ref::<HtmlSelectElement>()
+                    .map(HtmlSelectElement::value)
+            })
+            .unwrap_or_default();
+        let value = value.trim();
+        let result = match kind {
+            "speed" => match parse_speed(value) {
+                Some(v) => self.command(UiCommand::Speed { value: v }),
+                None => Err(self.say("Unknown speed.", "未知速度。")),
+            },
+            "seek" => match value.parse::<f64>() {
+                Ok(ms) => self.command(UiCommand::Seek { ms }),
+                Err(_) => Ok(()),
+            },
+            "nodes" => match value.parse::<usize>() {
+                Ok(count) => self.command(UiCommand::Nodes { count }),
+                Err(_) => Err(self.say("A cluster has 1 to 9 nodes.", "集群只能有1到9个节点。")),
+            },
+            "seed" => match value.parse::<u64>() {
+                Ok(seed) => self.command(UiCommand::Seed { seed }),
+                Err(_) => Err(self.say(
+                    "The seed is a whole number, 0 or more.",
+                    "种子必须是非负整数。",
+                )),
+            },
+            "network" => self.network(),
+            "timeouts" => self.timeouts(),
+            "cut" => {
+                let result = match (self.app.selection(), value) {
+                    (_, "") => Ok(()),
+                    (Some(Selection::Node(from)), to) => self.command(UiCommand::Cut {
+                        from: from.0.to_string(),
+                        to: to.to_owned(),
+                        both: Some(true),
+                    }),
+                    _ => Err(self.say("Select a node first.", "请先选择一个节点。")),
+                };
+                if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
+                    s.set_value("");
+                }
+                result
+            }
+            "lang" => self.command(UiCommand::Lang {
+                lang: value.to_owned(),
+            }),
+            _ => Ok(()),
+        };
+        if let Err(e) = result {
+            self.flash(&e, true);
+            // Show the app's actual value again.
+            self.after_input();
+        }
+    }
+
+    fn say(&self, en: &str, zh: &str) -> String {
+        String::from(self.app.lang().pick(en, zh))
+    }
+
+    fn on_selected_node(&mut self, cmd: &str) -> Result<(), String> {
+        let Some(Selection::Node(id)) = self.app.selection() else {
+            return Err(self.say(
+                "Select a node first (click it).",
+                "请先选择一个节点（点击它）。",
+            ));
+        };
+        let node = id.0.to_string();
+        self.command(match cmd {
+            "crash" => UiCommand::Crash { node },
+            "restart" => UiCommand::Restart { node },
+            _ => UiCommand::Timeout { node },
+        })
+    }
+
+    fn client(&mut self, add: bool) -> Result<(), String> {
+        let text = self
+            .controls
+            .value_box()
+            .map(HtmlInputElement::value)
+            .unwrap_or_else(|| String::from("5"));
+        let Ok(value) = text.trim().parse::<i64>() else {
+            return Err(self.say(
+                "The client sends whole numbers: type one in the box.",
+                "客户端只发送整数：请在输入框中输入一个整数。",
+            ));
+        };
+        self.command(if add {
+            UiCommand::Add { value, node: None }
+        } else {
+            UiCommand::Set { value, node: None }
+        })
+    }
+
+    fn number(&self, id: &str) -> Result<f64, String> {
+        find::<HtmlInputElement>(&self.document, id)
+            .and_then(|i| i.value().trim().parse::<f64>().ok())
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| self.say("Type a number.", "请输入数字。"))
+    }
+
+    fn network(&mut self) -> Result<(), String> {
+        let loss = self.number("rv-loss")?;
+        if !(0.0..=100.0).contains(&loss) {
+            return Err(self.say("Loss is 0 to 100 %.", "丢包率为0到100%。"));
+        }
+        let (min, max) = (self.number("rv-lat-min")?, self.number("rv-lat-max")?);
+        self.command(UiCommand::Network {
+            loss: Some(loss / 100.0),
+            latency_min: Some(min),
+            latency_max: Some(max),
+            duplicate: None,
+            reorder: None,
+        })
+    }
+
+    fn timeouts(&mut self) -> Result<(), String> {
+        let (min, max) = (self.number("rv-to-min")?, self.number("rv-to-max")?);
+        self.command(UiCommand::Timeouts { min, max })
+    }
+
+    /// A link that reproduces this run, paused at this moment.
+    fn share_link(&mut self) -> Result<(String, String), String> {
+        let location = self.window.location();
+        let href = location.href().map_err(|e| message_of(&e))?;
+        let base = href.split(['?', '#']).next().unwrap_or("").to_owned();
+        let query = if self.app.reproducible() {
+            // `at=` counts whole milliseconds: move on to the next one (simulating less
+            // than a millisecond), so the link shows exactly what is on screen.
+            let us = self.app.world().now().as_micros();
+            if !us.is_multiple_of(1_000) {
+                let ms = (us / 1_000 + 1) as f64;
+                self.command(UiCommand::Seek { ms })?;
+            }
+            self.app
+                .share_query(&crate::share::encode(self.app.timeline().actions()))
+        } else if let Some(scene) = self.app.scene() {
+            let mut q = format!("scene={}", percent_encode(scene.scene().id));
+            if self.app.lang() == Lang::Zh {
+                q.push_str("&lang=zh");
+            }
+            q
+        } else {
+            return Err(self.say(
+                "This run began in a tour scene: only sandbox runs can be shared.",
+                "此次运行来自导览场景：只能分享沙盒中的运行。",
+            ));
+        };
+        Ok((base, query))
+    }
+
+    fn share(&mut self) -> Result<(), String> {
+        let (_, query) = self.share_link()?;
+        let location = self.window.location();
+        let path = location.pathname().map_err(|e| message_of(&e))?;
+        let relative = format!("{path}?{query}");
+        self.window
+            .history()
+            .and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(&relative)))
+            .map_err(|e| message_of(&e))?;
+        let href = location.href().map_err(|e| message_of(&e))?;
+        let ok = self.say(
+            "Link copied: it reproduces this exact run.",
+            "链接已复制：它能精确重现此次运行。",
+        );
+        let no = self.say(
+            "The link is in the address bar: copy it from there.",
+            "链接已在地址栏中，请从那里复制。",
+        );
+        self.copy(&href, ok, no);
+        Ok(())
+    }
+
+    fn embed(&mut self) -> Result<(), String> {
+        let (base, query) = self.share_link()?;
+        let src = format!("{base}?{query}&controls=minimal");
+        let snippet = format!(
+            "<iframe src=\"{}\" width=\"720\" height=\"480\" style=\"border:0;max-width:100%\" title=\"Raft, visualized\" loading=\"lazy\"></iframe>",
+            escape_attr(&src)
+        );
+        let area: HtmlTextAreaElement =
+            get(&self.document, "rv-embed-code").map_err(|e| message_of(&e))?;
+        area.set_value(&snippet);
+        self.close_overlays();
+        self.toggle_overlay("rv-embed");
+        let _ = area.focus();
+        area.select();
+        Ok(())
+    }
+
+    /// Copies `text`; `ok` or `failed` is flashed when the browser answers.
+    fn copy(&mut self, text: &str, ok: String, failed: String) {
+        let navigator = self.window.navigator();
+        let available = js_sys::Reflect::get(&navigator, &"clipboard".into())
+            .is_ok_and(|c| !c.is_undefined() && !c.is_null());
+        if !available {
+            self.flash(&failed, true);
+            return;
+        }
+        self.copy_messages = (ok, failed);
+        let _ = navigator
+            .clipboard()
+            .write_text(text)
+            .then2(&self.copied, &self.copy_failed);
+    }
+
+    fn toggle_overlay(&mut self, id: &str) {
+        if let Some(el) = self.document.get_element_by_id(id) {
+            let open = el.has_attribute("hidden");
+            set_hidden(&el, !open);
+            if open
+                && let Some(button) = el
+                    .query_selector("button")
+                    .ok()
+                    .flatten()
+                    .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+                && id == "rv-help"
+            {
+                let _ = button.focus();
+            }
+        }
+    }
+
+    /// Closes the overlays; returns whether one was open.
+    fn close_overlays(&mut self) -> bool {
+        let mut closed = false;
+        for id in ["rv-help", "rv-embed"] {
+            if let Some(el) = self.document.get_element_by_id(id)
+                && !el.has_attribute("hidden")
+            {
+                set_hidden(&el, true);
+                closed = true;
+            }
+        }
+        closed
+    }
+
+    /// A lasting notice (bad URL values and the like), with a dismiss button.
+    fn notice(&mut self, text: &str) {
+        let _ = self.add_notice(text, "notice", None);
+    }
+
+    /// A passing message (a refused command, "link copied"); replaces the previous one.
+    fn flash(&mut self, text: &str, error: bool) {
+        if let Some(old) = self.document.get_element_by_id("rv-flash") {
+            old.remove();
+        }
+        let class = if error { "notice error" } else { "notice info" };
+        if self.add_notice(text, class, Some("rv-flash")).is_ok() {
+            if let Some(id) = self.flash_timer.take() {
+                self.window.clear_timeout_with_handle(id);
+            }
+            self.flash_timer = self
+                .window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    self.flash_cb.as_ref().unchecked_ref(),
+                    FLASH_MS,
+                )
+                .ok();
+        }
+    }
+
+    fn add_notice(&self, text: &str, class: &str, id: Option<&str>) -> Result<(), JsValue> {
+        let doc = &self.document;
+        let bar = match doc.get_element_by_id(NOTICES_ID) {
+            Some(bar) => bar,
+            None => {
+                let bar = doc.create_element("div")?;
+                bar.set_id(NOTICES_ID);
+                bar.set_attribute("class", "notices")?;
+                self.root.prepend_with_node_1(&bar)?;
+                bar
+            }
+        };
+        let notice = doc.create_element("div")?;
+        notice.set_attribute("class", class)?;
+        notice.set_attribute(
+            "role",
+            if class.contains("error") {
+                "alert"
+            } else {
+                "status"
+            },
+        )?;
+        if let Some(id) = id {
+            notice.set_id(id);
+        }
+        let span = doc.create_element("span")?;
+        span.set_text_content(Some(text));
+        let close = doc.create_element("button")?;
+        close.set_attribute("type", "button")?;
+        close.set_attribute("class", "dismiss")?;
+        close.set_attribute("data-cmd", "dismiss")?;
+        close.set_attribute("aria-label", label("dismiss", self.app.lang()))?;
+        close.set_text_content(Some("×"));
+        notice.append_child(&span)?;
+        notice.append_child(&close)?;
+        bar.append_child(&notice)?;
+        Ok(())
+    }
+
+    fn click(&mut self, x: f64, y: f64) {
+        self.app.click(Point { x, y });
+        self.after_input();
+    }
+
+    fn key(&mut self, event: &KeyboardEvent) {
+        if event.ctrl_key() || event.meta_key() || event.alt_key() {
+            return;
+        }
+        let key = event.key();
+        // Keys go to text boxes and selects; the timeline's slider keeps its arrows
+        // but not Space.
+        let target = event.target().and_then(|t| t.dyn_into::<Element>().ok());
+        let slider = target
+            .as_ref()
+            .is_some_and(|el| el.get_attribute("type").as_deref() == Some("range"));
+        let typing = !(slider && key == " ")
+            && target
+                .map(|el| el.tag_name())
+                .is_some_and(|tag| matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        if typing {
+            if key == "Escape"
+                && let Some(el) = self
+                    .document
+                    .active_element()
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = el.blur();
+                self.close_overlays();
+            }
+            return;
+        }
+        let result = match key.as_str() {
+            " " => self.command(UiCommand::Toggle),
+            "ArrowLeft" => self.command(UiCommand::Back),
+            "ArrowRight" => self.command(UiCommand::Step),
+            "l" | "L" => self.command(UiCommand::Live),
+            "c" | "C" => self.on_selected_node("crash"),
+            "r" | "R" => self.on_selected_node("restart"),
+            "t" | "T" => self.on_selected_node("timeout"),
+            "h" | "H" => self.command(UiCommand::Heal),
+            "p" | "P" => self
+                .app
+                .split_command()
+                .map_err(|e| e.0)
+                .and_then(|c| self.command(c)),
+            "s" | "S" => {
+                if let Some(b) = self.controls.value_box()
+                    && self.mode == ControlsMode::All
+                {
+                    controls::focus_select(b);
+                }
+                Ok(())
+            }
+            "?" => {
+                self.toggle_overlay("rv-help");
+                Ok(())
+            }
+            "Escape" => {
+                if !self.close_overlays() {
+                    let _ = self.command(UiCommand::Select {
+                        node: None,
+                        message: None,
+                    });
+                }
+                Ok(())
+            }
+            _ => return,
+        };
+        // The page must not scroll on Space or the arrows, nor a focused button click.
+        event.prevent_default();
+        if let Err(e) = result {
+            self.flash(&e, true);
+        }
+    }
+}
+
+/// Builds the app: a shared run when the URL carries one (`a=` and/or `at=`), else a
+/// fresh sandbox or tour scene.
+fn build_app(opts: &Options, seed: u64, notices: &mut Vec<String>) -> Result<App, String> {
+    let lang = opts.lang;
+    if opts.scene.is_none() && (opts.actions.is_some() || opts.at_ms.is_some()) {
+        let actions = match opts.actions.as_deref() {
+            None => Ok(Vec::new()),
+            Some(text) => crate::share::decode(text, opts.nodes),
+        };
+        match actions {
+            Ok(actions) => {
+                if opts.seed.is_none() && !actions.is_empty() {
+                    notices.push(String::from(lang.pick(
+                        "a=: a shared run needs its seed; the actions are replayed on a fresh one.",
+                        "a=：分享的运行需要种子；已在新种子上重放这些操作。",
+                    )));
+                }
+                let fixed = Options {
+                    seed: Some(seed),
+                    ..opts.clone()
+                };
+                match App::replayed(&fixed, seed, &actions) {
+                    Ok((app, 0)) => return Ok(app),
+                    Ok((app, skipped)) => {
+                        notices.push(format!(
+                            "a=: {skipped} {}",
+                            lang.pick(
+                                "shared action(s) could not be replayed and were skipped.",
+                                "个分享的操作无法重放，已跳过。"
+                            )
+                        ));
+                        return Ok(app);
+                    }
+                    Err(e) => notices.push(format!("a=: {e}")),
+                }
+            }
+            Err(e) => notices.push(format!(
+                "a=: {e}; {}",
+                lang.pick("starting a new run.", "已开始新的运行。")
+            )),
+        }
+    }
+    App::new(opts, seed).map_err(|e| e.0)
+}
+
+fn resolve_theme(choice: ThemeChoice, window: &Window) -> &'static Theme {
+    match choice {
+        ThemeChoice::Light => &LIGHT,
+        ThemeChoice::Dark => &DARK,
+        ThemeChoice::Auto => {
+            if runner::prefers_dark(window) {
+                &DARK
+            } else {
+                &LIGHT
+            }
+        }
+    }
+}
+
+/// `data-theme` on `<html>`, so the page's CSS matches the canvas.
+fn set_theme_attr(doc: &Document, theme: &Theme) {
+    if let Some(html) = doc.document_element() {
+        let _ = html.set_attribute("data-theme", if theme.dark { "dark" } else { "light" });
+    }
+}
+
+fn css_var(window: &Window, el: &Element, name: &str) -> String {
+    window
+        .get_computed_style(el)
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_property_value(name).ok())
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_default()
+}
+
+fn now(window: &Window) -> f64 {
+    window.performance().map_or(0.0, |p| p.now())
+}
+
+fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn on_frame(timestamp: f64) {
+    with_page(|p| p.frame(timestamp));
+}
+
+fn on_timeout() {
+    with_page(|p| p.runner.timeout_fired());
+}
+
+fn on_watch(w: Watch) {
+    with_page(|p| p.watch(w));
+}
+
+fn target_element(event: &Event) -> Option<Element> {
+    event.target()?.dyn_into::<Element>().ok()
+}
+
+fn on_click(event: Event) {
+    let Some(target) = target_element(&event) else {
+        return;
+    };
+    // A click on an overlay's backdrop closes it.
+    if target.class_list().contains("overlay") {
+        with_page(|p| p.close_overlays());
+        return;
+    }
+    let Some(el) = target.closest("[data-cmd]").ok().flatten() else {
+        return;
+    };
+    if el.has_attribute("disabled") {
+        return;
+    }
+    if let Some(cmd) = el.get_attribute("data-cmd") {
+        with_page(|p| p.perform(&cmd, &el));
+    }
+}
+
+fn on_setting(event: Event, live: bool) {
+    let Some(el) = target_element(&event).and_then(|t| t.closest("[data-set]").ok().flatten())
+    else {
+        return;
+    };
+    if let Some(kind) = el.get_attribute("data-set") {
+        with_page(|p| p.setting(&kind, &el, live));
+    }
+}
+
+fn on_key(event: Event) {
+    if let Some(event) = event.dyn_ref::<KeyboardEvent>() {
+        with_page(|p| p.key(event));
+    }
+}
+
+fn on_canvas_click(event: Event) {
+    let Some(event) = event.dyn_ref::<MouseEvent>() else {
+        return;
+    };
+    with_page(|p| {
+        let rect = p.canvas.get_bounding_client_rect();
+        let x = f64::from(event.client_x()) - rect.left();
+        let y = f64::from(event.client_y()) - rect.top();
+        p.click(x, y);
+    });
+}
+
+fn api_snapshot() -> Result<JsValue, JsValue> {
+    with_page(|p| {
+        p.app
+            .snapshot()
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|e| err(&format!("raftviz.snapshot: {e}")))
+    })
+    .unwrap_or_else(|| Err(err("raftviz is not running (or is busy)")))
+}
+
+fn api_command(value: JsValue) -> Result<bool, JsValue> {
+    let cmd = api::read_command(&value).map_err(|e| err(&format!("raftviz.command: {e}")))?;
+    with_page(|p| p.command(cmd))
+        .unwrap_or_else(|| Err(String::from("raftviz is not running (or is busy)")))
+        .map_err(|e| err(&format!("raftviz.command: {e}")))?;
+    Ok(true)
+}
+
+/// A node's id from its name, for tests.
+pub fn node_id(name: &str) -> Option<NodeId> {
+    with_page(|p| p.app.node_id(name).ok()).flatten()
+}
