@@ -21,16 +21,18 @@ impl World {
         let dup_roll = self.rng.in_range(0, u64::from(PPM));
         let reorder_roll = self.rng.in_range(0, u64::from(PPM));
         let duplicate = dup_roll < u64::from(self.network.duplicate_ppm);
+        // Copy the packet (AppendEntries carry entries) only when the network duplicates it.
+        let copy = duplicate.then(|| packet.clone());
         self.send_copy(
             from,
             to,
-            packet.clone(),
+            packet,
             latency_roll,
             loss_roll,
             reorder_roll,
             false,
         );
-        if duplicate {
+        if let Some(packet) = copy {
             let latency_roll = self.rng.next_u64();
             let reorder_roll = self.rng.in_range(0, u64::from(PPM));
             self.send_copy(
