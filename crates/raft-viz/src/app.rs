@@ -331,7 +331,9 @@ impl App {
             UiCommand::Speed { value } => {
                 if !(value.is_finite() && (MIN_SPEED..=MAX_SPEED).contains(&value)) {
                     return Err(CommandError(format!(
-                        "speed must be between {MIN_SPEED} and {MAX_SPEED}"
+                        "speed must be between {} and {}",
+                        crate::num::decimal(MIN_SPEED, 3),
+                        crate::num::decimal(MAX_SPEED, 3)
                     )));
                 }
                 self.speed = value;
@@ -549,7 +551,7 @@ impl App {
         match index {
             Some(i) if i < n => Ok(NodeId(i as u32)),
             _ => Err(CommandError(format!(
-                "no node {name:?} in a cluster of {n}"
+                "no node \"{name}\" in a cluster of {n}"
             ))),
         }
     }

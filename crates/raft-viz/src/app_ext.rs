@@ -246,7 +246,7 @@ pub fn speed_param(speed: f64) -> String {
     } else if (inverse - inverse.round()).abs() < 1e-6 {
         format!("1/{}", inverse.round() as u64)
     } else {
-        format!("{speed}")
+        crate::num::decimal(speed, 6)
     }
 }
 

@@ -22,7 +22,7 @@ pub fn draw(frame: &Frame<'_>, stage: &Stage, theme: &Theme, p: &mut impl Painte
     for node in &frame.nodes {
         draw_node(node, stage, theme, p);
     }
-    let size = (stage.ring.node_radius * 0.22).clamp(4.0, 9.0);
+    let size = crate::num::clamp(stage.ring.node_radius * 0.22, 4.0, 9.0);
     for m in &frame.messages {
         draw_message(m, size, theme, p);
     }
@@ -202,7 +202,7 @@ fn draw_message(m: &MessageView, size: f64, theme: &Theme, p: &mut impl Painter)
         Shape::Client => theme.client,
     };
     if let Some(fade) = m.lost {
-        p.set_alpha((1.0 - fade).clamp(0.0, 1.0));
+        p.set_alpha(crate::num::clamp(1.0 - fade, 0.0, 1.0));
         cross(m.at, size, Stroke::solid(theme.bad, 2.5), p);
         p.set_alpha(1.0);
         return;
@@ -329,7 +329,7 @@ fn draw_client(frame: &Frame<'_>, stage: &Stage, theme: &Theme, p: &mut impl Pai
 
 fn draw_logs(frame: &Frame<'_>, stage: &Stage, theme: &Theme, p: &mut impl Painter) {
     let area = &stage.logs;
-    let f = (area.row_height * 0.42).clamp(8.0, 13.0);
+    let f = crate::num::clamp(area.row_height * 0.42, 8.0, 13.0);
     // Header: log indexes.
     for col in 0..area.columns {
         let index = frame.first_index + col as u64;

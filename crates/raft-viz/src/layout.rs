@@ -2,6 +2,8 @@
 
 use core::f64::consts::{PI, TAU};
 
+use crate::num::sin_cos;
+
 /// A point in CSS pixels, origin at the top left, y growing downwards.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Point {
@@ -12,7 +14,7 @@ pub struct Point {
 impl Point {
     /// Euclidean distance to `other`.
     pub fn distance(self, other: Point) -> f64 {
-        (self.x - other.x).hypot(self.y - other.y)
+        crate::num::hypot(self.x - other.x, self.y - other.y)
     }
 }
 
@@ -71,15 +73,15 @@ pub fn ring(n: usize, width: f64, height: f64) -> RingLayout {
     // Neighbours on a ring of radius R are 2·R·sin(π/n) apart; with
     // R = half − r·(1 + EDGE_MARGIN) they keep a gap of NEIGHBOUR_GAP·r when
     // r ≤ half·k / (1 + k·(1 + EDGE_MARGIN)), k = 2·sin(π/n) / (2 + NEIGHBOUR_GAP).
-    let k = 2.0 * (PI / n as f64).sin() / (2.0 + NEIGHBOUR_GAP);
+    let k = 2.0 * sin_cos(PI / n as f64).0 / (2.0 + NEIGHBOUR_GAP);
     let node_radius = (half * MAX_NODE_FRACTION).min(half * k / (1.0 + k * (1.0 + EDGE_MARGIN)));
     let ring_radius = (half - node_radius * (1.0 + EDGE_MARGIN)).max(0.0);
     let nodes = (0..n)
         .map(|i| {
-            let angle = -PI / 2.0 + TAU * i as f64 / n as f64;
+            let (sin, cos) = sin_cos(-PI / 2.0 + TAU * i as f64 / n as f64);
             Point {
-                x: center.x + ring_radius * angle.cos(),
-                y: center.y + ring_radius * angle.sin(),
+                x: center.x + ring_radius * cos,
+                y: center.y + ring_radius * sin,
             }
         })
         .collect();
@@ -103,7 +105,7 @@ pub fn backing_size(css_width: f64, css_height: f64, device_pixel_ratio: f64) ->
     let side = |css: f64| {
         let px = (sanitize(css) * ratio).round();
         // Saturating float-to-int conversion; the cap keeps it well within canvas limits.
-        px.clamp(1.0, 32_767.0) as u32
+        crate::num::clamp(px, 1.0, 32_767.0) as u32
     };
     (side(css_width), side(css_height))
 }

@@ -13,6 +13,7 @@ pub mod inspect;
 pub mod lang;
 pub mod layout;
 pub mod narrate;
+pub mod num;
 pub mod options;
 pub mod paint;
 pub mod share;

@@ -2,6 +2,7 @@
 //! every bad value becomes a notice and falls back to its default; nothing is fatal.
 
 use crate::lang::Lang;
+use crate::num::parse_decimal;
 
 /// Slowest playback: a thousandth of real time.
 pub const MIN_SPEED: f64 = 0.001;
@@ -193,16 +194,16 @@ pub fn parse(query: &str, known_scene: impl Fn(&str) -> bool) -> (Options, Vec<S
 pub fn parse_speed(v: &str) -> Option<f64> {
     let value = match v.split_once('/') {
         Some((a, b)) => {
-            let (a, b) = (a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?);
+            let (a, b) = (parse_decimal(a)?, parse_decimal(b)?);
             if b == 0.0 {
                 return None;
             }
             a / b
         }
-        None => v.trim().parse::<f64>().ok()?,
+        None => parse_decimal(v)?,
     };
     (value.is_finite() && (MIN_SPEED - 1e-12..=MAX_SPEED + 1e-12).contains(&value))
-        .then(|| value.clamp(MIN_SPEED, MAX_SPEED))
+        .then(|| crate::num::clamp(value, MIN_SPEED, MAX_SPEED))
 }
 
 fn parse_bool(v: &str) -> Option<bool> {

@@ -109,7 +109,7 @@ impl fmt::Display for ShareError {
         match *self {
             ShareError::Version => f.write_str("the shared run is not in a format this page reads"),
             ShareError::BadChar { item, ch } => {
-                write!(f, "shared action {item}: unexpected character {ch:?}")
+                write!(f, "shared action {item}: unexpected character '{ch}'")
             }
             ShareError::Truncated { item } => {
                 write!(f, "shared action {item} is cut short (an incomplete link?)")

@@ -63,7 +63,7 @@ impl Stage {
             ((0.0, 0.0, w, ring_h), (0.0, ring_h, w, h - ring_h))
         };
         // Keep a margin on the ring's left for the client.
-        let client_room = (ring_box.2 * 0.14).clamp(0.0, 90.0);
+        let client_room = crate::num::clamp(ring_box.2 * 0.14, 0.0, 90.0);
         let mut ring_layout = ring(n, ring_box.2 - client_room, ring_box.3);
         let dx = ring_box.0 + client_room;
         let dy = ring_box.1;
@@ -73,16 +73,16 @@ impl Stage {
         }
         ring_layout.center.x += dx;
         ring_layout.center.y += dy;
-        let client_half = (ring_layout.node_radius * 0.45).clamp(6.0, 22.0);
+        let client_half = crate::num::clamp(ring_layout.node_radius * 0.45, 6.0, 22.0);
         let client = Point {
             x: ring_box.0 + client_room * 0.5 + client_half * 0.3,
             y: ring_box.1 + ring_box.3 * 0.5,
         };
-        let font = (ring_layout.node_radius * 0.42).clamp(10.0, 16.0);
+        let font = crate::num::clamp(ring_layout.node_radius * 0.42, 10.0, 16.0);
         let pad = 8.0;
-        let row_height = ((log_box.3 - 2.0 * pad) / (rows + 1.0)).clamp(12.0, 34.0);
+        let row_height = crate::num::clamp((log_box.3 - 2.0 * pad) / (rows + 1.0), 12.0, 34.0);
         let name_width = font * 2.6;
-        let cell_width = (row_height * 1.15).clamp(14.0, 40.0);
+        let cell_width = crate::num::clamp(row_height * 1.15, 14.0, 40.0);
         let usable = (log_box.2 - 2.0 * pad - name_width).max(0.0);
         let columns = (usable / cell_width).floor().max(1.0) as usize;
         Stage {

@@ -153,7 +153,11 @@ pub fn frame<'a>(
             let at = stage.node(i).unwrap_or(stage.ring.center);
             let node = s.node();
             let left = |deadline: Instant, span: f64| {
-                (deadline.as_micros().saturating_sub(now.as_micros()) as f64 / span).clamp(0.0, 1.0)
+                crate::num::clamp(
+                    deadline.as_micros().saturating_sub(now.as_micros()) as f64 / span,
+                    0.0,
+                    1.0,
+                )
             };
             NodeView {
                 id: s.id(),
@@ -313,8 +317,11 @@ fn lost_messages(
             .as_micros()
             .saturating_sub(sent_at.as_micros())
             .max(1) as f64;
-        let t =
-            (item.at.as_micros().saturating_sub(sent_at.as_micros()) as f64 / span).clamp(0.0, 1.0);
+        let t = crate::num::clamp(
+            item.at.as_micros().saturating_sub(sent_at.as_micros()) as f64 / span,
+            0.0,
+            1.0,
+        );
         let shape = match packet {
             raft_sim::network::PacketSummary::Raft { kind, .. } => match kind {
                 MessageKind::VoteRequest | MessageKind::VoteResponse => Shape::Vote,

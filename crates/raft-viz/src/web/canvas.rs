@@ -182,7 +182,7 @@ impl CanvasPainter {
 
     fn font(&mut self, size: f64, bold: bool) {
         // Tenths of a pixel are as fine as text sizes need to be.
-        let tenths = (size * 10.0).round().clamp(1.0, 10_000.0) as u64;
+        let tenths = crate::num::clamp((size * 10.0).round(), 1.0, 10_000.0) as u64;
         let key = (tenths, bold);
         if self.cache.font != Some(key) {
             self.font.clear();
@@ -217,7 +217,7 @@ impl Painter for CanvasPainter {
 
     fn set_alpha(&mut self, alpha: f64) {
         let alpha = if alpha.is_finite() {
-            alpha.clamp(0.0, 1.0)
+            crate::num::clamp(alpha, 0.0, 1.0)
         } else {
             1.0
         };

@@ -60,31 +60,7 @@ pub fn set_attr(el: &Element, name: &str, value: &str) {
     }
 }
 
-/// `v` with at most `places` decimals, trailing zeros trimmed (`0.25`, `12`, `-1.5`).
-/// Integer arithmetic: precision formatting of floats would pull several kilobytes of
-/// formatting code into the wasm.
-pub fn decimal(v: f64, places: u32) -> String {
-    if !v.is_finite() {
-        return String::from("0");
-    }
-    let scale = 10u64.pow(places.min(9));
-    let scaled = (v.abs() * scale as f64).round();
-    if scaled >= u64::MAX as f64 {
-        return String::from("0");
-    }
-    let scaled = scaled as u64;
-    let sign = if v < 0.0 && scaled > 0 { "-" } else { "" };
-    let (whole, mut frac) = (scaled / scale, scaled % scale);
-    if frac == 0 {
-        return format!("{sign}{whole}");
-    }
-    let mut width = places.min(9) as usize;
-    while frac % 10 == 0 {
-        frac /= 10;
-        width -= 1;
-    }
-    format!("{sign}{whole}.{frac:0width$}")
-}
+pub use crate::num::decimal;
 
 /// Microseconds as seconds with three decimals: `1.234 s`.
 pub fn seconds(us: u64) -> String {
@@ -96,7 +72,10 @@ pub fn message_of(value: &JsValue) -> String {
     if let Some(e) = value.dyn_ref::<js_sys::Error>() {
         return String::from(e.message());
     }
-    value.as_string().unwrap_or_else(|| format!("{value:?}"))
+    value
+        .as_string()
+        .or_else(|| js_sys::JSON::stringify(value).ok().map(String::from))
+        .unwrap_or_else(|| String::from("an error that is neither an Error nor a string"))
 }
 
 /// An event listener that is removed from its target when dropped (never leaked).

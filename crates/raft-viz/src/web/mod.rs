@@ -557,9 +557,9 @@ impl Page {
                 Some(v) => self.command(UiCommand::Speed { value: v }),
                 None => Err(self.say("Unknown speed.", "未知速度。")),
             },
-            "seek" => match value.parse::<f64>() {
-                Ok(ms) => self.command(UiCommand::Seek { ms }),
-                Err(_) => Ok(()),
+            "seek" => match crate::num::parse_decimal(value) {
+                Some(ms) => self.command(UiCommand::Seek { ms }),
+                None => Ok(()),
             },
             "nodes" => match value.parse::<usize>() {
                 Ok(count) => self.command(UiCommand::Nodes { count }),
@@ -641,7 +641,7 @@ impl Page {
 
     fn number(&self, id: &str) -> Result<f64, String> {
         find::<HtmlInputElement>(&self.document, id)
-            .and_then(|i| i.value().trim().parse::<f64>().ok())
+            .and_then(|i| crate::num::parse_decimal(&i.value()))
             .filter(|v| v.is_finite())
             .ok_or_else(|| self.say("Type a number.", "请输入数字。"))
     }

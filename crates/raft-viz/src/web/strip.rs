@@ -89,7 +89,7 @@ impl Strip {
 fn draw(marks: &[Mark], frontier_us: u64, w: f64, h: f64, theme: &Theme, p: &mut impl Painter) {
     p.clear(theme.background);
     let span = frontier_us.max(1) as f64;
-    let x = |m: Mark| (m.at().as_micros() as f64 / span * w).clamp(0.0, w);
+    let x = |m: Mark| crate::num::clamp(m.at().as_micros() as f64 / span * w, 0.0, w);
     let bar_top = h * 0.3;
     let bar_h = h * 0.4;
     p.rect(
