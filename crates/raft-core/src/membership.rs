@@ -30,8 +30,15 @@ impl Membership {
         if voters.is_empty() {
             return Err(MembershipError::Empty);
         }
+        // Insertion sort: clusters are small, and it is far less code than `sort`.
         let mut sorted = voters.to_vec();
-        sorted.sort_unstable();
+        for i in 1..sorted.len() {
+            let mut j = i;
+            while j > 0 && sorted[j - 1] > sorted[j] {
+                sorted.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
             return Err(MembershipError::Duplicate(w[0]));
         }

@@ -5,7 +5,7 @@
 //! so comparing two whole prefixes costs one integer comparison and every check is
 //! O(log n) per event. A violation is a value, never a panic.
 
-use alloc::collections::BTreeMap;
+use crate::vec_map::VecMap;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -104,16 +104,16 @@ pub struct Checker {
     chains: Vec<Vec<u64>>,
     /// Per node: the term it leads, if it is a leader.
     leading: Vec<Option<Term>>,
-    leader_of_term: BTreeMap<Term, NodeId>,
+    leader_of_term: VecMap<Term, NodeId>,
     /// (index, term) → prefix digest, as first seen on any node (Log Matching).
-    seen: BTreeMap<(LogIndex, Term), u64>,
+    seen: VecMap<(LogIndex, Term), u64>,
     /// The committed prefix: digest of entries 1..=i at position i-1.
     committed: Vec<u64>,
     /// Acknowledged writes: (client, seq) → index.
-    acked: BTreeMap<(ClientId, u64), LogIndex>,
+    acked: VecMap<(ClientId, u64), LogIndex>,
     violations: Vec<Violation>,
     total: u64,
-    first_by_property: BTreeMap<Property, Instant>,
+    first_by_property: VecMap<Property, Instant>,
 }
 
 /// Digest of one entry given the digest of the prefix before it.
@@ -167,7 +167,7 @@ impl Checker {
 
     fn report(&mut self, v: Violation) -> Option<Violation> {
         self.total += 1;
-        self.first_by_property.entry(v.property).or_insert(v.at);
+        self.first_by_property.get_or_insert(v.property, v.at);
         if self.violations.len() < KEEP {
             self.violations.push(v);
         }
@@ -220,7 +220,7 @@ impl Checker {
                     let h = chain_step(prev, e);
                     chain.push(h);
                     let index = LogIndex(chain.len() as u64);
-                    let first_seen = *self.seen.entry((index, e.term)).or_insert(h);
+                    let first_seen = *self.seen.get_or_insert((index, e.term), h);
                     if first_seen != h {
                         found.push(Violation {
                             term: Some(e.term),

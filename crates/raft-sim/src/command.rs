@@ -1,6 +1,6 @@
 //! The replicated state machine of the article: one value, updated by `set` and `add`.
 
-use alloc::collections::BTreeMap;
+use crate::vec_map::VecMap;
 use core::fmt;
 
 use raft_core::LogIndex;
@@ -66,7 +66,7 @@ pub struct StateMachine {
     value: i64,
     last_applied: LogIndex,
     /// For each client, its highest applied request.
-    sessions: BTreeMap<ClientId, Session>,
+    sessions: VecMap<ClientId, Session>,
 }
 
 /// A client's latest applied request, remembered so that a retry is not applied twice.

@@ -25,6 +25,7 @@ pub mod network;
 pub mod scene;
 mod server;
 pub mod timeline;
+mod vec_map;
 mod world;
 
 pub use action::{Action, ActionError};

@@ -1,6 +1,6 @@
 //! The simulated network: what travels, how long it takes, and which links are cut.
 
-use alloc::collections::BTreeMap;
+use crate::vec_map::VecMap;
 use core::time::Duration;
 
 use raft_core::{Instant, Message, MessageKind, NodeId, Term};
@@ -224,7 +224,7 @@ impl Default for NetworkSettings {
 pub struct Links {
     /// Bit `to` of `cut[from]` is set when messages from `from` to `to` are dropped.
     cut: [u16; 16],
-    latency: BTreeMap<(NodeId, NodeId), Duration>,
+    latency: VecMap<(NodeId, NodeId), Duration>,
 }
 
 impl Links {

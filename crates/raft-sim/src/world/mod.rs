@@ -4,7 +4,9 @@
 mod actions;
 mod traffic;
 
-use alloc::collections::{BTreeMap, BinaryHeap};
+use alloc::collections::BinaryHeap;
+
+use crate::vec_map::VecMap;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
 use core::fmt;
@@ -112,7 +114,7 @@ pub struct World {
     ids: Vec<NodeId>,
     servers: Vec<Server>,
     clients: Vec<Client>,
-    flights: BTreeMap<MsgId, Flight>,
+    flights: VecMap<MsgId, Flight>,
     agenda: BinaryHeap<Reverse<(Instant, u64, Due)>>,
     next_msg: u64,
     checker: Checker,
@@ -175,7 +177,7 @@ impl World {
             ids,
             servers,
             clients,
-            flights: BTreeMap::new(),
+            flights: VecMap::new(),
             agenda: BinaryHeap::new(),
             next_msg: 0,
             records: Vec::new(),
