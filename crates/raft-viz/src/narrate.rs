@@ -35,13 +35,29 @@ use crate::lang::Lang;
 /// `format!` in the chosen language: `say!(lang, "english {x}", "中文 {x}")`.
 macro_rules! say {
     ($lang:expr, $en:literal, $zh:literal $(,)?) => {
-        match $lang {
-            $crate::lang::Lang::En => format!($en),
-            $crate::lang::Lang::Zh => format!($zh),
-        }
+        $crate::narrate::format_in($lang, format_args!($en), format_args!($zh))
     };
 }
 pub(crate) use say;
+
+/// Formats the sentence of `lang`: one formatting call for both languages (a `format!`
+/// per branch doubles the code at each of the hundred-odd sentences).
+pub(crate) fn format_in(
+    lang: Lang,
+    en: core::fmt::Arguments<'_>,
+    zh: core::fmt::Arguments<'_>,
+) -> String {
+    alloc_format(match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    })
+}
+
+fn alloc_format(args: core::fmt::Arguments<'_>) -> String {
+    let mut s = String::new();
+    let _ = core::fmt::Write::write_fmt(&mut s, args);
+    s
+}
 
 /// How many records [`narrate_recent`] reads back at most to find the send of a lost
 /// message, or an older repeat of a loss.
