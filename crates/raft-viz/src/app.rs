@@ -310,7 +310,9 @@ impl App {
     /// The picture at the cursor.
     pub fn frame(&self) -> Frame<'_> {
         let t = self.timeline();
-        view::frame(t.world(), t.history(), &self.stage, self.selection)
+        let mut frame = view::frame(t.world(), t.history(), &self.stage, self.selection);
+        frame.client.label = self.lang.pick("client", "客户端");
+        frame
     }
 
     /// A click or tap at `p` (CSS pixels): selects what is there, or clears.

@@ -117,7 +117,9 @@ fn draw_node(n: &NodeView<'_>, stage: &Stage, theme: &Theme, p: &mut impl Painte
             r + 6.0,
             -FRAC_PI_2,
             -FRAC_PI_2 + TAU * left,
-            Stroke::dashed(theme.timer, 1.5, 2.0, 3.0),
+            // Thin and solid: a dashed ring beside the leader's border would read as
+            // a candidate's dashed border.
+            Stroke::solid(theme.timer, 1.0),
         );
     }
     let f = stage.font;
@@ -290,7 +292,7 @@ fn draw_client(frame: &Frame<'_>, stage: &Stage, theme: &Theme, p: &mut impl Pai
     );
     let f = stage.font;
     p.text(
-        "client",
+        c.label,
         Point {
             x: c.at.x,
             y: c.at.y - h - f * 0.8,

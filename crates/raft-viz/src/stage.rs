@@ -85,6 +85,10 @@ impl Stage {
         let cell_width = crate::num::clamp(row_height * 1.15, 14.0, 40.0);
         let usable = (log_box.2 - 2.0 * pad - name_width).max(0.0);
         let columns = (usable / cell_width).floor().max(1.0) as usize;
+        // A short table (few nodes, tall canvas) sits a little above the middle of its
+        // box, level with the ring, instead of leaving the box's lower part empty.
+        let table_height = (rows + 1.0) * row_height;
+        let slack = (log_box.3 - 2.0 * pad - table_height).max(0.0);
         Stage {
             width: w,
             height: h,
@@ -94,7 +98,7 @@ impl Stage {
             logs: LogArea {
                 origin: Point {
                     x: log_box.0 + pad,
-                    y: log_box.1 + pad,
+                    y: log_box.1 + pad + slack * 0.4,
                 },
                 width: (log_box.2 - 2.0 * pad).max(0.0),
                 row_height,
@@ -119,6 +123,17 @@ fn finite(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_log_table_sits_level_with_the_ring_not_at_the_top() {
+        let s = Stage::new(5, 1280.0, 800.0);
+        let top = s.logs.origin.y;
+        let bottom = top + 6.0 * s.logs.row_height;
+        let middle = (top + bottom) / 2.0;
+        assert!(top > 100.0, "the table hugs the top edge: {top}");
+        assert!((middle - 400.0).abs() < 120.0, "table centre {middle}");
+        assert!(bottom <= 800.0);
+    }
 
     #[test]
     fn everything_fits_the_canvas_in_landscape_and_portrait() {

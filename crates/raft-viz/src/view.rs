@@ -98,6 +98,8 @@ pub struct ClientView {
     pub waiting: Option<Op>,
     /// The value of its last acknowledged write.
     pub last_value: Option<i64>,
+    /// Its caption ("client"; the app puts it in the reader's language).
+    pub label: &'static str,
 }
 
 /// Everything to draw.
@@ -197,11 +199,13 @@ pub fn frame<'a>(
             at: stage.client,
             waiting: None,
             last_value: None,
+            label: "client",
         },
         |c| ClientView {
             at: stage.client,
             waiting: c.outstanding().map(|o| o.op),
             last_value: c.last_completed().map(|d| d.value),
+            label: "client",
         },
     );
 

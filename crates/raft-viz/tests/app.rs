@@ -217,3 +217,26 @@ fn resizing_changes_the_layout_and_clicks_select_nodes() {
     a.resize(390.0, 700.0);
     assert_ne!(a.stage().node(2), Some(at));
 }
+
+#[test]
+fn the_client_is_labelled_in_the_readers_language() {
+    use raft_viz::draw::draw;
+    use raft_viz::paint::Recorder;
+    use raft_viz::theme::LIGHT;
+
+    let mut a = app(3);
+    let texts = |a: &App| {
+        let mut rec = Recorder::default();
+        draw(&a.frame(), a.stage(), &LIGHT, &mut rec);
+        rec.texts()
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(texts(&a).iter().any(|t| t == "client"));
+    a.command(UiCommand::Lang { lang: "zh".into() })
+        .expect("zh");
+    let zh = texts(&a);
+    assert!(zh.iter().any(|t| t == "客户端"), "{zh:?}");
+    assert!(!zh.iter().any(|t| t == "client"), "{zh:?}");
+}
