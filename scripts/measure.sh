@@ -22,7 +22,8 @@
 #   MEASURE_VIEWPORT (1280x800)
 #   MEASURE_SCENARIOS         comma list of scenarios (default all), or "none"
 #   MEASURE_SOAK=1            also run the soak (same as --soak)
-#   MEASURE_SOAK_MINUTES (10), MEASURE_SOAK_INTERVAL (30 s)
+#   MEASURE_SOAK_MINUTES (10), MEASURE_SOAK_INTERVAL (30 s), MEASURE_SOAK_QUERY (none;
+#                             e.g. "?speed=1" reaches the simulator's history bound sooner)
 #   MEASURE_PAGE_COST         another page-cost.mjs than ../shared/tools/page-cost.mjs
 set -euo pipefail
 

@@ -4,7 +4,8 @@
 // (WebAssembly.Memory.buffer.byteLength). Prints first/last/max and a verdict.
 //
 //   node tests/perf/soak.mjs --dist DIR --out FILE
-//     env: MEASURE_SOAK_MINUTES (10), MEASURE_SOAK_INTERVAL (30 s), MEASURE_VIEWPORT (1280x800)
+//     env: MEASURE_SOAK_MINUTES (10), MEASURE_SOAK_INTERVAL (30 s), MEASURE_VIEWPORT (1280x800),
+//          MEASURE_SOAK_QUERY (none; e.g. "?speed=1" to fill the bounded history sooner)
 //
 // Verdict window: the last 5 minutes, or the last half of a shorter soak. The JS heap is
 // "flat" when it grew less than 5% over the window; the wasm memory when it did not grow
@@ -50,7 +51,9 @@ async function main() {
   const [vw, vh] = (process.env.MEASURE_VIEWPORT || '1280x800').split('x').map(Number);
   if (!(minutes > 0) || !(intervalS > 0)) throw new Error('MEASURE_SOAK_MINUTES and MEASURE_SOAK_INTERVAL must be > 0');
 
+  const query = process.env.MEASURE_SOAK_QUERY || '';
   const server = await serveStatic(args.dist);
+  const url = server.url + query;
   const browser = await launchBrowser();
   const samples = [];
   let errors = [];
@@ -62,8 +65,8 @@ async function main() {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
     await cdp.send('HeapProfiler.enable');
-    console.log(`soak: ${server.url} for ${minutes} min, a sample every ${intervalS} s (after a forced GC)`);
-    await page.goto(server.url, { waitUntil: 'load', timeout: 60_000 });
+    console.log(`soak: ${url} for ${minutes} min, a sample every ${intervalS} s (after a forced GC)`);
+    await page.goto(url, { waitUntil: 'load', timeout: 60_000 });
     await page.waitForFunction(() => window.raftviz && typeof window.raftviz.snapshot === 'function',
       null, { polling: 100, timeout: 30_000 });
 
@@ -128,7 +131,7 @@ async function main() {
 
   mkdirSync(dirname(resolve(args.out)), { recursive: true });
   writeFileSync(args.out, JSON.stringify({
-    minutes, intervalS, viewport: `${vw}x${vh}`, samples,
+    url: query || '/', minutes, intervalS, viewport: `${vw}x${vh}`, samples,
     summary: { jsHeapUsed: heap, wasmBytes: wasm, window: { fromS: from.wallS, toS: last.wallS },
       heapGrowthPct: +heapGrowthPct.toFixed(2), heapFlat, wasmGrowthBytes: wasmGrowth, wasmFlat, simAdvanced },
     errors,

@@ -64,6 +64,13 @@ impl Timeline {
     /// Records kept in the history at most.
     pub const HISTORY_CAPACITY: usize = 250_000;
 
+    /// Bounds the history to `capacity` records, allocated at once (see
+    /// [`History::set_capacity_reserved`]); the browser keeps far fewer records than
+    /// [`Self::HISTORY_CAPACITY`] so that its memory is flat from the start.
+    pub fn set_history_capacity(&mut self, capacity: usize) {
+        self.history.set_capacity_reserved(capacity);
+    }
+
     /// A new timeline at time 0.
     pub fn new(setup: &Setup) -> Result<Timeline, SetupError> {
         let world = World::new(setup)?;

@@ -158,3 +158,29 @@ fn snapshots_stay_bounded_over_a_long_run() {
     t.seek(Instant::from_millis(123_456));
     assert_eq!(t.now(), Instant::from_millis(123_456));
 }
+
+#[test]
+fn a_small_history_forgets_old_records_but_every_moment_stays_reachable() {
+    // The browser keeps a small, preallocated history (flat memory): old records go,
+    // old states can still be sought, and the kept records are the newest ones.
+    let mut reference = busy_timeline(5);
+    reference.advance_to(Instant::from_millis(12_000));
+    reference.seek(Instant::from_millis(1_234));
+    let expected = fingerprint(reference.world());
+
+    let mut small = busy_timeline(5);
+    small.set_history_capacity(500);
+    assert_eq!(small.history().len(), 500);
+    let forgotten = small.history().forgotten();
+    small.advance_to(Instant::from_millis(12_000));
+    assert_eq!(
+        small.history().len(),
+        500,
+        "the bound holds while running on"
+    );
+    assert!(small.history().forgotten() > forgotten);
+    let newest = small.history().iter().last().map(|i| i.seq);
+    assert_eq!(Some(small.history().next_seq() - 1), newest);
+    small.seek(Instant::from_millis(1_234));
+    assert_eq!(fingerprint(small.world()), expected);
+}

@@ -190,7 +190,8 @@ impl App {
         let seed = options.seed.unwrap_or(fresh_seed);
         let (scene, timeline) = match options.scene.as_deref().and_then(scene::by_id) {
             Some(s) => {
-                let (run, t) = SceneRun::new(s).map_err(|e| CommandError(e.to_string()))?;
+                let (run, mut t) = SceneRun::new(s).map_err(|e| CommandError(e.to_string()))?;
+                t.set_history_capacity(HISTORY_RECORDS);
                 (Some(run), t)
             }
             None => (None, new_timeline(options.nodes, seed)?),
@@ -489,7 +490,9 @@ impl App {
             UiCommand::Scene { id } => {
                 let s = scene::by_id(&id)
                     .ok_or_else(|| CommandError(format!("no scene called {id}")))?;
-                let (run, timeline) = SceneRun::new(s).map_err(|e| CommandError(e.to_string()))?;
+                let (run, mut timeline) =
+                    SceneRun::new(s).map_err(|e| CommandError(e.to_string()))?;
+                timeline.set_history_capacity(HISTORY_RECORDS);
                 self.nodes = timeline.world().ids().len();
                 self.seed = timeline.world().seed();
                 self.timeline = timeline;
@@ -652,13 +655,20 @@ impl App {
     }
 }
 
+/// History records the page keeps (about 2.5 MB, allocated at the start so memory stays
+/// flat however long the page runs; some minutes of virtual time for five nodes). Older
+/// moments stay reachable by seeking; only their records (feed lines) are gone.
+pub const HISTORY_RECORDS: usize = 32_768;
+
 fn new_timeline(nodes: usize, seed: u64) -> Result<Timeline, CommandError> {
-    Timeline::new(&Setup {
+    let mut timeline = Timeline::new(&Setup {
         nodes,
         seed,
         ..Setup::default()
     })
-    .map_err(|e| CommandError(e.to_string()))
+    .map_err(|e| CommandError(e.to_string()))?;
+    timeline.set_history_capacity(HISTORY_RECORDS);
+    Ok(timeline)
 }
 
 /// The visible state, for hosts and tests.
