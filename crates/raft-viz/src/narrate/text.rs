@@ -13,13 +13,16 @@ use core::time::Duration;
 use raft_sim::raft_core::{Instant, LogIndex, NodeId, Term};
 use raft_sim::{ClientId, Op};
 
+use crate::lang::Lang;
+
 /// A sentence in the chosen language: `say!(lang, "{0} crashed", "{0} 崩溃了", node)`.
 /// The arguments (any type with a `From` conversion to [`Arg`]) fill the placeholders
 /// `{0}`, `{1}`, ... in the order given; each template may use them in any order.
 macro_rules! say {
     ($lang:expr, $en:literal, $zh:literal $(, $arg:expr)* $(,)?) => {
-        $crate::narrate::text::render(
-            $lang.pick($en, $zh),
+        $crate::narrate::text::render_in(
+            $lang,
+            concat!($en, "\0", $zh),
             &[$($crate::narrate::text::Arg::from($arg)),*],
         )
     };
@@ -156,9 +159,19 @@ impl From<Instant> for Arg<'_> {
 
 /// A duration, in milliseconds.
 impl From<Duration> for Arg<'_> {
+    // Not inlined: one copy of the 128-bit arithmetic of `as_micros`, not one per use.
+    #[inline(never)]
     fn from(d: Duration) -> Self {
         Arg::Micros(u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
     }
+}
+
+/// [`render`] with the template of `lang` from `both`, the English and the Chinese
+/// template joined by a NUL (one string constant per sentence at the call site rather
+/// than a choice between two).
+pub fn render_in(lang: Lang, both: &str, args: &[Arg<'_>]) -> String {
+    let (en, zh) = both.split_once('\0').unwrap_or((both, both));
+    render(lang.pick(en, zh), args)
 }
 
 /// Fills `template`'s placeholders `{0}` to `{9}` with `args`. One function for every
@@ -233,6 +246,10 @@ mod tests {
         assert_eq!(render("{0} sends {1} to {2}", &args), "A sends set 5 to B");
         assert_eq!(render("{0}向 {2} 发送 {1}", &args), "A向 B 发送 set 5");
         assert_eq!(render("{2}{2}", &args), "BB");
+        let both = "{0} sends {1} to {2}\0{0}向 {2} 发送 {1}";
+        assert_eq!(render_in(Lang::En, both, &args), "A sends set 5 to B");
+        assert_eq!(render_in(Lang::Zh, both, &args), "A向 B 发送 set 5");
+        assert_eq!(render_in(Lang::Zh, "no NUL {0}", &args), "no NUL A");
     }
 
     #[test]
@@ -296,6 +313,14 @@ mod tests {
             (Arg::Micros(7), "0.007 ms"),
             (Arg::Micros(u64::MAX), "18446744073709551.615 ms"),
             (Arg::from(Duration::MAX), "18446744073709551.615 ms"),
+            (
+                Arg::from(Duration::from_nanos(1_234_567_999)),
+                "1234.567 ms",
+            ),
+            (
+                Arg::from(Duration::from_micros(u64::MAX)),
+                "18446744073709551.615 ms",
+            ),
             (Arg::Ppm(50_000), "5%"),
             (Arg::Ppm(2_500), "0.25%"),
             (Arg::Ppm(1), "0.0001%"),
