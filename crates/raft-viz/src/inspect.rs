@@ -3,11 +3,11 @@
 
 use raft_sim::network::{DropReason, Endpoint, Packet, Reply};
 use raft_sim::raft_core::{AppendOutcome, Body, NodeId, Role};
-use raft_sim::{MsgId, World, node_name};
+use raft_sim::{MsgId, World};
 
 use crate::lang::Lang;
-use crate::narrate::text::Arg;
-use crate::narrate::{endpoint_name, entry_count, payload_text, say};
+use crate::narrate::text::{Arg, render_into};
+use crate::narrate::{endpoint_name, entry_count, push_payload, say};
 
 /// Entries of an AppendEntries listed by name; more are only counted.
 const LIST_ENTRIES: usize = 4;
@@ -53,8 +53,13 @@ pub fn node_lines(world: &World, id: NodeId, lang: Lang) -> Vec<String> {
     ];
     match node.role() {
         Role::Candidate | Role::PreCandidate => {
-            let got: Vec<String> = node.votes_granted().iter().map(|i| node_name(*i)).collect();
-            let got = got.join(lang.pick(", ", "、"));
+            let mut got = String::new();
+            for (k, id) in node.votes_granted().iter().enumerate() {
+                if k > 0 {
+                    got.push_str(lang.pick(", ", "、"));
+                }
+                Arg::Node(*id).push_to(&mut got);
+            }
             let needed = node.members().quorum();
             lines.push(say!(
                 lang,
@@ -153,18 +158,17 @@ pub fn message_lines(world: &World, id: MsgId, lang: Lang) -> Vec<String> {
                     *leader_commit
                 ));
                 if !entries.is_empty() {
-                    let mut listed: Vec<String> = entries
-                        .iter()
-                        .take(LIST_ENTRIES)
-                        .map(|e| {
-                            let p = payload_text(&e.payload, lang);
-                            say!(lang, "{0} (term {1})", "{0} (term {1})", &p, e.term)
-                        })
-                        .collect();
-                    if entries.len() > LIST_ENTRIES {
-                        listed.push("…".into());
+                    let mut listed = String::new();
+                    for (k, e) in entries.iter().take(LIST_ENTRIES).enumerate() {
+                        if k > 0 {
+                            listed.push_str(", ");
+                        }
+                        push_payload(&mut listed, &e.payload, lang);
+                        render_into(&mut listed, " (term {0})", &[Arg::from(e.term)]);
                     }
-                    let listed = listed.join(", ");
+                    if entries.len() > LIST_ENTRIES {
+                        listed.push_str(", …");
+                    }
                     lines.push(say!(lang, "Entries: {0}", "日志：{0}", &listed));
                 }
             }

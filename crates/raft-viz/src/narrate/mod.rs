@@ -285,17 +285,19 @@ fn narrate_in(item: &Item, ctx: &Context<'_>, world: &World, lang: Lang) -> Opti
         Record::Dropped { reason, .. } => return dropped(*reason, ctx.sent, lang),
         Record::Action(action) => return intervention(action, world, lang),
         Record::Violation(v) => {
-            let mut parts = Vec::new();
-            if let Some(o) = v.other {
-                parts.push(say!(lang, "vs {0}", "与 {0}", o));
+            let parts = [
+                v.other
+                    .map(|o| (lang.pick("vs {0}", "与 {0}"), Arg::Node(o))),
+                v.term.map(|t| ("term {0}", Arg::from(t))),
+                v.index.map(|i| ("index {0}", Arg::from(i))),
+            ];
+            let mut detail = String::new();
+            for (template, arg) in parts.into_iter().flatten() {
+                if !detail.is_empty() {
+                    detail.push_str(lang.pick(", ", "，"));
+                }
+                text::render_into(&mut detail, template, &[arg]);
             }
-            if let Some(t) = v.term {
-                parts.push(say!(lang, "term {0}", "term {0}", t));
-            }
-            if let Some(i) = v.index {
-                parts.push(say!(lang, "index {0}", "index {0}", i));
-            }
-            let detail = parts.join(lang.pick(", ", "，"));
             let p = v.property.name();
             if detail.is_empty() {
                 say!(lang, "⚠ {0} broken at {1}", "⚠ 违反 {0}：{1}", p, v.node)
@@ -458,35 +460,44 @@ fn node_event(
         Event::EntriesAppended { first, last, term } => {
             let r = Arg::Range(first.0, last.0);
             let log = world.server(node).map(|s| &s.storage().log);
-            let entries: Option<Vec<String>> = (first.0..=last.0)
-                .take(4)
-                .map(|i| log.and_then(|l| l.get(LogIndex(i))))
-                .map(|e| e.map(|e| payload_text(&e.payload, lang)))
-                .collect();
+            // The operations of the first four entries, when all of them are stored (a
+            // plain loop: collecting into an `Option<Vec<String>>` costs more wasm).
+            let mut ops = String::new();
+            let mut listed = 0;
+            let mut all_stored = true;
+            for i in first.0..=last.0.min(first.0.saturating_add(3)) {
+                let Some(e) = log.and_then(|l| l.get(LogIndex(i))) else {
+                    all_stored = false;
+                    break;
+                };
+                if listed > 0 {
+                    ops.push_str(", ");
+                }
+                push_payload(&mut ops, &e.payload, lang);
+                listed += 1;
+            }
             // The stored entries may have been replaced since: check the last one's term.
             let current = log
                 .and_then(|l| l.get(last))
                 .is_some_and(|e| e.term == term);
             let count = last.0.checked_sub(first.0).map(|d| d.saturating_add(1));
-            match entries {
-                Some(ops) if current && count == Some(ops.len() as u64) => {
-                    let ops = ops.join(", ");
-                    say!(
-                        lang,
-                        "{0} appended {1} at index {2}",
-                        "{0} 在 index {2} 追加日志：{1}",
-                        node,
-                        &ops,
-                        r
-                    )
-                }
-                _ => say!(
+            if all_stored && current && count == Some(listed) {
+                say!(
+                    lang,
+                    "{0} appended {1} at index {2}",
+                    "{0} 在 index {2} 追加日志：{1}",
+                    node,
+                    &ops,
+                    r
+                )
+            } else {
+                say!(
                     lang,
                     "{0} appended entries {1}",
                     "{0} 追加了日志 {1}",
                     node,
                     r
-                ),
+                )
             }
         }
         Event::EntriesTruncated { from, last } => say!(
@@ -707,18 +718,28 @@ fn intervention(action: &Action, world: &World, lang: Lang) -> Option<String> {
             *at
         ),
         Action::Partition(groups) => {
-            let mut shown: Vec<String> = groups
-                .iter()
-                .filter(|g| !g.is_empty())
-                .map(|g| names(g))
-                .collect();
-            // Nodes in no group are isolated: each is a group of its own.
-            for id in world.ids() {
-                if !groups.iter().flatten().any(|g| g == id) {
-                    shown.push(node_name(*id));
+            // Groups joined by " | ", their nodes by spaces.
+            let mut s = String::new();
+            for g in groups.iter().filter(|g| !g.is_empty()) {
+                if !s.is_empty() {
+                    s.push_str(" | ");
+                }
+                for (k, id) in g.iter().enumerate() {
+                    if k > 0 {
+                        s.push(' ');
+                    }
+                    Arg::Node(*id).push_to(&mut s);
                 }
             }
-            let s = shown.join(" | ");
+            // Nodes in no group are isolated: each is a group of its own.
+            for id in world.ids() {
+                if !groups.iter().any(|g| g.contains(id)) {
+                    if !s.is_empty() {
+                        s.push_str(" | ");
+                    }
+                    Arg::Node(*id).push_to(&mut s);
+                }
+            }
             say!(lang, "The network is split: {0}", "网络被分区：{0}", &s)
         }
         Action::CutLink { from, to, both } => {
@@ -789,11 +810,11 @@ fn find_op(world: &World, client: ClientId, seq: u64, index: LogIndex) -> Option
         })
 }
 
-/// "set 5", or a no-op entry.
-pub(crate) fn payload_text(p: &Payload<Command>, lang: Lang) -> String {
+/// Appends "set 5", or a no-op entry.
+pub(crate) fn push_payload(out: &mut String, p: &Payload<Command>, lang: Lang) {
     match p {
-        Payload::Command(c) => text::render("{0}", &[Arg::Op(c.op)]),
-        Payload::Noop => lang.pick("a no-op", "空操作（no-op）").into(),
+        Payload::Command(c) => Arg::Op(c.op).push_to(out),
+        Payload::Noop => out.push_str(lang.pick("a no-op", "空操作（no-op）")),
     }
 }
 
@@ -846,12 +867,4 @@ fn client_name(c: ClientId, lang: Lang, start: bool) -> String {
         (0, false) => lang.pick("the client", "客户端").into(),
         _ => say!(lang, "client {0}", "客户端 {0}", c),
     }
-}
-
-/// Node letters separated by spaces.
-fn names(ids: &[NodeId]) -> String {
-    ids.iter()
-        .map(|i| node_name(*i))
-        .collect::<Vec<_>>()
-        .join(" ")
 }

@@ -51,7 +51,8 @@ pub enum Arg<'a> {
 }
 
 impl Arg<'_> {
-    fn write_to(self, out: &mut String) {
+    /// Appends the value as the sentences show it.
+    pub fn push_to(self, out: &mut String) {
         match self {
             Arg::Str(s) => out.push_str(s),
             Arg::Num(n) => push_u64(out, n),
@@ -181,6 +182,12 @@ pub fn render_in(lang: Lang, both: &str, args: &[Arg<'_>]) -> String {
 /// start a placeholder is plain text.
 pub fn render(template: &str, args: &[Arg<'_>]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
+    render_into(&mut out, template, args);
+    out
+}
+
+/// [`render`], appending to `out`.
+pub fn render_into(out: &mut String, template: &str, args: &[Arg<'_>]) {
     let mut rest = template;
     while let Some((text, after)) = rest.split_once('{') {
         out.push_str(text);
@@ -190,7 +197,7 @@ pub fn render(template: &str, args: &[Arg<'_>]) -> String {
         };
         match arg {
             Some(a) => {
-                a.write_to(&mut out);
+                a.push_to(out);
                 rest = after.get(2..).unwrap_or("");
             }
             None => {
@@ -200,7 +207,6 @@ pub fn render(template: &str, args: &[Arg<'_>]) -> String {
         }
     }
     out.push_str(rest);
-    out
 }
 
 /// Appends `n` in decimal (`core::fmt` would pull its formatting machinery into every
