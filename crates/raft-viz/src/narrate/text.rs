@@ -266,6 +266,17 @@ mod tests {
     }
 
     #[test]
+    fn render_into_appends_to_what_is_there() {
+        let mut out = String::from("A, ");
+        render_into(
+            &mut out,
+            "{0} (term {1})",
+            &[Arg::Op(Op::Set(5)), Arg::Num(2)],
+        );
+        assert_eq!(out, "A, set 5 (term 2)");
+    }
+
+    #[test]
     fn braces_that_are_no_placeholder_are_text() {
         let args = [Arg::Num(7)];
         for (t, want) in [
