@@ -3,10 +3,11 @@
 
 use raft_sim::network::{DropReason, Endpoint, Packet, Reply};
 use raft_sim::raft_core::{AppendOutcome, Body, NodeId, Role};
-use raft_sim::{MsgId, World, node_name};
+use raft_sim::{MsgId, World};
 
 use crate::lang::Lang;
-use crate::narrate::{dur, endpoint_name, entry_count, ms, payload_text, say};
+use crate::narrate::text::{Arg, render_into};
+use crate::narrate::{endpoint_name, entry_count, push_payload, say};
 
 /// Entries of an AppendEntries listed by name; more are only counted.
 const LIST_ENTRIES: usize = 4;
@@ -21,15 +22,20 @@ pub fn node_lines(world: &World, id: NodeId, lang: Lang) -> Vec<String> {
     let none = lang.pick("nobody", "无");
     let Some(node) = server.node() else {
         let stored = server.storage();
-        let t = stored.hard_state.current_term.0;
-        let v = stored.hard_state.voted_for.map_or(none.into(), node_name);
+        let v = stored
+            .hard_state
+            .voted_for
+            .map_or(Arg::Str(none), Arg::Node);
         let e = entry_count(stored.log.len(), lang);
         return vec![
-            say!(lang, "{n}: crashed", "{n}：已崩溃"),
+            say!(lang, "{0}: crashed", "{0}：已崩溃", n),
             say!(
                 lang,
-                "Stored: term {t}, voted for {v}, log of {e}",
-                "已保存：term {t}，投票给 {v}，{e}"
+                "Stored: term {0}, voted for {1}, log of {2}",
+                "已保存：term {0}，投票给 {1}，{2}",
+                stored.hard_state.current_term,
+                v,
+                &e
             ),
         ];
     };
@@ -39,55 +45,73 @@ pub fn node_lines(world: &World, id: NodeId, lang: Lang) -> Vec<String> {
         Role::Candidate => "Candidate",
         Role::Leader => "Leader",
     };
-    let t = node.term().0;
-    let v = node.voted_for().map_or(none.into(), node_name);
+    let v = node.voted_for().map_or(Arg::Str(none), Arg::Node);
     let mut lines = vec![
-        format!("{n}{}{role}", lang.pick(": ", "：")),
-        say!(lang, "Term: {t}", "term：{t}"),
-        say!(lang, "Voted for: {v}", "投票给：{v}"),
+        say!(lang, "{0}: {1}", "{0}：{1}", n, role),
+        say!(lang, "Term: {0}", "term：{0}", node.term()),
+        say!(lang, "Voted for: {0}", "投票给：{0}", v),
     ];
     match node.role() {
         Role::Candidate | Role::PreCandidate => {
-            let got: Vec<String> = node.votes_granted().iter().map(|i| node_name(*i)).collect();
-            let got = got.join(lang.pick(", ", "、"));
+            let mut got = String::new();
+            for (k, id) in node.votes_granted().iter().enumerate() {
+                if k > 0 {
+                    got.push_str(lang.pick(", ", "、"));
+                }
+                Arg::Node(*id).push_to(&mut got);
+            }
             let needed = node.members().quorum();
             lines.push(say!(
                 lang,
-                "Votes received: {got} ({needed} needed)",
-                "收到的选票：{got}（需要 {needed} 票）"
+                "Votes received: {0} ({1} needed)",
+                "收到的选票：{0}（需要 {1} 票）",
+                &got,
+                needed
             ));
         }
         Role::Follower => lines.push(match node.leader() {
-            Some(l) => {
-                let l = node_name(l);
-                say!(lang, "Follows leader {l}", "跟随的 Leader：{l}")
-            }
-            None => say!(lang, "Knows no leader", "跟随的 Leader：未知"),
+            Some(l) => say!(lang, "Follows leader {0}", "跟随的 Leader：{0}", l),
+            None => lang.pick("Knows no leader", "跟随的 Leader：未知").into(),
         }),
         Role::Leader => {}
     }
-    let (last, commit) = (node.log().last_index().0, node.commit_index().0);
-    let value = server.machine().value();
     lines.push(say!(
         lang,
-        "Log: last index {last}, committed up to {commit}",
-        "日志：最后 index {last}，已提交到 index {commit}"
+        "Log: last index {0}, committed up to {1}",
+        "日志：最后 index {0}，已提交到 index {1}",
+        node.log().last_index(),
+        node.commit_index()
     ));
-    lines.push(say!(lang, "Value: {value}", "值：{value}"));
-    let left = |deadline: raft_sim::raft_core::Instant| dur(deadline.since(world.now()));
+    lines.push(say!(
+        lang,
+        "Value: {0}",
+        "值：{0}",
+        server.machine().value()
+    ));
+    let left = |deadline: raft_sim::raft_core::Instant| deadline.since(world.now());
     if let Some(d) = node.heartbeat_deadline() {
-        let d = left(d);
-        lines.push(say!(lang, "Next heartbeat in {d}", "下次心跳：{d} 后"));
-    } else if let Some(d) = node.election_deadline() {
-        let d = left(d);
-        lines.push(say!(lang, "Election timeout in {d}", "选举超时：{d} 后"));
-    }
-    for p in node.progress().unwrap_or_default() {
-        let (f, next, matched) = (node_name(p.node), p.next_index.0, p.match_index.0);
         lines.push(say!(
             lang,
-            "{f}: nextIndex {next}, matchIndex {matched}",
-            "{f}：nextIndex {next}，matchIndex {matched}"
+            "Next heartbeat in {0}",
+            "下次心跳：{0} 后",
+            left(d)
+        ));
+    } else if let Some(d) = node.election_deadline() {
+        lines.push(say!(
+            lang,
+            "Election timeout in {0}",
+            "选举超时：{0} 后",
+            left(d)
+        ));
+    }
+    for p in node.progress().unwrap_or_default() {
+        lines.push(say!(
+            lang,
+            "{0}: nextIndex {1}, matchIndex {2}",
+            "{0}：nextIndex {1}，matchIndex {2}",
+            p.node,
+            p.next_index,
+            p.match_index
         ));
     }
     lines
@@ -102,21 +126,21 @@ pub fn message_lines(world: &World, id: MsgId, lang: Lang) -> Vec<String> {
     };
     let mut lines = vec![kind_line(&f.packet, lang)];
     let (from, to) = (endpoint_name(f.from, lang), endpoint_name(f.to, lang));
-    lines.push(format!("{from} → {to}"));
+    lines.push(say!(lang, "{0} → {1}", "{0} → {1}", &from, &to));
     if let Packet::Raft(m) = &f.packet {
-        let t = m.term.0;
-        lines.push(say!(lang, "Term: {t}", "term：{t}"));
+        lines.push(say!(lang, "Term: {0}", "term：{0}", m.term));
         match &m.body {
             Body::RequestVote {
                 last_log_index,
                 last_log_term,
                 ..
             } => {
-                let (i, t) = (last_log_index.0, last_log_term.0);
                 lines.push(say!(
                     lang,
-                    "Candidate's last entry: index {i}, term {t}",
-                    "Candidate 的最后一条日志：index {i}，term {t}"
+                    "Candidate's last entry: index {0}, term {1}",
+                    "Candidate 的最后一条日志：index {0}，term {1}",
+                    *last_log_index,
+                    *last_log_term
                 ));
             }
             Body::AppendEntries {
@@ -125,33 +149,38 @@ pub fn message_lines(world: &World, id: MsgId, lang: Lang) -> Vec<String> {
                 entries,
                 leader_commit,
             } => {
-                let (p, pt, c) = (prev_log_index.0, prev_log_term.0, leader_commit.0);
                 lines.push(say!(
                     lang,
-                    "After index {p} (term {pt}); leader committed up to {c}",
-                    "接在 index {p}（term {pt}）之后；Leader 已提交到 index {c}"
+                    "After index {0} (term {1}); leader committed up to {2}",
+                    "接在 index {0}（term {1}）之后；Leader 已提交到 index {2}",
+                    *prev_log_index,
+                    *prev_log_term,
+                    *leader_commit
                 ));
                 if !entries.is_empty() {
-                    let mut listed: Vec<String> = entries
-                        .iter()
-                        .take(LIST_ENTRIES)
-                        .map(|e| format!("{} (term {})", payload_text(&e.payload, lang), e.term.0))
-                        .collect();
-                    if entries.len() > LIST_ENTRIES {
-                        listed.push("…".into());
+                    let mut listed = String::new();
+                    for (k, e) in entries.iter().take(LIST_ENTRIES).enumerate() {
+                        if k > 0 {
+                            listed.push_str(", ");
+                        }
+                        push_payload(&mut listed, &e.payload, lang);
+                        render_into(&mut listed, " (term {0})", &[Arg::from(e.term)]);
                     }
-                    let listed = listed.join(", ");
-                    lines.push(say!(lang, "Entries: {listed}", "日志：{listed}"));
+                    if entries.len() > LIST_ENTRIES {
+                        listed.push_str(", …");
+                    }
+                    lines.push(say!(lang, "Entries: {0}", "日志：{0}", &listed));
                 }
             }
             Body::RequestVoteResponse { .. } | Body::AppendEntriesResponse(_) => {}
         }
     }
-    let (sent, arrive) = (ms(f.sent_at.as_micros()), ms(f.arrive_at.as_micros()));
     lines.push(say!(
         lang,
-        "Sent at {sent}, arrives at {arrive}",
-        "发送于 {sent}，到达于 {arrive}"
+        "Sent at {0}, arrives at {1}",
+        "发送于 {0}，到达于 {1}",
+        f.sent_at,
+        f.arrive_at
     ));
     let cut_now = match (f.from, f.to) {
         (Endpoint::Node(a), Endpoint::Node(b)) => world.links().is_cut(a, b),
@@ -163,30 +192,33 @@ pub fn message_lines(world: &World, id: MsgId, lang: Lang) -> Vec<String> {
     };
     lines.push(match (f.lost_at, f.lost_reason) {
         (Some(at), reason) => {
-            let at = ms(at.as_micros());
             if reason == Some(DropReason::LinkCut) {
                 say!(
                     lang,
-                    "Will be lost at {at}: the link is cut",
-                    "将在 {at} 丢失：链路被切断"
+                    "Will be lost at {0}: the link is cut",
+                    "将在 {0} 丢失：链路被切断",
+                    at
                 )
             } else {
                 say!(
                     lang,
-                    "Will be lost at {at}: random loss",
-                    "将在 {at} 丢失：随机丢包"
+                    "Will be lost at {0}: random loss",
+                    "将在 {0} 丢失：随机丢包",
+                    at
                 )
             }
         }
-        _ if cut_now => say!(
-            lang,
-            "Will be lost on arrival: the link is cut",
-            "到达时会丢失：链路已被切断"
-        ),
+        _ if cut_now => lang
+            .pick(
+                "Will be lost on arrival: the link is cut",
+                "到达时会丢失：链路已被切断",
+            )
+            .into(),
         _ if receiver_down => say!(
             lang,
-            "Will be lost on arrival unless {to} restarts first: it is down",
-            "{to} 已崩溃：除非它先重启，否则消息到达时会丢失"
+            "Will be lost on arrival unless {0} restarts first: it is down",
+            "{0} 已崩溃：除非它先重启，否则消息到达时会丢失",
+            &to
         ),
         _ => lang.pick("Will arrive", "会按时到达").into(),
     });
@@ -209,7 +241,7 @@ fn kind_line(packet: &Packet, lang: Lang) -> String {
                 } else {
                     ""
                 };
-                say!(lang, "RequestVote{pre}", "选举请求 RequestVote{pre}")
+                say!(lang, "RequestVote{0}", "选举请求 RequestVote{0}", pre)
             }
             Body::RequestVoteResponse { granted, pre_vote } => {
                 let pre = if *pre_vote {
@@ -217,78 +249,74 @@ fn kind_line(packet: &Packet, lang: Lang) -> String {
                 } else {
                     ""
                 };
-                if *granted {
-                    say!(lang, "Vote reply{pre}: granted", "选举响应{pre}：同意")
+                let verdict = if *granted {
+                    lang.pick("granted", "同意")
                 } else {
-                    say!(lang, "Vote reply{pre}: refused", "选举响应{pre}：拒绝")
-                }
+                    lang.pick("refused", "拒绝")
+                };
+                say!(lang, "Vote reply{0}: {1}", "选举响应{0}：{1}", pre, verdict)
             }
-            Body::AppendEntries { entries, .. } if entries.is_empty() => {
-                say!(lang, "AppendEntries: heartbeat", "AppendEntries：心跳")
-            }
+            Body::AppendEntries { entries, .. } if entries.is_empty() => lang
+                .pick("AppendEntries: heartbeat", "AppendEntries：心跳")
+                .into(),
             Body::AppendEntries { entries, .. } => {
                 let e = entry_count(entries.len(), lang);
-                say!(lang, "AppendEntries: {e}", "AppendEntries：{e}")
+                say!(lang, "AppendEntries: {0}", "AppendEntries：{0}", &e)
             }
-            Body::AppendEntriesResponse(AppendOutcome::Success { match_index }) => {
-                let m = match_index.0;
-                say!(
-                    lang,
-                    "AppendEntries reply: success, match index {m}",
-                    "AppendEntries 响应：成功，match index {m}"
-                )
-            }
+            Body::AppendEntriesResponse(AppendOutcome::Success { match_index }) => say!(
+                lang,
+                "AppendEntries reply: success, match index {0}",
+                "AppendEntries 响应：成功，match index {0}",
+                *match_index
+            ),
             Body::AppendEntriesResponse(AppendOutcome::Rejected {
                 prev_log_index,
                 hint,
-            }) => {
-                let (p, i) = (prev_log_index.0, hint.first_index.0);
-                match hint.term {
-                    Some(t) => {
-                        let t = t.0;
-                        say!(
-                            lang,
-                            "AppendEntries reply: failure at index {p}; its term {t} starts at index {i}",
-                            "AppendEntries 响应：失败，index {p} 不匹配；冲突的 term {t} 从 index {i} 开始"
-                        )
-                    }
-                    None => say!(
-                        lang,
-                        "AppendEntries reply: failure at index {p}; its log ends before, next try index {i}",
-                        "AppendEntries 响应：失败，日志比 index {p} 短；下次从 index {i} 开始"
-                    ),
-                }
-            }
+            }) => match hint.term {
+                Some(t) => say!(
+                    lang,
+                    "AppendEntries reply: failure at index {0}; its term {1} starts at index {2}",
+                    "AppendEntries 响应：失败，index {0} 不匹配；冲突的 term {1} 从 index {2} 开始",
+                    *prev_log_index,
+                    t,
+                    hint.first_index
+                ),
+                None => say!(
+                    lang,
+                    "AppendEntries reply: failure at index {0}; its log ends before, next try index {1}",
+                    "AppendEntries 响应：失败，日志比 index {0} 短；下次从 index {1} 开始",
+                    *prev_log_index,
+                    hint.first_index
+                ),
+            },
         },
-        Packet::Request { seq, op } => {
-            say!(
-                lang,
-                "Client request #{seq}: {op}",
-                "客户端请求 #{seq}：{op}"
-            )
-        }
+        Packet::Request { seq, op } => say!(
+            lang,
+            "Client request #{0}: {1}",
+            "客户端请求 #{0}：{1}",
+            *seq,
+            *op
+        ),
         Packet::Reply { reply, .. } => match reply {
-            Reply::Done { index, value } => {
-                let i = index.0;
-                say!(
-                    lang,
-                    "Reply to the client: committed at index {i}, value {value}",
-                    "给客户端的回复：已在 index {i} 提交，值为 {value}"
-                )
-            }
-            Reply::NotLeader { leader: Some(l) } => {
-                let l = node_name(*l);
-                say!(
-                    lang,
-                    "Reply to the client: not the leader; try {l}",
-                    "给客户端的回复：不是 Leader，请找 {l}"
-                )
-            }
-            Reply::NotLeader { leader: None } => say!(
+            Reply::Done { index, value } => say!(
                 lang,
-                "Reply to the client: not the leader; no leader known",
-                "给客户端的回复：不是 Leader，也不知道谁是 Leader"
+                "Reply to the client: committed at index {0}, value {1}",
+                "给客户端的回复：已在 index {0} 提交，值为 {1}",
+                *index,
+                *value
             ),
+            Reply::NotLeader { leader: Some(l) } => say!(
+                lang,
+                "Reply to the client: not the leader; try {0}",
+                "给客户端的回复：不是 Leader，请找 {0}",
+                *l
+            ),
+            Reply::NotLeader { leader: None } => lang
+                .pick(
+                    "Reply to the client: not the leader; no leader known",
+                    "给客户端的回复：不是 Leader，也不知道谁是 Leader",
+                )
+                .into(),
         },
     }
 }

@@ -21,8 +21,6 @@
 //! into the role change that immediately follows it, tell what a lost message was (alone,
 //! a loss is told only if the user dropped it) and leave out repeated losses.
 
-use core::time::Duration;
-
 use raft_sim::history::{History, Item, Record};
 use raft_sim::network::{DropReason, Endpoint, PacketSummary, Reply};
 use raft_sim::raft_core::{
@@ -32,32 +30,10 @@ use raft_sim::{Action, ClientId, Command, MsgId, World, node_name};
 
 use crate::lang::Lang;
 
-/// `format!` in the chosen language: `say!(lang, "english {x}", "中文 {x}")`.
-macro_rules! say {
-    ($lang:expr, $en:literal, $zh:literal $(,)?) => {
-        $crate::narrate::format_in($lang, format_args!($en), format_args!($zh))
-    };
-}
-pub(crate) use say;
+pub(crate) mod text;
 
-/// Formats the sentence of `lang`: one formatting call for both languages (a `format!`
-/// per branch doubles the code at each of the hundred-odd sentences).
-pub(crate) fn format_in(
-    lang: Lang,
-    en: core::fmt::Arguments<'_>,
-    zh: core::fmt::Arguments<'_>,
-) -> String {
-    alloc_format(match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    })
-}
-
-fn alloc_format(args: core::fmt::Arguments<'_>) -> String {
-    let mut s = String::new();
-    let _ = core::fmt::Write::write_fmt(&mut s, args);
-    s
-}
+use text::Arg;
+pub(crate) use text::say;
 
 /// How many records [`narrate_recent`] reads back at most to find the send of a lost
 /// message, or an older repeat of a loss.
@@ -199,7 +175,6 @@ fn narrate_in(item: &Item, ctx: &Context<'_>, world: &World, lang: Lang) -> Opti
     Some(match &item.record {
         Record::Node { node, event } => return node_event(*node, event, ctx, world, lang),
         Record::Applied { node, index, value } => {
-            let n = node_name(*node);
             let noop = world
                 .server(*node)
                 .and_then(|s| s.storage().log.get(*index))
@@ -207,20 +182,21 @@ fn narrate_in(item: &Item, ctx: &Context<'_>, world: &World, lang: Lang) -> Opti
             if noop {
                 return None;
             }
-            say!(lang, "{n}'s value is now {value}", "{n} 的值更新为 {value}")
-        }
-        Record::Crashed(id) => {
-            let n = node_name(*id);
-            say!(lang, "{n} crashed", "{n} 崩溃了")
-        }
-        Record::Restarted(id) => {
-            let n = node_name(*id);
             say!(
                 lang,
-                "{n} restarted with its saved term, vote and log",
-                "{n} 重启，恢复了保存的 term、投票和日志"
+                "{0}'s value is now {1}",
+                "{0} 的值更新为 {1}",
+                *node,
+                *value
             )
         }
+        Record::Crashed(id) => say!(lang, "{0} crashed", "{0} 崩溃了", *id),
+        Record::Restarted(id) => say!(
+            lang,
+            "{0} restarted with its saved term, vote and log",
+            "{0} 重启，恢复了保存的 term、投票和日志",
+            *id
+        ),
         Record::ClientSent {
             client,
             op,
@@ -228,15 +204,25 @@ fn narrate_in(item: &Item, ctx: &Context<'_>, world: &World, lang: Lang) -> Opti
             retry,
             ..
         } => {
-            let (c, to) = (client_name(*client, lang, true), node_name(*to));
+            let c = client_name(*client, lang, true);
             if *retry {
                 say!(
                     lang,
-                    "{c} sends {op} again, now to {to}",
-                    "{c}重新发送 {op}，这次发给 {to}"
+                    "{0} sends {1} again, now to {2}",
+                    "{0}重新发送 {1}，这次发给 {2}",
+                    &c,
+                    *op,
+                    *to
                 )
             } else {
-                say!(lang, "{c} sends {op} to {to}", "{c}向 {to} 发送 {op}")
+                say!(
+                    lang,
+                    "{0} sends {1} to {2}",
+                    "{0}向 {2} 发送 {1}",
+                    &c,
+                    *op,
+                    *to
+                )
             }
         }
         Record::ClientAcked {
@@ -246,17 +232,24 @@ fn narrate_in(item: &Item, ctx: &Context<'_>, world: &World, lang: Lang) -> Opti
             value,
         } => {
             let c = client_name(*client, lang, true);
-            let i = index.0;
             match find_op(world, *client, *seq, *index) {
                 Some(op) => say!(
                     lang,
-                    "{c} is told {op} is committed at index {i}; the value is {value}",
-                    "{c}收到回复：{op} 已在 index {i} 提交，值为 {value}"
+                    "{0} is told {1} is committed at index {2}; the value is {3}",
+                    "{0}收到回复：{1} 已在 index {2} 提交，值为 {3}",
+                    &c,
+                    op,
+                    *index,
+                    *value
                 ),
                 None => say!(
                     lang,
-                    "{c} is told request #{seq} is committed at index {i}; the value is {value}",
-                    "{c}收到回复：请求 #{seq} 已在 index {i} 提交，值为 {value}"
+                    "{0} is told request #{1} is committed at index {2}; the value is {3}",
+                    "{0}收到回复：请求 #{1} 已在 index {2} 提交，值为 {3}",
+                    &c,
+                    *seq,
+                    *index,
+                    *value
                 ),
             }
         }
@@ -270,46 +263,52 @@ fn narrate_in(item: &Item, ctx: &Context<'_>, world: &World, lang: Lang) -> Opti
             to,
             ..
         } => {
-            let (n, c) = (node_name(*from), endpoint_name(*to, lang));
+            let c = endpoint_name(*to, lang);
             match leader {
-                Some(l) => {
-                    let l = node_name(*l);
-                    say!(
-                        lang,
-                        "{n} tells {c} it is not the leader; {l} is",
-                        "{n} 告诉{c}自己不是 Leader，Leader 是 {l}"
-                    )
-                }
+                Some(l) => say!(
+                    lang,
+                    "{0} tells {1} it is not the leader; {2} is",
+                    "{0} 告诉{1}自己不是 Leader，Leader 是 {2}",
+                    *from,
+                    &c,
+                    *l
+                ),
                 None => say!(
                     lang,
-                    "{n} tells {c} it is not the leader and knows no leader",
-                    "{n} 告诉{c}自己不是 Leader，也不知道谁是 Leader"
+                    "{0} tells {1} it is not the leader and knows no leader",
+                    "{0} 告诉{1}自己不是 Leader，也不知道谁是 Leader",
+                    *from,
+                    &c
                 ),
             }
         }
         Record::Dropped { reason, .. } => return dropped(*reason, ctx.sent, lang),
         Record::Action(action) => return intervention(action, world, lang),
         Record::Violation(v) => {
-            let (p, n) = (v.property.name(), node_name(v.node));
-            let mut parts = Vec::new();
-            if let Some(o) = v.other {
-                let o = node_name(o);
-                parts.push(say!(lang, "vs {o}", "与 {o}"));
+            let parts = [
+                v.other
+                    .map(|o| (lang.pick("vs {0}", "与 {0}"), Arg::Node(o))),
+                v.term.map(|t| ("term {0}", Arg::from(t))),
+                v.index.map(|i| ("index {0}", Arg::from(i))),
+            ];
+            let mut detail = String::new();
+            for (template, arg) in parts.into_iter().flatten() {
+                if !detail.is_empty() {
+                    detail.push_str(lang.pick(", ", "，"));
+                }
+                text::render_into(&mut detail, template, &[arg]);
             }
-            if let Some(t) = v.term {
-                parts.push(format!("term {}", t.0));
-            }
-            if let Some(i) = v.index {
-                parts.push(format!("index {}", i.0));
-            }
-            let detail = parts.join(lang.pick(", ", "，"));
+            let p = v.property.name();
             if detail.is_empty() {
-                say!(lang, "⚠ {p} broken at {n}", "⚠ 违反 {p}：{n}")
+                say!(lang, "⚠ {0} broken at {1}", "⚠ 违反 {0}：{1}", p, v.node)
             } else {
                 say!(
                     lang,
-                    "⚠ {p} broken at {n} ({detail})",
-                    "⚠ 违反 {p}：{n}（{detail}）"
+                    "⚠ {0} broken at {1} ({2})",
+                    "⚠ 违反 {0}：{1}（{2}）",
+                    p,
+                    v.node,
+                    &detail
                 )
             }
         }
@@ -326,7 +325,6 @@ fn node_event(
     world: &World,
     lang: Lang,
 ) -> Option<String> {
-    let n = node_name(node);
     // Whether the next record is this node's, and a role change.
     let (next_is_mine, next_is_role_change) = match ctx.after.map(|i| &i.record) {
         Some(Record::Node { node: m, event }) if *m == node => {
@@ -342,18 +340,21 @@ fn node_event(
             if next_is_role_change {
                 return None; // the role change tells it
             }
-            let t = term.0;
             if pre_vote {
                 say!(
                     lang,
-                    "{n} asks whether it could win term {t}",
-                    "{n} 询问自己能否赢得 term {t} 的选举（预投票）"
+                    "{0} asks whether it could win term {1}",
+                    "{0} 询问自己能否赢得 term {1} 的选举（预投票）",
+                    node,
+                    term
                 )
             } else {
                 say!(
                     lang,
-                    "{n} starts an election for term {t}: votes for itself and asks for votes",
-                    "{n} 开始 term {t} 的选举：先给自己投一票，再向其他节点发送选举请求"
+                    "{0} starts an election for term {1}: votes for itself and asks for votes",
+                    "{0} 开始 term {1} 的选举：先给自己投一票，再向其他节点发送选举请求",
+                    node,
+                    term
                 )
             }
         }
@@ -362,18 +363,23 @@ fn node_event(
             term,
             pre_vote,
         } => {
-            let (c, t) = (node_name(candidate), term.0);
             if pre_vote {
                 say!(
                     lang,
-                    "{n} would vote for {c} in term {t} (pre-vote)",
-                    "{n} 表示会投票给 {c}（term {t} 预投票）"
+                    "{0} would vote for {1} in term {2} (pre-vote)",
+                    "{0} 表示会投票给 {1}（term {2} 预投票）",
+                    node,
+                    candidate,
+                    term
                 )
             } else {
                 say!(
                     lang,
-                    "{n} votes for {c} in term {t}",
-                    "{n} 投票给 {c}（term {t}）"
+                    "{0} votes for {1} in term {2}",
+                    "{0} 投票给 {1}（term {2}）",
+                    node,
+                    candidate,
+                    term
                 )
             }
         }
@@ -383,19 +389,22 @@ fn node_event(
             pre_vote,
             reason,
         } => {
-            let (c, t) = (node_name(candidate), term.0);
             let why = match reason {
                 VoteRefusal::AlreadyVoted(v) => {
-                    let v = node_name(v);
-                    say!(lang, "already voted for {v}", "已经投票给 {v}")
+                    say!(lang, "already voted for {0}", "已经投票给 {0}", v)
                 }
                 VoteRefusal::LogNotUpToDate => {
-                    say!(lang, "{c}'s log is not up to date", "{c} 的日志不够新")
+                    say!(
+                        lang,
+                        "{0}'s log is not up to date",
+                        "{0} 的日志不够新",
+                        candidate
+                    )
                 }
-                VoteRefusal::StaleTerm => say!(lang, "stale term", "term 已过期"),
-                VoteRefusal::LeaderStillActive => {
-                    say!(lang, "its leader is still active", "Leader 仍然活跃")
-                }
+                VoteRefusal::StaleTerm => lang.pick("stale term", "term 已过期").into(),
+                VoteRefusal::LeaderStillActive => lang
+                    .pick("its leader is still active", "Leader 仍然活跃")
+                    .into(),
             };
             let pre = if pre_vote {
                 lang.pick(" (pre-vote)", " 预投票")
@@ -404,8 +413,13 @@ fn node_event(
             };
             say!(
                 lang,
-                "{n} refuses to vote for {c} in term {t}{pre}: {why}",
-                "{n} 拒绝投票给 {c}（term {t}{pre}）：{why}"
+                "{0} refuses to vote for {1} in term {2}{3}: {4}",
+                "{0} 拒绝投票给 {1}（term {2}{3}）：{4}",
+                node,
+                candidate,
+                term,
+                pre,
+                &why
             )
         }
         Event::VoteCounted {
@@ -421,92 +435,115 @@ fn node_event(
             if !granted || votes != needed || next_is_mine {
                 return None;
             }
-            let v = node_name(voter);
             if pre_vote {
                 say!(
                     lang,
-                    "{v}'s pre-vote gives {n} a majority ({votes} of {total})",
-                    "{v} 的预投票让 {n} 获得大多数（{total} 票中的 {votes} 票）"
+                    "{0}'s pre-vote gives {1} a majority ({2} of {3})",
+                    "{0} 的预投票让 {1} 获得大多数（{3} 票中的 {2} 票）",
+                    voter,
+                    node,
+                    votes,
+                    total
                 )
             } else {
                 say!(
                     lang,
-                    "{v}'s vote gives {n} a majority ({votes} of {total})",
-                    "{v} 的投票让 {n} 获得大多数选票（{total} 票中的 {votes} 票）"
+                    "{0}'s vote gives {1} a majority ({2} of {3})",
+                    "{0} 的投票让 {1} 获得大多数选票（{3} 票中的 {2} 票）",
+                    voter,
+                    node,
+                    votes,
+                    total
                 )
             }
         }
         Event::EntriesAppended { first, last, term } => {
-            let r = range(first, last);
+            let r = Arg::Range(first.0, last.0);
             let log = world.server(node).map(|s| &s.storage().log);
-            let entries: Option<Vec<String>> = (first.0..=last.0)
-                .take(4)
-                .map(|i| log.and_then(|l| l.get(LogIndex(i))))
-                .map(|e| e.map(|e| payload_text(&e.payload, lang)))
-                .collect();
+            // The operations of the first four entries, when all of them are stored (a
+            // plain loop: collecting into an `Option<Vec<String>>` costs more wasm).
+            let mut ops = String::new();
+            let mut listed = 0;
+            let mut all_stored = true;
+            for i in first.0..=last.0.min(first.0.saturating_add(3)) {
+                let Some(e) = log.and_then(|l| l.get(LogIndex(i))) else {
+                    all_stored = false;
+                    break;
+                };
+                if listed > 0 {
+                    ops.push_str(", ");
+                }
+                push_payload(&mut ops, &e.payload, lang);
+                listed += 1;
+            }
             // The stored entries may have been replaced since: check the last one's term.
             let current = log
                 .and_then(|l| l.get(last))
                 .is_some_and(|e| e.term == term);
             let count = last.0.checked_sub(first.0).map(|d| d.saturating_add(1));
-            match entries {
-                Some(ops) if current && count == Some(ops.len() as u64) => {
-                    let ops = ops.join(", ");
-                    say!(
-                        lang,
-                        "{n} appended {ops} at index {r}",
-                        "{n} 在 index {r} 追加日志：{ops}"
-                    )
-                }
-                _ => say!(lang, "{n} appended entries {r}", "{n} 追加了日志 {r}"),
+            if all_stored && current && count == Some(listed) {
+                say!(
+                    lang,
+                    "{0} appended {1} at index {2}",
+                    "{0} 在 index {2} 追加日志：{1}",
+                    node,
+                    &ops,
+                    r
+                )
+            } else {
+                say!(
+                    lang,
+                    "{0} appended entries {1}",
+                    "{0} 追加了日志 {1}",
+                    node,
+                    r
+                )
             }
         }
-        Event::EntriesTruncated { from, last } => {
-            let r = range(from, last);
-            say!(
-                lang,
-                "{n} removed conflicting entries {r} from its log",
-                "{n} 删除了冲突的日志 {r}"
-            )
-        }
+        Event::EntriesTruncated { from, last } => say!(
+            lang,
+            "{0} removed conflicting entries {1} from its log",
+            "{0} 删除了冲突的日志 {1}",
+            node,
+            Arg::Range(from.0, last.0)
+        ),
         Event::AppendRejected {
             leader,
             prev_log_index,
-        } => {
-            let (l, i) = (node_name(leader), prev_log_index.0);
-            say!(
-                lang,
-                "{n} rejects {l}'s entries: its log does not match at index {i}",
-                "{n} 拒绝了 {l} 的日志：index {i} 处不匹配"
-            )
-        }
+        } => say!(
+            lang,
+            "{0} rejects {1}'s entries: its log does not match at index {2}",
+            "{0} 拒绝了 {1} 的日志：index {2} 处不匹配",
+            node,
+            leader,
+            prev_log_index
+        ),
         Event::NextIndexBackedUp {
             follower,
             next_index,
-        } => {
-            let (f, i) = (node_name(follower), next_index.0);
-            say!(
-                lang,
-                "{n} will retry {f} from index {i}",
-                "{n} 将从 index {i} 开始重新向 {f} 复制日志"
-            )
-        }
-        Event::CommitAdvanced { to, .. } => {
-            let i = to.0;
-            say!(
-                lang,
-                "{n} committed up to index {i}",
-                "{n} 提交（commit）到 index {i}"
-            )
-        }
-        Event::CommitRolledBack { from, to } => {
-            let (a, b) = (from.0, to.0);
-            say!(
-                lang,
-                "⚠ {n}'s commit index went back from {a} to {b}: committed entries were overwritten",
-                "⚠ {n} 的 commit index 从 {a} 退回到 {b}：已提交的日志被覆盖了"
-            )
-        }
+        } => say!(
+            lang,
+            "{0} will retry {1} from index {2}",
+            "{0} 将从 index {2} 开始重新向 {1} 复制日志",
+            node,
+            follower,
+            next_index
+        ),
+        Event::CommitAdvanced { to, .. } => say!(
+            lang,
+            "{0} committed up to index {1}",
+            "{0} 提交（commit）到 index {1}",
+            node,
+            to
+        ),
+        Event::CommitRolledBack { from, to } => say!(
+            lang,
+            "⚠ {0}'s commit index went back from {1} to {2}: committed entries were overwritten",
+            "⚠ {0} 的 commit index 从 {1} 退回到 {2}：已提交的日志被覆盖了",
+            node,
+            from,
+            to
+        ),
         Event::TermChanged { .. } | Event::MessageIgnored { .. } => return None,
     })
 }
@@ -520,7 +557,6 @@ fn role_change(
     world: &World,
     lang: Lang,
 ) -> String {
-    let n = node_name(node);
     let how = if cause == RoleChangeCause::ForcedTimeout {
         lang.pick("was made to time out", "被强制超时")
     } else {
@@ -545,59 +581,72 @@ fn role_change(
             match votes {
                 Some(v) => say!(
                     lang,
-                    "{n} won the election with {v} of {total} votes and leads term {t}",
-                    "{n} 获得 {total} 票中的 {v} 票，赢得选举，成为 term {t} 的 Leader"
+                    "{0} won the election with {1} of {2} votes and leads term {3}",
+                    "{0} 获得 {2} 票中的 {1} 票，赢得选举，成为 term {3} 的 Leader",
+                    node,
+                    v,
+                    total,
+                    t
                 ),
                 None => say!(
                     lang,
-                    "{n} won the election with a majority and leads term {t}",
-                    "{n} 获得大多数选票，赢得选举，成为 term {t} 的 Leader"
+                    "{0} won the election with a majority and leads term {1}",
+                    "{0} 获得大多数选票，赢得选举，成为 term {1} 的 Leader",
+                    node,
+                    t
                 ),
             }
         }
         (Role::Candidate, RoleChangeCause::PreVoteWon) => say!(
             lang,
-            "{n} won the pre-vote and became a candidate for term {t}",
-            "{n} 通过预投票，转变为 Candidate，开始 term {t} 的选举"
+            "{0} won the pre-vote and became a candidate for term {1}",
+            "{0} 通过预投票，转变为 Candidate，开始 term {1} 的选举",
+            node,
+            t
         ),
         (Role::Candidate, _) => say!(
             lang,
-            "{n} {how} and became a candidate for term {t}",
-            "{n} {how}，转变为 Candidate，开始 term {t} 的选举"
+            "{0} {1} and became a candidate for term {2}",
+            "{0} {1}，转变为 Candidate，开始 term {2} 的选举",
+            node,
+            how,
+            t
         ),
-        (Role::PreCandidate, _) => {
-            let t = t.saturating_add(1);
-            say!(
-                lang,
-                "{n} {how} and asks whether it could win term {t}",
-                "{n} {how}，先询问自己能否赢得 term {t} 的选举（预投票）"
-            )
-        }
-        (Role::Follower, RoleChangeCause::HigherTerm(x)) => {
-            let x = node_name(x);
-            say!(
-                lang,
-                "{n} saw a higher term ({t}) from {x} and became a follower",
-                "{n} 从 {x} 看到更高的 term {t}，转变为 Follower"
-            )
-        }
-        (Role::Follower, RoleChangeCause::LeaderDiscovered(x)) => {
-            let x = node_name(x);
-            say!(
-                lang,
-                "{n} discovered leader {x} and became a follower",
-                "{n} 发现了 Leader {x}，转变为 Follower"
-            )
-        }
+        (Role::PreCandidate, _) => say!(
+            lang,
+            "{0} {1} and asks whether it could win term {2}",
+            "{0} {1}，先询问自己能否赢得 term {2} 的选举（预投票）",
+            node,
+            how,
+            t.saturating_add(1)
+        ),
+        (Role::Follower, RoleChangeCause::HigherTerm(x)) => say!(
+            lang,
+            "{0} saw a higher term ({1}) from {2} and became a follower",
+            "{0} 从 {2} 看到更高的 term {1}，转变为 Follower",
+            node,
+            t,
+            x
+        ),
+        (Role::Follower, RoleChangeCause::LeaderDiscovered(x)) => say!(
+            lang,
+            "{0} discovered leader {1} and became a follower",
+            "{0} 发现了 Leader {1}，转变为 Follower",
+            node,
+            x
+        ),
         (Role::Follower, RoleChangeCause::QuorumLost) => say!(
             lang,
-            "{n} stepped down: lost its quorum",
-            "{n} 下台：联系不上大多数节点（失去 quorum）"
+            "{0} stepped down: lost its quorum",
+            "{0} 下台：联系不上大多数节点（失去 quorum）",
+            node
         ),
         (Role::Follower, _) => say!(
             lang,
-            "{n} became a follower in term {t}",
-            "{n} 转变为 Follower（term {t}）"
+            "{0} became a follower in term {1}",
+            "{0} 转变为 Follower（term {1}）",
+            node,
+            t
         ),
     }
 }
@@ -610,7 +659,10 @@ fn dropped(
     let user = reason == DropReason::DroppedByUser;
     let Some((from, to, packet)) = sent else {
         // Unknown content: it may have been a heartbeat.
-        return user.then(|| say!(lang, "You dropped a message", "你丢弃了一条消息"));
+        return user.then(|| {
+            lang.pick("You dropped a message", "你丢弃了一条消息")
+                .into()
+        });
     };
     if routine(packet) && !user {
         return None;
@@ -620,21 +672,19 @@ fn dropped(
         endpoint_name(to, lang),
         packet_kind(packet, lang),
     );
-    let what = say!(lang, "{f}'s {k} to {r}", "{f} 发给 {r} 的{k}");
-    Some(match reason {
-        DropReason::DroppedByUser => say!(lang, "You dropped {what}", "你丢弃了{what}"),
-        DropReason::Lost => upper_first(say!(lang, "{what} was lost", "{what}丢失了")),
-        DropReason::LinkCut => upper_first(say!(
-            lang,
-            "{what} was lost: the link is cut",
-            "{what}丢失了：链路被切断"
-        )),
-        DropReason::ReceiverDown => upper_first(say!(
-            lang,
-            "{what} was lost: {r} is down",
-            "{what}丢失了：{r} 已崩溃"
-        )),
-    })
+    let what = say!(lang, "{0}'s {1} to {2}", "{0} 发给 {2} 的{1}", &f, &k, &r);
+    let (en, zh) = match reason {
+        DropReason::DroppedByUser => ("You dropped {0}", "你丢弃了{0}"),
+        DropReason::Lost => ("{0} was lost", "{0}丢失了"),
+        DropReason::LinkCut => ("{0} was lost: the link is cut", "{0}丢失了：链路被切断"),
+        DropReason::ReceiverDown => ("{0} was lost: {1} is down", "{0}丢失了：{1} 已崩溃"),
+    };
+    // A sentence that starts with "the client" gets its capital.
+    let mut s = text::render(lang.pick(en, zh), &[Arg::Str(&what), Arg::Str(&r)]);
+    if let Some(first) = s.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    Some(s)
 }
 
 /// A heartbeat or an AppendEntries reply: resent or superseded within a heartbeat.
@@ -660,78 +710,89 @@ fn intervention(action: &Action, world: &World, lang: Lang) -> Option<String> {
         | Action::TimeoutNow(_)
         | Action::ClientRequest { .. }
         | Action::DropMessage(_) => return None,
-        Action::SetElectionTimer(id, at) => {
-            let (n, t) = (node_name(*id), ms(at.as_micros()));
-            say!(
-                lang,
-                "{n}'s election timer is set to fire at {t}",
-                "{n} 的选举计时器被设为在 {t} 超时"
-            )
-        }
+        Action::SetElectionTimer(id, at) => say!(
+            lang,
+            "{0}'s election timer is set to fire at {1}",
+            "{0} 的选举计时器被设为在 {1} 超时",
+            *id,
+            *at
+        ),
         Action::Partition(groups) => {
-            let mut shown: Vec<String> = groups
-                .iter()
-                .filter(|g| !g.is_empty())
-                .map(|g| names(g))
-                .collect();
-            // Nodes in no group are isolated: each is a group of its own.
-            for id in world.ids() {
-                if !groups.iter().flatten().any(|g| g == id) {
-                    shown.push(node_name(*id));
+            // Groups joined by " | ", their nodes by spaces.
+            let mut s = String::new();
+            for g in groups.iter().filter(|g| !g.is_empty()) {
+                if !s.is_empty() {
+                    s.push_str(" | ");
+                }
+                for (k, id) in g.iter().enumerate() {
+                    if k > 0 {
+                        s.push(' ');
+                    }
+                    Arg::Node(*id).push_to(&mut s);
                 }
             }
-            let s = shown.join(" | ");
-            say!(lang, "The network is split: {s}", "网络被分区：{s}")
+            // Nodes in no group are isolated: each is a group of its own.
+            for id in world.ids() {
+                if !groups.iter().any(|g| g.contains(id)) {
+                    if !s.is_empty() {
+                        s.push_str(" | ");
+                    }
+                    Arg::Node(*id).push_to(&mut s);
+                }
+            }
+            say!(lang, "The network is split: {0}", "网络被分区：{0}", &s)
         }
         Action::CutLink { from, to, both } => {
-            let (a, b) = (node_name(*from), node_name(*to));
             let arrow = if *both { "↔" } else { "→" };
             say!(
                 lang,
-                "The link {a} {arrow} {b} is cut",
-                "{a} {arrow} {b} 的链路被切断"
+                "The link {0} {1} {2} is cut",
+                "{0} {1} {2} 的链路被切断",
+                *from,
+                arrow,
+                *to
             )
         }
-        Action::Heal => say!(
+        Action::Heal => lang
+            .pick(
+                "The network is healed: all links restored",
+                "网络恢复：所有链路重新连通",
+            )
+            .into(),
+        Action::SetLinkLatency { from, to, latency } => match latency {
+            Some(d) => say!(
+                lang,
+                "Latency {0} → {1} fixed at {2}",
+                "{0} → {1} 的延迟固定为 {2}",
+                *from,
+                *to,
+                *d
+            ),
+            None => say!(
+                lang,
+                "Latency {0} → {1} back to normal",
+                "{0} → {1} 的延迟恢复正常",
+                *from,
+                *to
+            ),
+        },
+        Action::SetNetwork(s) => say!(
             lang,
-            "The network is healed: all links restored",
-            "网络恢复：所有链路重新连通"
+            "Network settings changed: latency {0}–{1}, loss {2}, duplication {3}, reordering {4}",
+            "网络设置已更改：延迟 {0}–{1}，丢包 {2}，重复 {3}，乱序 {4}",
+            s.latency_min,
+            s.latency_max,
+            Arg::Ppm(s.loss_ppm),
+            Arg::Ppm(s.duplicate_ppm),
+            Arg::Ppm(s.reorder_ppm)
         ),
-        Action::SetLinkLatency { from, to, latency } => {
-            let (a, b) = (node_name(*from), node_name(*to));
-            match latency {
-                Some(d) => {
-                    let d = dur(*d);
-                    say!(
-                        lang,
-                        "Latency {a} → {b} fixed at {d}",
-                        "{a} → {b} 的延迟固定为 {d}"
-                    )
-                }
-                None => say!(
-                    lang,
-                    "Latency {a} → {b} back to normal",
-                    "{a} → {b} 的延迟恢复正常"
-                ),
-            }
-        }
-        Action::SetNetwork(s) => {
-            let (lo, hi) = (dur(s.latency_min), dur(s.latency_max));
-            let (l, d, r) = (pct(s.loss_ppm), pct(s.duplicate_ppm), pct(s.reorder_ppm));
-            say!(
-                lang,
-                "Network settings changed: latency {lo}–{hi}, loss {l}, duplication {d}, reordering {r}",
-                "网络设置已更改：延迟 {lo}–{hi}，丢包 {l}，重复 {d}，乱序 {r}"
-            )
-        }
-        Action::SetElectionTimeout { min, max } => {
-            let (lo, hi) = (dur(*min), dur(*max));
-            say!(
-                lang,
-                "Election timeout changed to {lo}–{hi}",
-                "选举超时改为 {lo}–{hi}"
-            )
-        }
+        Action::SetElectionTimeout { min, max } => say!(
+            lang,
+            "Election timeout changed to {0}–{1}",
+            "选举超时改为 {0}–{1}",
+            *min,
+            *max
+        ),
     })
 }
 
@@ -749,11 +810,11 @@ fn find_op(world: &World, client: ClientId, seq: u64, index: LogIndex) -> Option
         })
 }
 
-/// "set 5", or a no-op entry.
-pub(crate) fn payload_text(p: &Payload<Command>, lang: Lang) -> String {
+/// Appends "set 5", or a no-op entry.
+pub(crate) fn push_payload(out: &mut String, p: &Payload<Command>, lang: Lang) {
     match p {
-        Payload::Command(c) => c.op.to_string(),
-        Payload::Noop => lang.pick("a no-op", "空操作（no-op）").to_string(),
+        Payload::Command(c) => Arg::Op(c.op).push_to(out),
+        Payload::Noop => out.push_str(lang.pick("a no-op", "空操作（no-op）")),
     }
 }
 
@@ -774,22 +835,21 @@ pub(crate) fn packet_kind(p: PacketSummary, lang: Lang) -> String {
             MessageKind::AppendRequest if entries == 0 => lang.pick("heartbeat", "心跳").into(),
             MessageKind::AppendRequest => {
                 let e = entry_count(entries as usize, lang);
-                say!(lang, "AppendEntries ({e})", "日志复制请求（{e}）")
+                say!(lang, "AppendEntries ({0})", "日志复制请求（{0}）", &e)
             }
             MessageKind::AppendResponse => lang.pick("AppendEntries reply", "日志复制响应").into(),
         },
-        PacketSummary::Request { op, .. } => say!(lang, "request {op}", "请求 {op}"),
+        PacketSummary::Request { op, .. } => say!(lang, "request {0}", "请求 {0}", op),
         PacketSummary::Reply { .. } => lang.pick("reply", "回复").into(),
     }
 }
 
 /// "1 entry", "3 entries", "3 条日志".
 pub(crate) fn entry_count(k: usize, lang: Lang) -> String {
-    match (lang, k) {
-        (Lang::En, 1) => "1 entry".into(),
-        (Lang::En, _) => format!("{k} entries"),
-        (Lang::Zh, _) => format!("{k} 条日志"),
+    if lang == Lang::En && k == 1 {
+        return "1 entry".into();
     }
+    say!(lang, "{0} entries", "{0} 条日志", k)
 }
 
 /// A node's letter, or the client.
@@ -802,63 +862,9 @@ pub(crate) fn endpoint_name(e: Endpoint, lang: Lang) -> String {
 
 /// "the client" (the visualization has one; load generators number the others).
 fn client_name(c: ClientId, lang: Lang, start: bool) -> String {
-    let id = c.0;
     match (c.0, start) {
         (0, true) => lang.pick("The client", "客户端").into(),
         (0, false) => lang.pick("the client", "客户端").into(),
-        _ => say!(lang, "client {id}", "客户端 {id}"),
-    }
-}
-
-/// Node letters separated by spaces.
-fn names(ids: &[NodeId]) -> String {
-    ids.iter()
-        .map(|i| node_name(*i))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// "3", or "3–5".
-fn range(a: LogIndex, b: LogIndex) -> String {
-    if a == b {
-        a.0.to_string()
-    } else {
-        format!("{}–{}", a.0, b.0)
-    }
-}
-
-/// Microseconds as milliseconds: "12 ms", "12.5 ms".
-pub(crate) fn ms(us: u64) -> String {
-    let (whole, frac) = (us / 1_000, us % 1_000);
-    if frac == 0 {
-        format!("{whole} ms")
-    } else {
-        let f = format!("{frac:03}");
-        format!("{whole}.{} ms", f.trim_end_matches('0'))
-    }
-}
-
-/// A duration as milliseconds.
-pub(crate) fn dur(d: Duration) -> String {
-    ms(u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
-}
-
-/// Parts per million as a percentage: "5%", "0.5%".
-fn pct(ppm: u32) -> String {
-    let (whole, frac) = (ppm / 10_000, ppm % 10_000);
-    if frac == 0 {
-        format!("{whole}%")
-    } else {
-        let f = format!("{frac:04}");
-        format!("{whole}.{}%", f.trim_end_matches('0'))
-    }
-}
-
-/// Capitalizes an English sentence that starts with "the client".
-fn upper_first(s: String) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) if c.is_lowercase() => c.to_uppercase().chain(chars).collect(),
-        _ => s,
+        _ => say!(lang, "client {0}", "客户端 {0}", c),
     }
 }
