@@ -21,6 +21,7 @@
 use wasm_bindgen::prelude::*;
 use web_sys::Window;
 
+use super::dom::concat;
 use crate::app::UiCommand;
 
 /// The installed API; dropping it removes `window.raftviz`.
@@ -183,9 +184,11 @@ pub fn read_command(v: &JsValue) -> Result<UiCommand, String> {
             lang: f.string("lang")?,
         },
         other => {
-            return Err(format!(
-                "unknown variant `{other}`: use play, pause, toggle, speed, step, back, seek, live, crash, restart, timeout, set, add, drop, partition, cut, heal, network, timeouts, nodes, seed, select, scene, sandbox or lang"
-            ));
+            return Err(concat(&[
+                "unknown variant `",
+                other,
+                "`: use play, pause, toggle, speed, step, back, seek, live, crash, restart, timeout, set, add, drop, partition, cut, heal, network, timeouts, nodes, seed, select, scene, sandbox or lang",
+            ]));
         }
     })
 }
@@ -199,11 +202,16 @@ const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 impl Fields<'_> {
     fn get(&self, key: &str) -> Result<JsValue, String> {
         js_sys::Reflect::get(self.0, &JsValue::from_str(key))
-            .map_err(|_| format!("cannot read field `{key}`"))
+            .map_err(|_| concat(&["cannot read field `", key, "`"]))
     }
 
     fn missing(key: &str) -> String {
-        format!("missing field `{key}`")
+        concat(&["missing field `", key, "`"])
+    }
+
+    /// "invalid type for `key`: expected {what}".
+    fn invalid(key: &str, what: &str) -> String {
+        concat(&["invalid type for `", key, "`: expected ", what])
     }
 
     fn present(&self, key: &str) -> Result<JsValue, String> {
@@ -231,28 +239,31 @@ impl Fields<'_> {
     fn string(&self, key: &str) -> Result<String, String> {
         self.present(key)?
             .as_string()
-            .ok_or_else(|| format!("invalid type for `{key}`: expected a string"))
+            .ok_or_else(|| Self::invalid(key, "a string"))
     }
 
     fn boolean(&self, key: &str) -> Result<bool, String> {
         self.present(key)?
             .as_bool()
-            .ok_or_else(|| format!("invalid type for `{key}`: expected a boolean"))
+            .ok_or_else(|| Self::invalid(key, "a boolean"))
     }
 
     fn number(&self, key: &str) -> Result<f64, String> {
         self.present(key)?
             .as_f64()
-            .ok_or_else(|| format!("invalid type for `{key}`: expected a number"))
+            .ok_or_else(|| Self::invalid(key, "a number"))
     }
 
     fn integer(&self, key: &str, min: f64) -> Result<f64, String> {
         let n = self.number(key)?;
         if n.fract() != 0.0 || !(min..=MAX_SAFE).contains(&n) {
-            return Err(format!(
-                "invalid value for `{key}`: expected a whole number from {} to 2^53",
-                if min < 0.0 { "-2^53" } else { "0" }
-            ));
+            return Err(concat(&[
+                "invalid value for `",
+                key,
+                "`: expected a whole number from ",
+                if min < 0.0 { "-2^53" } else { "0" },
+                " to 2^53",
+            ]));
         }
         Ok(n)
     }
@@ -266,7 +277,7 @@ impl Fields<'_> {
     }
 
     fn groups(&self, key: &str) -> Result<Vec<Vec<String>>, String> {
-        let bad = || format!("invalid type for `{key}`: expected arrays of node names");
+        let bad = || Self::invalid(key, "arrays of node names");
         let outer = self.present(key)?;
         if !js_sys::Array::is_array(&outer) {
             return Err(bad());

@@ -8,13 +8,12 @@
 //! no allocations in steady state.
 
 use core::f64::consts::TAU;
-use core::fmt::Write as _;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use super::dom::err;
+use super::dom::{err, push_u64};
 use crate::layout::{self, Point};
 use crate::paint::{Align, Painter, Stroke};
 
@@ -186,14 +185,15 @@ impl CanvasPainter {
         let key = (tenths, bold);
         if self.cache.font != Some(key) {
             self.font.clear();
-            let weight = if bold { "600 " } else { "" };
-            let _ = write!(
-                self.font,
-                "{weight}{}.{}px {}",
-                tenths / 10,
-                tenths % 10,
-                self.family
-            );
+            // By hand, not `write!`: `core::fmt` costs code at every use (wasm size).
+            if bold {
+                self.font.push_str("600 ");
+            }
+            push_u64(&mut self.font, tenths / 10);
+            self.font.push('.');
+            push_u64(&mut self.font, tenths % 10);
+            self.font.push_str("px ");
+            self.font.push_str(&self.family);
             self.ctx.set_font(&self.font);
             self.cache.font = Some(key);
         }

@@ -6,21 +6,21 @@
 //! anything that touches many nodes (feed, inspector, strip, time) at most a few times
 //! per second, and everything at once after an input (`force`).
 
-use raft_sim::raft_core::{Instant, NodeId, Role};
+use raft_sim::raft_core::{NodeId, Role};
 use raft_sim::{MsgId, Property};
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{
-    Document, Element, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlOptionElement,
-    HtmlSelectElement,
-};
+use web_sys::{Document, Element, HtmlCanvasElement};
 
-use super::dom::{decimal, find, get, seconds, set_attr, set_hidden, set_text};
+use super::dom::{
+    concat, decimal, find, get_element, num, push_seconds, set_attr, set_hidden, set_prop,
+    set_text, set_value, value_of,
+};
 use super::labels::{self, label};
 use super::strip::Strip;
 use crate::app::App;
 use crate::app_ext::{speed_param, split_minority};
 use crate::lang::Lang;
+use crate::narrate::text::{Arg, render_into, say};
 use crate::theme::Theme;
 use crate::view::Selection;
 use crate::{inspect, narrate};
@@ -30,14 +30,18 @@ const SLOW_EVERY_MS: f64 = 250.0;
 /// Sentences in the event feed.
 const FEED_LINES: usize = 8;
 
+// Form controls are kept as plain `Element`s and read and written through
+// `dom::value_of` / `dom::set_value`: each web-sys type and method used adds a JS import
+// and its glue, and the page needs no more than `value`.
+
 /// The toolbar: present in `controls=all` and `controls=minimal`.
 #[derive(Debug)]
 pub struct Toolbar {
     play: Element,
     play_icon: Element,
     play_label: Element,
-    speed: HtmlSelectElement,
-    scrub: HtmlInputElement,
+    speed: Element,
+    scrub: Element,
     live: Element,
     time: Element,
     strip: Option<Strip>,
@@ -55,19 +59,20 @@ pub struct Panel {
     restart: Element,
     timeout: Element,
     drop: Element,
-    cut: HtmlSelectElement,
-    badges: Vec<(Element, Element)>,
+    cut: Element,
+    /// Per property: the item, its name and its detail.
+    badges: Vec<(Element, Element, Element)>,
     feed: Element,
-    value: HtmlInputElement,
+    value: Element,
     split: Element,
-    nodes: HtmlSelectElement,
-    seed: HtmlInputElement,
-    loss: HtmlInputElement,
-    lat_min: HtmlInputElement,
-    lat_max: HtmlInputElement,
-    to_min: HtmlInputElement,
-    to_max: HtmlInputElement,
-    lang: Option<HtmlSelectElement>,
+    nodes: Element,
+    seed: Element,
+    loss: Element,
+    lat_min: Element,
+    lat_max: Element,
+    to_min: Element,
+    to_max: Element,
+    lang: Option<Element>,
 }
 
 /// What was last written, so unchanged values are not written again.
@@ -80,10 +85,12 @@ struct Shown {
     lang: Option<Lang>,
     /// (selection, steps, history length) of the inspector's text.
     inspected: Option<(Option<Selection>, u64, u64)>,
-    inspector: Vec<String>,
+    /// The inspector's lines, each ended by `\n` (see [`set_list`]).
+    inspector: String,
     /// (cursor µs, steps, history seq) of the feed's text.
     fed: Option<(u64, u64, u64)>,
-    feed: Vec<String>,
+    /// The feed's lines, as `inspector`.
+    feed: String,
     violations: Option<u64>,
     /// (selected node, nodes) of the cut select's options.
     cut_for: Option<(Option<NodeId>, usize)>,
@@ -97,10 +104,6 @@ pub struct Controls {
     panel: Option<Panel>,
     shown: Shown,
     last_slow: f64,
-}
-
-fn input(doc: &Document, id: &str) -> Result<HtmlInputElement, JsValue> {
-    get(doc, id)
 }
 
 impl Controls {
@@ -117,13 +120,13 @@ impl Controls {
             Some(_) if !want_toolbar => None,
             None => None,
             Some(_) => Some(Toolbar {
-                play: get(doc, "rv-play")?,
-                play_icon: get(doc, "rv-play-icon")?,
-                play_label: get(doc, "rv-play-label")?,
-                speed: get(doc, "rv-speed")?,
-                scrub: input(doc, "rv-scrub")?,
-                live: get(doc, "rv-live")?,
-                time: get(doc, "rv-time")?,
+                play: get_element(doc, "rv-play")?,
+                play_icon: get_element(doc, "rv-play-icon")?,
+                play_label: get_element(doc, "rv-play-label")?,
+                speed: get_element(doc, "rv-speed")?,
+                scrub: get_element(doc, "rv-scrub")?,
+                live: get_element(doc, "rv-live")?,
+                time: get_element(doc, "rv-time")?,
                 strip: match find::<HtmlCanvasElement>(doc, "rv-strip") {
                     Some(c) => Some(Strip::new(&c, family)?),
                     None => None,
@@ -134,7 +137,7 @@ impl Controls {
             Some(_) if !want_panel => None,
             None => None,
             Some(_) => {
-                let badges_root: Element = get(doc, "rv-badges")?;
+                let badges_root = get_element(doc, "rv-badges")?;
                 let mut badges = Vec::new();
                 for _ in Property::ALL {
                     let li = doc.create_element("li")?;
@@ -143,30 +146,31 @@ impl Controls {
                     li.append_child(&name)?;
                     li.append_child(&detail)?;
                     badges_root.append_child(&li)?;
-                    badges.push((li, detail));
+                    badges.push((li, name, detail));
                 }
+                let el = |id| get_element(doc, id);
                 Some(Panel {
-                    insp_title: get(doc, "rv-insp-title")?,
-                    insp_lines: get(doc, "rv-insp-lines")?,
-                    insp_hint: get(doc, "rv-insp-hint")?,
-                    insp_node: get(doc, "rv-insp-node")?,
-                    insp_msg: get(doc, "rv-insp-msg")?,
-                    crash: get(doc, "rv-crash")?,
-                    restart: get(doc, "rv-restart")?,
-                    timeout: get(doc, "rv-timeout")?,
-                    drop: get(doc, "rv-drop")?,
-                    cut: get(doc, "rv-cut")?,
+                    insp_title: el("rv-insp-title")?,
+                    insp_lines: el("rv-insp-lines")?,
+                    insp_hint: el("rv-insp-hint")?,
+                    insp_node: el("rv-insp-node")?,
+                    insp_msg: el("rv-insp-msg")?,
+                    crash: el("rv-crash")?,
+                    restart: el("rv-restart")?,
+                    timeout: el("rv-timeout")?,
+                    drop: el("rv-drop")?,
+                    cut: el("rv-cut")?,
                     badges,
-                    feed: get(doc, "rv-feed")?,
-                    value: input(doc, "rv-value")?,
-                    split: get(doc, "rv-split")?,
-                    nodes: get(doc, "rv-nodes")?,
-                    seed: input(doc, "rv-seed")?,
-                    loss: input(doc, "rv-loss")?,
-                    lat_min: input(doc, "rv-lat-min")?,
-                    lat_max: input(doc, "rv-lat-max")?,
-                    to_min: input(doc, "rv-to-min")?,
-                    to_max: input(doc, "rv-to-max")?,
+                    feed: el("rv-feed")?,
+                    value: el("rv-value")?,
+                    split: el("rv-split")?,
+                    nodes: el("rv-nodes")?,
+                    seed: el("rv-seed")?,
+                    loss: el("rv-loss")?,
+                    lat_min: el("rv-lat-min")?,
+                    lat_max: el("rv-lat-max")?,
+                    to_min: el("rv-to-min")?,
+                    to_max: el("rv-to-max")?,
                     lang: find(doc, "rv-lang"),
                 })
             }
@@ -183,7 +187,7 @@ impl Controls {
     }
 
     /// The client's value box.
-    pub fn value_box(&self) -> Option<&HtmlInputElement> {
+    pub fn value_box(&self) -> Option<&Element> {
         self.panel.as_ref().map(|p| &p.value)
     }
 
@@ -198,7 +202,7 @@ impl Controls {
             ..Shown::default()
         };
         if let Some(l) = self.panel.as_ref().and_then(|p| p.lang.as_ref()) {
-            l.set_value(lang.code());
+            set_value(l, lang.code());
         }
     }
 
@@ -230,6 +234,7 @@ impl Controls {
         if let Some(t) = self.toolbar.as_mut() {
             sync_toolbar(
                 t,
+                &self.doc,
                 &mut self.shown,
                 app,
                 theme,
@@ -249,6 +254,7 @@ impl Controls {
 #[allow(clippy::too_many_arguments)]
 fn sync_toolbar(
     t: &mut Toolbar,
+    doc: &Document,
     shown: &mut Shown,
     app: &App,
     theme: &Theme,
@@ -281,7 +287,7 @@ fn sync_toolbar(
         );
     }
     if force {
-        select_speed(&t.speed, app.speed());
+        select_speed(doc, &t.speed, app.speed());
     }
     let live = app.timeline().is_live();
     if shown.live != Some(live) {
@@ -292,16 +298,19 @@ fn sync_toolbar(
         return;
     }
     let time_us = app.world().now().as_micros();
+    let scrub_to = JsValue::from_f64((time_us / 1_000) as f64);
     if shown.time_us != Some(time_us) {
         shown.time_us = Some(time_us);
-        set_text(&t.time, &seconds(time_us));
-        t.scrub.set_value_as_number((time_us / 1_000) as f64);
+        let mut time = String::new();
+        push_seconds(&mut time, time_us);
+        set_text(&t.time, &time);
+        set_prop(&t.scrub, "valueAsNumber", &scrub_to);
     }
     let frontier_ms = app.timeline().frontier().as_micros() / 1_000;
     if shown.frontier_ms != Some(frontier_ms) {
         shown.frontier_ms = Some(frontier_ms);
-        set_attr(&t.scrub, "max", &frontier_ms.to_string());
-        t.scrub.set_value_as_number((time_us / 1_000) as f64);
+        set_attr(&t.scrub, "max", &num(frontier_ms));
+        set_prop(&t.scrub, "valueAsNumber", &scrub_to);
     }
     if let Some(strip) = t.strip.as_mut() {
         strip.update(app, theme, ratio, now, force);
@@ -309,15 +318,16 @@ fn sync_toolbar(
 }
 
 /// Shows `speed` in the select, adding an option if the list lacks it.
-fn select_speed(select: &HtmlSelectElement, speed: f64) {
+fn select_speed(doc: &Document, select: &Element, speed: f64) {
     let value = speed_param(speed);
-    select.set_value(&value);
-    if select.value() != value
-        && let Ok(opt) =
-            HtmlOptionElement::new_with_text_and_value(&format!("{}×", decimal(speed, 4)), &value)
+    set_value(select, &value);
+    if value_of(select) != value
+        && let Ok(opt) = doc.create_element("option")
     {
-        let _ = select.add_with_html_option_element(&opt);
-        select.set_value(&value);
+        opt.set_text_content(Some(&concat(&[&decimal(speed, 4), "×"])));
+        let _ = opt.set_attribute("value", &value);
+        let _ = select.append_child(&opt);
+        set_value(select, &value);
     }
 }
 
@@ -335,29 +345,28 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
         let lines = match selection {
             None => Vec::new(),
             Some(Selection::Node(id)) => inspect::node_lines(world, id, lang),
-            Some(Selection::Message(id)) => {
-                let lines = inspect::message_lines(world, id, lang);
-                if lines.is_empty() {
-                    vec![String::from(lang.pick(
-                        "This message has arrived or was lost.",
-                        "这条消息已送达或已丢失。",
-                    ))]
-                } else {
-                    lines
-                }
-            }
+            Some(Selection::Message(id)) => inspect::message_lines(world, id, lang),
         };
+        let mut text = String::new();
+        for line in &lines {
+            text.push_str(line);
+            text.push('\n');
+        }
         let title = match selection {
             None => String::from(label("inspector", lang)),
-            Some(Selection::Node(id)) => {
-                format!("{} {}", lang.pick("Node", "节点"), raft_sim::node_name(id))
-            }
+            Some(Selection::Node(id)) => say!(lang, "Node {0}", "节点 {0}", id),
             Some(Selection::Message(MsgId(id))) => {
-                format!("{} #{id}", lang.pick("Message", "消息"))
+                if lines.is_empty() {
+                    text.push_str(lang.pick(
+                        "This message has arrived or was lost.\n",
+                        "这条消息已送达或已丢失。\n",
+                    ));
+                }
+                say!(lang, "Message #{0}", "消息 #{0}", id)
             }
         };
         set_text(&p.insp_title, &title);
-        set_list(doc, &p.insp_lines, &mut shown.inspector, &lines);
+        set_list(doc, &p.insp_lines, &mut shown.inspector, text);
         set_hidden(&p.insp_hint, selection.is_some());
         let node = match selection {
             Some(Selection::Node(id)) => Some(id),
@@ -388,20 +397,17 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
     let checker = world.checker();
     if force || shown.violations != Some(checker.total()) {
         shown.violations = Some(checker.total());
-        for (&property, (li, detail)) in Property::ALL.iter().zip(&p.badges) {
+        for (&property, (li, name, detail)) in Property::ALL.iter().zip(&p.badges) {
             let broken = checker.violations().iter().find(|v| v.property == property);
             let ok = broken.is_none() && checker.first_broken(property).is_none();
             set_attr(li, "class", if ok { "ok" } else { "bad" });
-            if let Some(name) = li.first_element_child() {
-                set_text(
-                    &name,
-                    &format!(
-                        "{} {}",
-                        if ok { "✓" } else { "✗" },
-                        labels::property(property, lang)
-                    ),
-                );
-            }
+            set_text(
+                name,
+                &concat(&[
+                    if ok { "✓ " } else { "✗ " },
+                    labels::property(property, lang),
+                ]),
+            );
             let text = broken.map(ToString::to_string).unwrap_or_default();
             set_text(detail, &text);
             set_attr(li, "title", &text);
@@ -413,12 +419,17 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
     let fed = (now.as_micros(), steps, seq);
     if shown.fed != Some(fed) {
         shown.fed = Some(fed);
-        let lines: Vec<String> = narrate::narrate_recent(history, world, lang, now, FEED_LINES)
-            .into_iter()
+        let mut text = String::new();
+        for (at, s) in narrate::narrate_recent(history, world, lang, now, FEED_LINES)
+            .iter()
             .rev()
-            .map(|(at, s)| format!("{}\t{s}", time_label(at)))
-            .collect();
-        set_list(doc, &p.feed, &mut shown.feed, &lines);
+        {
+            push_seconds(&mut text, at.as_micros());
+            text.push('\t');
+            text.push_str(s);
+            text.push('\n');
+        }
+        set_list(doc, &p.feed, &mut shown.feed, text);
     }
 
     if force {
@@ -426,14 +437,20 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
         let k = split_minority(n);
         set_text(
             &p.split,
-            &format!("{} {k}|{}", lang.pick("Split", "分区"), n.saturating_sub(k)),
+            &say!(
+                lang,
+                "Split {0}|{1}",
+                "分区 {0}|{1}",
+                k,
+                n.saturating_sub(k)
+            ),
         );
         disable(&p.split, n < 3);
-        p.nodes.set_value(&n.to_string());
+        set_value(&p.nodes, &num(n as u64));
         let active = doc.active_element();
-        let idle = |el: &HtmlInputElement| active.as_ref() != Some(el.as_ref());
+        let idle = |el: &Element| active.as_ref() != Some(el);
         if idle(&p.seed) {
-            p.seed.set_value(&app.seed().to_string());
+            set_value(&p.seed, &num(app.seed()));
         }
         let net = world.network();
         let config = world.config();
@@ -445,16 +462,11 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
             (&p.to_min, ms(config.election_timeout_min)),
             (&p.to_max, ms(config.election_timeout_max)),
         ] {
-            if idle(el) && el.value() != v {
-                el.set_value(&v);
+            if idle(el) && value_of(el) != v {
+                set_value(el, &v);
             }
         }
     }
-}
-
-/// `1.234 s`.
-fn time_label(at: Instant) -> String {
-    seconds(at.as_micros())
 }
 
 fn disable(el: &Element, disabled: bool) {
@@ -467,18 +479,25 @@ fn disable(el: &Element, disabled: bool) {
     }
 }
 
-/// Makes `root`'s `<li>` children show `lines`, touching only what changed. A line
-/// `time\ttext` shows `time` through the item's `data-t` attribute (styled by CSS).
-fn set_list(doc: &Document, root: &Element, shown: &mut Vec<String>, lines: &[String]) {
-    if shown.as_slice() == lines {
+/// Makes `root`'s `<li>` children show `lines`, touching only what changed. `lines` holds
+/// one line after another, each ended by `\n` (one `String` rather than a `Vec` of
+/// them: less allocation, and less code in the wasm); `shown` is what was shown last.
+/// A line `time\ttext` shows `time` through the item's `data-t` attribute (styled by
+/// CSS).
+fn set_list(doc: &Document, root: &Element, shown: &mut String, lines: String) {
+    if *shown == lines {
         return;
     }
     let children = root.children();
-    for (i, line) in lines.iter().enumerate() {
-        if shown.get(i) == Some(line) {
+    let mut before = shown.split_terminator('\n');
+    let mut count = 0u32;
+    for line in lines.split_terminator('\n') {
+        let i = count;
+        count += 1;
+        if before.next() == Some(line) {
             continue;
         }
-        let li = match children.item(i as u32) {
+        let li = match children.item(i) {
             Some(li) => li,
             None => match doc.create_element("li") {
                 Ok(li) => {
@@ -496,38 +515,31 @@ fn set_list(doc: &Document, root: &Element, shown: &mut Vec<String>, lines: &[St
             None => li.set_text_content(Some(line)),
         }
     }
-    while root.child_element_count() as usize > lines.len() {
+    while root.child_element_count() > count {
         match root.last_element_child() {
             Some(last) => last.remove(),
             None => break,
         }
     }
-    *shown = lines.to_vec();
+    *shown = lines;
 }
 
-/// The "cut link to…" select: the other nodes of the cluster.
-fn fill_cut(cut: &HtmlSelectElement, node: Option<NodeId>, n: usize, lang: Lang) {
-    cut.set_inner_html("");
-    if let Ok(first) = HtmlOptionElement::new_with_text_and_value(label("cutTo", lang), "") {
-        let _ = cut.add_with_html_option_element(&first);
-    }
-    let Some(from) = node else {
-        return;
-    };
-    for i in 0..n {
-        if i == from.0 as usize {
-            continue;
-        }
-        let name = raft_sim::node_name(NodeId(i as u32));
-        let text = format!("{} ↮ {name}", raft_sim::node_name(from));
-        if let Ok(opt) = HtmlOptionElement::new_with_text_and_value(&text, &i.to_string()) {
-            let _ = cut.add_with_html_option_element(&opt);
+/// The "cut link to…" select: the other nodes of the cluster. Written as one
+/// `innerHTML` (a fixed label and node names, nothing to escape) rather than an option
+/// element at a time: fewer JS imports.
+fn fill_cut(cut: &Element, node: Option<NodeId>, n: usize, lang: Lang) {
+    let mut html = concat(&["<option value=\"\">", label("cutTo", lang), "</option>"]);
+    if let Some(from) = node {
+        for i in 0..n {
+            if i == from.0 as usize {
+                continue;
+            }
+            render_into(
+                &mut html,
+                "<option value=\"{0}\">{1} ↮ {2}</option>",
+                &[Arg::from(i), Arg::Node(from), Arg::Node(NodeId(i as u32))],
+            );
         }
     }
-}
-
-/// Focuses an element (the value box on `S`), selecting its text.
-pub fn focus_select(el: &HtmlInputElement) {
-    let _ = el.unchecked_ref::<HtmlElement>().focus();
-    el.select();
+    cut.set_inner_html(&html);
 }

@@ -3,7 +3,7 @@
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element, Event, EventTarget, Window};
+use web_sys::{Document, Element, Event, EventTarget, HtmlElement, HtmlInputElement, Window};
 
 /// A JS error value with `message`.
 pub fn err(message: &str) -> JsValue {
@@ -29,10 +29,55 @@ pub fn find<T: JsCast>(doc: &Document, id: &str) -> Option<T> {
 
 /// The element with `id`, as a `T`, or an error naming what is missing.
 pub fn get<T: JsCast>(doc: &Document, id: &str) -> Result<T, JsValue> {
-    doc.get_element_by_id(id)
-        .ok_or_else(|| err(&format!("the page has no element #{id}")))?
+    get_element(doc, id)?
         .dyn_into::<T>()
-        .map_err(|_| err(&format!("#{id} is not the expected kind of element")))
+        .map_err(|_| err(&concat(&["#", id, " is not the expected kind of element"])))
+}
+
+/// The untyped part of [`get`], shared by its copies for each element type.
+#[inline(never)]
+pub fn get_element(doc: &Document, id: &str) -> Result<Element, JsValue> {
+    doc.get_element_by_id(id)
+        .ok_or_else(|| err(&concat(&["the page has no element #", id])))
+}
+
+/// `parts` joined. Messages are put together with this rather than `format!`: every
+/// `format!` site compiles to its own argument array and `core::fmt` calls, and that
+/// adds up in the wasm.
+#[inline(never)]
+pub fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.push_str(p);
+    }
+    out
+}
+
+/// `n` in decimal, without `core::fmt` (see [`concat`]).
+#[inline(never)]
+pub fn num(n: u64) -> String {
+    let mut out = String::new();
+    push_u64(&mut out, n);
+    out
+}
+
+/// A form control's `value` (input, select or textarea), through `Reflect` so the page
+/// needs one JS import for every kind of control rather than one per kind.
+pub fn value_of(el: &JsValue) -> String {
+    js_sys::Reflect::get(el, &JsValue::from_str("value"))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+/// Sets a form control's `value` (see [`value_of`]).
+pub fn set_value(el: &JsValue, value: &str) {
+    set_prop(el, "value", &JsValue::from_str(value));
+}
+
+/// Sets a property of a JS object (one import for them all, see [`value_of`]).
+pub fn set_prop(el: &JsValue, name: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(el, &JsValue::from_str(name), value);
 }
 
 /// Sets `el`'s text only when it differs (a DOM write costs a style and layout pass).
@@ -60,11 +105,49 @@ pub fn set_attr(el: &Element, name: &str, value: &str) {
     }
 }
 
+/// Focuses `el` and, for an `<input>` or `<textarea>`, selects its text. The element is
+/// not checked against `HtmlInputElement` / `HtmlTextAreaElement` (each check and each
+/// type's `select` is one more JS import): `select()` is the same method on both, so
+/// the tag name decides and one import serves both. `focus` reports errors, so any
+/// element may be passed.
+pub fn focus_select(el: &Element) {
+    let _ = el.unchecked_ref::<HtmlElement>().focus();
+    if matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA") {
+        el.unchecked_ref::<HtmlInputElement>().select();
+    }
+}
+
+/// `text` with `&`, `"`, `<` and `>` escaped, for HTML text and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub use crate::narrate::text::push_u64;
 pub use crate::num::decimal;
 
-/// Microseconds as seconds with three decimals: `1.234 s`.
-pub fn seconds(us: u64) -> String {
-    format!("{}.{:03} s", us / 1_000_000, us / 1_000 % 1_000)
+/// Appends microseconds as seconds with three decimals: `1.234 s`.
+pub fn push_seconds(out: &mut String, us: u64) {
+    push_u64(out, us / 1_000_000);
+    out.push('.');
+    let ms = us / 1_000 % 1_000;
+    if ms < 100 {
+        out.push('0');
+    }
+    if ms < 10 {
+        out.push('0');
+    }
+    push_u64(out, ms);
+    out.push_str(" s");
 }
 
 /// Turns a thrown JS value into a readable message.
@@ -123,5 +206,31 @@ impl Drop for Listener {
         let _ = self
             .target
             .remove_event_listener_with_callback(self.kind, self.closure.as_ref().unchecked_ref());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    use super::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
+    fn seconds_and_numbers_read_as_core_fmt_writes_them() {
+        for us in [0, 7, 999, 1_000, 12_345, 1_020_000, 61_100_000, u64::MAX] {
+            let want = format!("{}.{:03} s", us / 1_000_000, us / 1_000 % 1_000);
+            let mut got = String::new();
+            push_seconds(&mut got, us);
+            assert_eq!(got, want);
+            assert_eq!(num(us), us.to_string());
+        }
+        assert_eq!(concat(&["a", "", "bc"]), "abc");
+        assert_eq!(concat(&[]), "");
+        assert_eq!(
+            escape_html("a&b \"c\" <d> 中"),
+            "a&amp;b &quot;c&quot; &lt;d&gt; 中"
+        );
     }
 }

@@ -24,21 +24,22 @@ use raft_sim::raft_core::NodeId;
 use serde::Serialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{
-    Document, Element, Event, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement,
-    HtmlTextAreaElement, KeyboardEvent, MouseEvent, Window,
-};
+use web_sys::{Document, Element, Event, HtmlCanvasElement, KeyboardEvent, MouseEvent, Window};
 
 use self::api::Api;
 use self::canvas::CanvasPainter;
 use self::controls::Controls;
-use self::dom::{Listener, err, find, get, message_of, set_hidden};
+use self::dom::{
+    Listener, concat, err, escape_html, find, focus_select, get, message_of, num, set_hidden,
+    set_value, value_of,
+};
 use self::labels::label;
 use self::runner::{LoopStats, Pending, Runner, Watch, Watchers, matches_media, pixel_ratio};
 use crate::app::{App, UiCommand};
 use crate::app_ext::{MAX_REPLAY_MS, percent_encode};
 use crate::lang::Lang;
 use crate::layout::Point;
+use crate::narrate::text::say;
 use crate::options::{self, Controls as ControlsMode, Options, ThemeChoice, parse_speed};
 use crate::theme::{DARK, LIGHT, Theme};
 use crate::view::Selection;
@@ -126,7 +127,7 @@ pub fn report_error(err: &JsValue) {
     let message = message_of(err);
     web_sys::console::error_1(&JsValue::from_str(&message));
     let _ = with_page(|p| p.runner.stop());
-    show_error(&format!("raft-viz could not start: {message}"));
+    show_error(&concat(&["raft-viz could not start: ", &message]));
 }
 
 /// Puts `message` in the error overlay (creating it if needed), with a reload link.
@@ -141,7 +142,7 @@ pub fn show_error(message: &str) {
             let Ok(element) = document.create_element("div") else {
                 return;
             };
-            element.set_id(ERROR_ID);
+            let _ = element.set_attribute("id", ERROR_ID);
             let _ = element.set_attribute("class", "error-overlay");
             if let Some(body) = document.body() {
                 let _ = body.append_child(&element);
@@ -150,16 +151,12 @@ pub fn show_error(message: &str) {
         }
     };
     let _ = element.set_attribute("role", "alert");
-    element.set_text_content(None);
-    if let Ok(p) = document.create_element("p") {
-        p.set_text_content(Some(message));
-        let _ = element.append_child(&p);
-    }
-    if let Ok(a) = document.create_element("a") {
-        let _ = a.set_attribute("href", "");
-        a.set_text_content(Some("Reload the page"));
-        let _ = element.append_child(&a);
-    }
+    // One `innerHTML` write (the message escaped) rather than an element at a time.
+    element.set_inner_html(&concat(&[
+        "<p>",
+        &escape_html(message),
+        "</p><a href=\"\">Reload the page</a>",
+    ]));
     let _ = element.remove_attribute("hidden");
 }
 
@@ -254,15 +251,12 @@ impl Page {
         let seed = match opts.seed {
             Some(s) => s,
             None => fresh_seed().unwrap_or_else(|e| {
-                notices.push(format!(
-                    "{e}; {}",
-                    lang.pick("using seed 1.", "使用种子1。")
-                ));
+                notices.push(say!(lang, "{0}; using seed 1.", "{0}; 使用种子1。", &e));
                 1
             }),
         };
         let app = build_app(&opts, seed, &mut notices)
-            .map_err(|e| err(&format!("the simulation could not be set up: {e}")))?;
+            .map_err(|e| err(&concat(&["the simulation could not be set up: ", &e])))?;
 
         let theme_choice = opts.theme;
         let theme = resolve_theme(theme_choice, &window);
@@ -508,11 +502,11 @@ impl Page {
             "share" => self.share(),
             "embed" => self.embed(),
             "copyEmbed" => {
-                if let Some(t) = find::<HtmlTextAreaElement>(&self.document, "rv-embed-code") {
-                    t.select();
+                if let Some(t) = self.document.get_element_by_id("rv-embed-code") {
+                    focus_select(&t);
                     let ok = self.say("Snippet copied.", "代码已复制。");
                     let no = self.say("Select the snippet and copy it.", "请选中代码后复制。");
-                    self.copy(&t.value(), ok, no);
+                    self.copy(&value_of(&t), ok, no);
                 }
                 Ok(())
             }
@@ -543,14 +537,7 @@ impl Page {
         if live != (kind == "seek") {
             return;
         }
-        let value = el
-            .dyn_ref::<HtmlInputElement>()
-            .map(HtmlInputElement::value)
-            .or_else(|| {
-                el.dyn_ref::<HtmlSelectElement>()
-                    .map(HtmlSelectElement::value)
-            })
-            .unwrap_or_default();
+        let value = value_of(el);
         let value = value.trim();
         let result = match kind {
             "speed" => match parse_speed(value) {
@@ -578,15 +565,13 @@ impl Page {
                 let result = match (self.app.selection(), value) {
                     (_, "") => Ok(()),
                     (Some(Selection::Node(from)), to) => self.command(UiCommand::Cut {
-                        from: from.0.to_string(),
+                        from: num(u64::from(from.0)),
                         to: to.to_owned(),
                         both: Some(true),
                     }),
                     _ => Err(self.say("Select a node first.", "请先选择一个节点。")),
                 };
-                if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
-                    s.set_value("");
-                }
+                set_value(el, "");
                 result
             }
             "lang" => self.command(UiCommand::Lang {
@@ -612,7 +597,7 @@ impl Page {
                 "请先选择一个节点（点击它）。",
             ));
         };
-        let node = id.0.to_string();
+        let node = num(u64::from(id.0));
         self.command(match cmd {
             "crash" => UiCommand::Crash { node },
             "restart" => UiCommand::Restart { node },
@@ -624,8 +609,7 @@ impl Page {
         let text = self
             .controls
             .value_box()
-            .map(HtmlInputElement::value)
-            .unwrap_or_else(|| String::from("5"));
+            .map_or_else(|| String::from("5"), |b| value_of(b));
         let Ok(value) = text.trim().parse::<i64>() else {
             return Err(self.say(
                 "The client sends whole numbers: type one in the box.",
@@ -640,8 +624,9 @@ impl Page {
     }
 
     fn number(&self, id: &str) -> Result<f64, String> {
-        find::<HtmlInputElement>(&self.document, id)
-            .and_then(|i| crate::num::parse_decimal(&i.value()))
+        self.document
+            .get_element_by_id(id)
+            .and_then(|i| crate::num::parse_decimal(&value_of(&i)))
             .filter(|v| v.is_finite())
             .ok_or_else(|| self.say("Type a number.", "请输入数字。"))
     }
@@ -682,7 +667,7 @@ impl Page {
             self.app
                 .share_query(&crate::share::encode(self.app.timeline().actions()))
         } else if let Some(scene) = self.app.scene() {
-            let mut q = format!("scene={}", percent_encode(scene.scene().id));
+            let mut q = concat(&["scene=", &percent_encode(scene.scene().id)]);
             if self.app.lang() == Lang::Zh {
                 q.push_str("&lang=zh");
             }
@@ -700,7 +685,7 @@ impl Page {
         let (_, query) = self.share_link()?;
         let location = self.window.location();
         let path = location.pathname().map_err(|e| message_of(&e))?;
-        let relative = format!("{path}?{query}");
+        let relative = concat(&[&path, "?", &query]);
         self.window
             .history()
             .and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(&relative)))
@@ -720,18 +705,17 @@ impl Page {
 
     fn embed(&mut self) -> Result<(), String> {
         let (base, query) = self.share_link()?;
-        let src = format!("{base}?{query}&controls=minimal");
-        let snippet = format!(
-            "<iframe src=\"{}\" width=\"720\" height=\"480\" style=\"border:0;max-width:100%\" title=\"Raft, visualized\" loading=\"lazy\"></iframe>",
-            escape_attr(&src)
-        );
-        let area: HtmlTextAreaElement =
-            get(&self.document, "rv-embed-code").map_err(|e| message_of(&e))?;
-        area.set_value(&snippet);
+        let src = concat(&[&base, "?", &query, "&controls=minimal"]);
+        let snippet = concat(&[
+            "<iframe src=\"",
+            &escape_html(&src),
+            "\" width=\"720\" height=\"480\" style=\"border:0;max-width:100%\" title=\"Raft, visualized\" loading=\"lazy\"></iframe>",
+        ]);
+        let area = dom::get_element(&self.document, "rv-embed-code").map_err(|e| message_of(&e))?;
+        set_value(&area, &snippet);
         self.close_overlays();
         self.toggle_overlay("rv-embed");
-        let _ = area.focus();
-        area.select();
+        focus_select(&area);
         Ok(())
     }
 
@@ -756,14 +740,11 @@ impl Page {
             let open = el.has_attribute("hidden");
             set_hidden(&el, !open);
             if open
-                && let Some(button) = el
-                    .query_selector("button")
-                    .ok()
-                    .flatten()
-                    .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
                 && id == "rv-help"
+                && let Some(button) = el.query_selector("button").ok().flatten()
             {
-                let _ = button.focus();
+                // `focus` reports its errors: no type check needed (nor its import).
+                let _ = button.unchecked_ref::<web_sys::HtmlElement>().focus();
             }
         }
     }
@@ -813,7 +794,7 @@ impl Page {
             Some(bar) => bar,
             None => {
                 let bar = doc.create_element("div")?;
-                bar.set_id(NOTICES_ID);
+                bar.set_attribute("id", NOTICES_ID)?;
                 bar.set_attribute("class", "notices")?;
                 self.root.prepend_with_node_1(&bar)?;
                 bar
@@ -830,18 +811,17 @@ impl Page {
             },
         )?;
         if let Some(id) = id {
-            notice.set_id(id);
+            notice.set_attribute("id", id)?;
         }
-        let span = doc.create_element("span")?;
-        span.set_text_content(Some(text));
-        let close = doc.create_element("button")?;
-        close.set_attribute("type", "button")?;
-        close.set_attribute("class", "dismiss")?;
-        close.set_attribute("data-cmd", "dismiss")?;
-        close.set_attribute("aria-label", label("dismiss", self.app.lang()))?;
-        close.set_text_content(Some("×"));
-        notice.append_child(&span)?;
-        notice.append_child(&close)?;
+        // The text and its dismiss button in one `innerHTML` write (the text escaped):
+        // smaller in the wasm than an element and an attribute at a time.
+        notice.set_inner_html(&concat(&[
+            "<span>",
+            &escape_html(text),
+            "</span><button type=\"button\" class=\"dismiss\" data-cmd=\"dismiss\" aria-label=\"",
+            label("dismiss", self.app.lang()),
+            "\">×</button>",
+        ]));
         bar.append_child(&notice)?;
         Ok(())
     }
@@ -871,7 +851,8 @@ impl Page {
                 && let Some(el) = self
                     .document
                     .active_element()
-                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                    // `blur` reports its errors: no type check needed (nor its import).
+                    .map(|e| e.unchecked_into::<web_sys::HtmlElement>())
             {
                 let _ = el.blur();
                 self.close_overlays();
@@ -896,7 +877,7 @@ impl Page {
                 if let Some(b) = self.controls.value_box()
                     && self.mode == ControlsMode::All
                 {
-                    controls::focus_select(b);
+                    focus_select(b);
                 }
                 Ok(())
             }
@@ -947,21 +928,22 @@ fn build_app(opts: &Options, seed: u64, notices: &mut Vec<String>) -> Result<App
                 match App::replayed(&fixed, seed, &actions) {
                     Ok((app, 0)) => return Ok(app),
                     Ok((app, skipped)) => {
-                        notices.push(format!(
-                            "a=: {skipped} {}",
-                            lang.pick(
-                                "shared action(s) could not be replayed and were skipped.",
-                                "个分享的操作无法重放，已跳过。"
-                            )
+                        notices.push(say!(
+                            lang,
+                            "a=: {0} shared action(s) could not be replayed and were skipped.",
+                            "a=: {0} 个分享的操作无法重放，已跳过。",
+                            skipped
                         ));
                         return Ok(app);
                     }
-                    Err(e) => notices.push(format!("a=: {e}")),
+                    Err(e) => notices.push(concat(&["a=: ", &e.0])),
                 }
             }
-            Err(e) => notices.push(format!(
-                "a=: {e}; {}",
-                lang.pick("starting a new run.", "已开始新的运行。")
+            Err(e) => notices.push(say!(
+                lang,
+                "a=: {0}; starting a new run.",
+                "a=: {0}; 已开始新的运行。",
+                &e.to_string()
             )),
         }
     }
@@ -1001,13 +983,6 @@ fn css_var(window: &Window, el: &Element, name: &str) -> String {
 
 fn now(window: &Window) -> f64 {
     window.performance().map_or(0.0, |p| p.now())
-}
-
-fn escape_attr(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 fn on_frame(timestamp: f64) {
@@ -1079,16 +1054,18 @@ fn api_snapshot() -> Result<JsValue, JsValue> {
         p.app
             .snapshot()
             .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|e| err(&format!("raftviz.snapshot: {e}")))
+            .map_err(|e| err(&concat(&["raftviz.snapshot: ", &e.to_string()])))
     })
     .unwrap_or_else(|| Err(err("raftviz is not running (or is busy)")))
 }
 
 fn api_command(value: JsValue) -> Result<bool, JsValue> {
-    let cmd = api::read_command(&value).map_err(|e| err(&format!("raftviz.command: {e}")))?;
-    with_page(|p| p.command(cmd))
-        .unwrap_or_else(|| Err(String::from("raftviz is not running (or is busy)")))
-        .map_err(|e| err(&format!("raftviz.command: {e}")))?;
+    api::read_command(&value)
+        .and_then(|cmd| {
+            with_page(|p| p.command(cmd))
+                .unwrap_or_else(|| Err(String::from("raftviz is not running (or is busy)")))
+        })
+        .map_err(|e| err(&concat(&["raftviz.command: ", &e])))?;
     Ok(true)
 }
 

@@ -21,7 +21,7 @@ use web_sys::{
     ResizeObserver, ResizeObserverEntry, Window,
 };
 
-use super::dom::{Listener, decimal, err};
+use super::dom::{Listener, concat, decimal, err};
 
 /// What the loop waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,7 +291,7 @@ impl core::fmt::Debug for Watchers {
 
 /// The `(resolution: Xdppx)` query matching the window's ratio now.
 fn ratio_query(window: &Window) -> Result<MediaQueryList, JsValue> {
-    let q = format!("(resolution: {}dppx)", decimal(pixel_ratio(window), 4));
+    let q = concat(&["(resolution: ", &decimal(pixel_ratio(window), 4), "dppx)"]);
     window
         .match_media(&q)?
         .ok_or_else(|| err("matchMedia gave no list"))
