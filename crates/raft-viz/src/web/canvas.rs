@@ -23,6 +23,9 @@ pub struct CanvasPainter {
     ctx: CanvasRenderingContext2d,
     /// The font family, from the page's `--canvas-font`.
     family: String,
+    /// The backing store's size as last set (not read back from the canvas: one JS
+    /// import less each for `width` and `height`).
+    backing: Option<(u32, u32)>,
     /// The surface's CSS size.
     width: f64,
     height: f64,
@@ -79,6 +82,7 @@ impl CanvasPainter {
             canvas: canvas.clone(),
             ctx,
             family: family_or_default(family),
+            backing: None,
             width: 0.0,
             height: 0.0,
             cache: Cache::default(),
@@ -104,10 +108,11 @@ impl CanvasPainter {
     /// when there is nothing to draw on (a zero-sized canvas).
     pub fn begin(&mut self, width: f64, height: f64, ratio: f64) -> bool {
         let (bw, bh) = layout::backing_size(width, height, ratio);
-        if self.canvas.width() != bw || self.canvas.height() != bh {
+        if self.backing != Some((bw, bh)) {
             // Resizing resets the whole context state.
             self.canvas.set_width(bw);
             self.canvas.set_height(bh);
+            self.backing = Some((bw, bh));
             self.cache = Cache::default();
         }
         if !(width.is_finite() && height.is_finite() && width >= 1.0 && height >= 1.0) {

@@ -8,12 +8,13 @@
 
 use raft_sim::raft_core::{NodeId, Role};
 use raft_sim::{MsgId, Property};
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, HtmlCanvasElement};
 
 use super::dom::{
-    concat, decimal, find, get_element, num, push_seconds, set_attr, set_hidden, set_prop,
-    set_text, set_value, value_of,
+    concat, decimal, find, get_element, has_attr, num, push_seconds, set_attr, set_hidden,
+    set_prop, set_text, set_value, value_of,
 };
 use super::labels::{self, label};
 use super::strip::Strip;
@@ -470,7 +471,7 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
 }
 
 fn disable(el: &Element, disabled: bool) {
-    if el.has_attribute("disabled") != disabled {
+    if has_attr(el, "disabled") != disabled {
         let _ = if disabled {
             el.set_attribute("disabled", "")
         } else {
@@ -488,7 +489,11 @@ fn set_list(doc: &Document, root: &Element, shown: &mut String, lines: String) {
     if *shown == lines {
         return;
     }
-    let children = root.children();
+    // Children through `querySelectorAll` (a static `NodeList`, whose `item` the labels
+    // use too) rather than `children` and `lastElementChild`: fewer JS imports.
+    let Ok(children) = root.query_selector_all(":scope > *") else {
+        return;
+    };
     let mut before = shown.split_terminator('\n');
     let mut count = 0u32;
     for line in lines.split_terminator('\n') {
@@ -498,7 +503,7 @@ fn set_list(doc: &Document, root: &Element, shown: &mut String, lines: String) {
             continue;
         }
         let li = match children.item(i) {
-            Some(li) => li,
+            Some(li) => li.unchecked_into::<Element>(),
             None => match doc.create_element("li") {
                 Ok(li) => {
                     let _ = root.append_child(&li);
@@ -515,10 +520,9 @@ fn set_list(doc: &Document, root: &Element, shown: &mut String, lines: String) {
             None => li.set_text_content(Some(line)),
         }
     }
-    while root.child_element_count() > count {
-        match root.last_element_child() {
-            Some(last) => last.remove(),
-            None => break,
+    for i in count..children.length() {
+        if let Some(extra) = children.item(i) {
+            extra.unchecked_into::<Element>().remove();
         }
     }
     *shown = lines;

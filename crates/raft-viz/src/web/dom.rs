@@ -3,7 +3,9 @@
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element, Event, EventTarget, HtmlElement, HtmlInputElement, Window};
+use web_sys::{
+    Document, DomRectReadOnly, Element, Event, EventTarget, HtmlElement, HtmlInputElement, Window,
+};
 
 /// A JS error value with `message`.
 pub fn err(message: &str) -> JsValue {
@@ -87,9 +89,22 @@ pub fn set_text(el: &Element, text: &str) {
     }
 }
 
+/// Whether `el` has the attribute `name` (through `getAttribute`, which the page needs
+/// anyway: one JS import less than `hasAttribute`).
+pub fn has_attr(el: &Element, name: &str) -> bool {
+    el.get_attribute(name).is_some()
+}
+
+/// `el`'s border box in CSS pixels. Read as the `DOMRectReadOnly` that `DOMRect`
+/// extends, so these getters and the `ResizeObserver`'s `contentRect` share their JS
+/// imports.
+pub fn css_box(el: &Element) -> DomRectReadOnly {
+    el.get_bounding_client_rect().unchecked_into()
+}
+
 /// Shows or hides `el` through its `hidden` attribute, only when that changes.
 pub fn set_hidden(el: &Element, hidden: bool) {
-    if el.has_attribute("hidden") != hidden {
+    if has_attr(el, "hidden") != hidden {
         let _ = if hidden {
             el.set_attribute("hidden", "")
         } else {

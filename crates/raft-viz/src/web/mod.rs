@@ -340,7 +340,7 @@ impl Page {
         }
         // Size now, so the first frame is drawn at once (the observer reports later).
         // The canvas fills its container's content box: measure the canvas itself.
-        let rect = self.canvas.get_bounding_client_rect();
+        let rect = dom::css_box(&self.canvas);
         self.resized(rect.width(), rect.height());
         if self.app.tick(0.0) {
             self.paint();
@@ -548,9 +548,14 @@ impl Page {
                 Some(ms) => self.command(UiCommand::Seek { ms }),
                 None => Ok(()),
             },
-            "nodes" => match value.parse::<usize>() {
-                Ok(count) => self.command(UiCommand::Nodes { count }),
-                Err(_) => Err(self.say("A cluster has 1 to 9 nodes.", "集群只能有1到9个节点。")),
+            // Read as a `u64` like the seed: one integer parser in the wasm, not two.
+            "nodes" => match value
+                .parse::<u64>()
+                .ok()
+                .and_then(|n| usize::try_from(n).ok())
+            {
+                Some(count) => self.command(UiCommand::Nodes { count }),
+                None => Err(self.say("A cluster has 1 to 9 nodes.", "集群只能有1到9个节点。")),
             },
             "seed" => match value.parse::<u64>() {
                 Ok(seed) => self.command(UiCommand::Seed { seed }),
@@ -737,11 +742,11 @@ impl Page {
 
     fn toggle_overlay(&mut self, id: &str) {
         if let Some(el) = self.document.get_element_by_id(id) {
-            let open = el.has_attribute("hidden");
+            let open = dom::has_attr(&el, "hidden");
             set_hidden(&el, !open);
             if open
                 && id == "rv-help"
-                && let Some(button) = el.query_selector("button").ok().flatten()
+                && let Some(button) = el.query_selector_all("button").ok().and_then(|l| l.item(0))
             {
                 // `focus` reports its errors: no type check needed (nor its import).
                 let _ = button.unchecked_ref::<web_sys::HtmlElement>().focus();
@@ -754,7 +759,7 @@ impl Page {
         let mut closed = false;
         for id in ["rv-help", "rv-embed"] {
             if let Some(el) = self.document.get_element_by_id(id)
-                && !el.has_attribute("hidden")
+                && !dom::has_attr(&el, "hidden")
             {
                 set_hidden(&el, true);
                 closed = true;
@@ -765,7 +770,7 @@ impl Page {
 
     /// A lasting notice (bad URL values and the like), with a dismiss button.
     fn notice(&mut self, text: &str) {
-        let _ = self.add_notice(text, "notice", None);
+        let _ = self.add_notice(text, None);
     }
 
     /// A passing message (a refused command, "link copied"); replaces the previous one.
@@ -773,8 +778,7 @@ impl Page {
         if let Some(old) = self.document.get_element_by_id("rv-flash") {
             old.remove();
         }
-        let class = if error { "notice error" } else { "notice info" };
-        if self.add_notice(text, class, Some("rv-flash")).is_ok() {
+        if self.add_notice(text, Some(error)).is_ok() {
             if let Some(id) = self.flash_timer.take() {
                 self.window.clear_timeout_with_handle(id);
             }
@@ -788,7 +792,9 @@ impl Page {
         }
     }
 
-    fn add_notice(&self, text: &str, class: &str, id: Option<&str>) -> Result<(), JsValue> {
+    /// Adds a notice to the bar: a lasting one (`flash` is `None`), or the passing
+    /// `#rv-flash`, an error or not.
+    fn add_notice(&self, text: &str, flash: Option<bool>) -> Result<(), JsValue> {
         let doc = &self.document;
         let bar = match doc.get_element_by_id(NOTICES_ID) {
             Some(bar) => bar,
@@ -801,17 +807,15 @@ impl Page {
             }
         };
         let notice = doc.create_element("div")?;
+        let (class, role) = match flash {
+            None => ("notice", "status"),
+            Some(false) => ("notice info", "status"),
+            Some(true) => ("notice error", "alert"),
+        };
         notice.set_attribute("class", class)?;
-        notice.set_attribute(
-            "role",
-            if class.contains("error") {
-                "alert"
-            } else {
-                "status"
-            },
-        )?;
-        if let Some(id) = id {
-            notice.set_attribute("id", id)?;
+        notice.set_attribute("role", role)?;
+        if flash.is_some() {
+            notice.set_attribute("id", "rv-flash")?;
         }
         // The text and its dismiss button in one `innerHTML` write (the text escaped):
         // smaller in the wasm than an element and an attribute at a time.
@@ -1006,14 +1010,18 @@ fn on_click(event: Event) {
         return;
     };
     // A click on an overlay's backdrop closes it.
-    if target.class_list().contains("overlay") {
+    // The class attribute, not `classList`: one JS import less.
+    if target
+        .get_attribute("class")
+        .is_some_and(|c| c.split_ascii_whitespace().any(|c| c == "overlay"))
+    {
         with_page(|p| p.close_overlays());
         return;
     }
     let Some(el) = target.closest("[data-cmd]").ok().flatten() else {
         return;
     };
-    if el.has_attribute("disabled") {
+    if dom::has_attr(&el, "disabled") {
         return;
     }
     if let Some(cmd) = el.get_attribute("data-cmd") {
@@ -1042,7 +1050,7 @@ fn on_canvas_click(event: Event) {
         return;
     };
     with_page(|p| {
-        let rect = p.canvas.get_bounding_client_rect();
+        let rect = dom::css_box(&p.canvas);
         let x = f64::from(event.client_x()) - rect.left();
         let y = f64::from(event.client_y()) - rect.top();
         p.click(x, y);

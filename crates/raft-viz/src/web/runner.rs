@@ -21,7 +21,7 @@ use web_sys::{
     ResizeObserver, ResizeObserverEntry, Window,
 };
 
-use super::dom::{Listener, concat, decimal, err};
+use super::dom::{Listener, concat, decimal, err, message_of};
 
 /// What the loop waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,7 +148,10 @@ impl Runner {
                 self.stats.requests += 1;
                 self.frame = Some((id, closure));
             }
-            Err(e) => web_sys::console::error_2(&"requestAnimationFrame failed".into(), &e),
+            Err(e) => web_sys::console::error_1(&JsValue::from_str(&concat(&[
+                "requestAnimationFrame failed: ",
+                &message_of(&e),
+            ]))),
         }
     }
 
@@ -276,7 +279,8 @@ pub enum Watch {
 pub struct Watchers {
     _visibility: Listener,
     intersection: Observed<IntersectionObserver>,
-    resize: Observed<ResizeObserver>,
+    /// The `ResizeObserver` (see [`Watchers::new`]).
+    resize: Observed<IntersectionObserver>,
     /// The current `(resolution: Xdppx)` query and its listener, moved to a new query
     /// each time the ratio changes.
     ratio: Option<Listener>,
@@ -339,10 +343,10 @@ impl Watchers {
         let intersection = {
             let closure =
                 Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-                    let last = entries.iter().last();
-                    if let Some(entry) =
-                        last.and_then(|e| e.dyn_into::<IntersectionObserverEntry>().ok())
-                    {
+                    // Only the browser calls this, with entries of this type: unchecked
+                    // (an `instanceof` check would be one more JS import).
+                    if let Some(entry) = entries.iter().last() {
+                        let entry = entry.unchecked_into::<IntersectionObserverEntry>();
                         report(Watch::Offscreen(!entry.is_intersecting()));
                     }
                 });
@@ -356,16 +360,19 @@ impl Watchers {
         let resize = {
             let closure =
                 Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-                    let last = entries.iter().last();
-                    if let Some(entry) = last.and_then(|e| e.dyn_into::<ResizeObserverEntry>().ok())
-                    {
+                    // As above: unchecked.
+                    if let Some(entry) = entries.iter().last() {
+                        let entry = entry.unchecked_into::<ResizeObserverEntry>();
                         let rect = entry.content_rect();
                         report(Watch::Resized(rect.width(), rect.height()));
                     }
                 });
+            // Kept as an `IntersectionObserver`: `observe(target)` and `disconnect()` are
+            // the same calls on both, so one pair of JS imports serves both observers.
             ResizeObserver::new(closure.as_ref().unchecked_ref())
                 .ok()
                 .map(|observer| {
+                    let observer = observer.unchecked_into::<IntersectionObserver>();
                     observer.observe(container);
                     (observer, closure)
                 })

@@ -61,7 +61,7 @@ impl Strip {
         let (w, h) = match self.size {
             Some(s) => s,
             None => {
-                let rect = self.painter.canvas().get_bounding_client_rect();
+                let rect = super::dom::css_box(self.painter.canvas());
                 let s = (rect.width(), rect.height());
                 self.size = Some(s);
                 s
