@@ -196,7 +196,17 @@ impl Listener {
         kind: &'static str,
         f: impl FnMut(Event) + 'static,
     ) -> Result<Listener, JsValue> {
-        let closure = Closure::<dyn FnMut(Event)>::new(f);
+        Self::with_closure(target, kind, Closure::<dyn FnMut(Event)>::new(f))
+    }
+
+    /// The part of [`Listener::new`] that does not depend on the closure's type: one
+    /// copy in the wasm rather than one per listener.
+    #[inline(never)]
+    fn with_closure(
+        target: &EventTarget,
+        kind: &'static str,
+        closure: Closure<dyn FnMut(Event)>,
+    ) -> Result<Listener, JsValue> {
         target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref())?;
         Ok(Listener {
             target: target.clone(),
