@@ -28,6 +28,7 @@ fn split_vote_scene_reaches_every_waypoint_article_split_vote() {
 fn every_scene_reaches_every_waypoint_in_order_and_only_unsafe_ones_break_safety() {
     let ids: Vec<&str> = scene::all().iter().map(|s| s.id).collect();
     assert_eq!(ids.len(), 11);
+    assert!(scene::by_id("nope").is_none());
     for s in scene::all() {
         let id = s.id;
         let unsafe_rules = s.setup.raft.unsafe_rules.any();
@@ -48,7 +49,7 @@ fn every_scene_reaches_every_waypoint_in_order_and_only_unsafe_ones_break_safety
         } else {
             assert_eq!(tl.world().checker().total(), 0, "scene {id}");
         }
-        assert!(scene::by_id(id).is_some());
+        assert_eq!(scene::by_id(id).map(|s| s.id), Some(id));
     }
 }
 

@@ -10,7 +10,9 @@ use raft_sim::{Action, MsgId, NetworkSettings, Op, Setup, Timeline, World};
 use serde::{Deserialize, Serialize};
 
 use crate::lang::Lang;
+// The renderer rather than `format!`/`to_string`: each of those sites costs wasm code.
 use crate::layout::Point;
+use crate::narrate::text::{Arg, render};
 use crate::options::{MAX_SPEED, MIN_SPEED, Options};
 use crate::stage::Stage;
 use crate::view::{self, Frame, Selection};
@@ -333,10 +335,12 @@ impl App {
             UiCommand::Toggle => self.playing = !self.playing,
             UiCommand::Speed { value } => {
                 if !(value.is_finite() && (MIN_SPEED..=MAX_SPEED).contains(&value)) {
-                    return Err(CommandError(format!(
-                        "speed must be between {} and {}",
-                        crate::num::decimal(MIN_SPEED, 3),
-                        crate::num::decimal(MAX_SPEED, 3)
+                    return Err(CommandError(render(
+                        "speed must be between {0} and {1}",
+                        &[
+                            Arg::Str(&crate::num::decimal(MIN_SPEED, 3)),
+                            Arg::Str(&crate::num::decimal(MAX_SPEED, 3)),
+                        ],
                     )));
                 }
                 self.speed = value;
@@ -489,7 +493,7 @@ impl App {
             }
             UiCommand::Scene { id } => {
                 let s = scene::by_id(&id)
-                    .ok_or_else(|| CommandError(format!("no scene called {id}")))?;
+                    .ok_or_else(|| CommandError(render("no scene called {0}", &[Arg::Str(&id)])))?;
                 let (run, mut timeline) =
                     SceneRun::new(s).map_err(|e| CommandError(e.to_string()))?;
                 timeline.set_history_capacity(HISTORY_RECORDS);
@@ -555,8 +559,9 @@ impl App {
         };
         match index {
             Some(i) if i < n => Ok(NodeId(i as u32)),
-            _ => Err(CommandError(format!(
-                "no node \"{name}\" in a cluster of {n}"
+            _ => Err(CommandError(render(
+                "no node \"{0}\" in a cluster of {1}",
+                &[Arg::Str(name), Arg::Num(n as u64)],
             ))),
         }
     }
@@ -596,7 +601,9 @@ impl App {
                             term: e.term.0,
                             command: match &e.payload {
                                 raft_sim::raft_core::Payload::Noop => String::from("noop"),
-                                raft_sim::raft_core::Payload::Command(c) => c.op.to_string(),
+                                raft_sim::raft_core::Payload::Command(c) => {
+                                    render("{0}", &[Arg::Op(c.op)])
+                                }
                             },
                             committed: i.0 <= commit,
                         })
@@ -637,7 +644,7 @@ impl App {
         let checker = w.checker();
         Snapshot {
             time_ms: w.now().as_micros() as f64 / 1_000.0,
-            seed: self.seed.to_string(),
+            seed: render("{0}", &[Arg::Num(self.seed)]),
             playing: self.playing,
             speed: self.speed,
             live: self.timeline().is_live(),

@@ -14,6 +14,7 @@ use raft_sim::{Action, Setup, Stamped};
 
 use crate::app::{App, CommandError, UiCommand};
 use crate::lang::Lang;
+use crate::num::push_u64;
 use crate::options::{DEFAULT_SPEED, Options};
 
 /// The longest virtual time a shared link may ask to simulate at start-up (10 minutes):
@@ -121,7 +122,7 @@ impl App {
 
     /// The command that performs `action`, if a command can.
     fn action_command(&self, action: &Action) -> Option<UiCommand> {
-        let name = |id: &NodeId| id.0.to_string();
+        let name = |id: &NodeId| index_name(id.0 as usize);
         Some(match action {
             Action::Crash(id) => UiCommand::Crash { node: name(id) },
             Action::Restart(id) => UiCommand::Restart { node: name(id) },
@@ -180,15 +181,21 @@ impl App {
     /// moment, paused there: `encoded` is the actions as `share::encode` gives them.
     /// Only meaningful when [`App::reproducible`].
     pub fn share_query(&self, encoded: &str) -> String {
-        let mut q = format!("seed={}&nodes={}", self.seed(), self.world().ids().len());
+        // Pushed piece by piece: `format!` sites cost wasm code.
+        let mut q = String::from("seed=");
+        push_u64(&mut q, self.seed());
+        q.push_str("&nodes=");
+        push_u64(&mut q, self.world().ids().len() as u64);
         if !encoded.is_empty() {
             q.push_str("&a=");
             q.push_str(&percent_encode(encoded));
         }
-        q.push_str(&format!("&at={}", self.world().now().as_micros() / 1_000));
+        q.push_str("&at=");
+        push_u64(&mut q, self.world().now().as_micros() / 1_000);
         q.push_str("&autoplay=0");
         if (self.speed() - DEFAULT_SPEED).abs() > 1e-9 {
-            q.push_str(&format!("&speed={}", speed_param(self.speed())));
+            q.push_str("&speed=");
+            q.push_str(&speed_param(self.speed()));
         }
         if self.lang() == Lang::Zh {
             q.push_str("&lang=zh");
@@ -210,7 +217,7 @@ impl App {
         let k = split_minority(n);
         let minority: Vec<usize> = (0..k).map(|i| (first + i) % n).collect();
         let majority: Vec<usize> = (0..n).filter(|i| !minority.contains(i)).collect();
-        let names = |g: Vec<usize>| g.into_iter().map(|i| i.to_string()).collect();
+        let names = |g: Vec<usize>| g.into_iter().map(index_name).collect();
         Ok(UiCommand::Partition {
             groups: vec![names(minority), names(majority)],
         })
@@ -229,12 +236,19 @@ impl App {
             .ids()
             .iter()
             .filter(|&&id| id != leader)
-            .map(|id| id.0.to_string())
+            .map(|id| index_name(id.0 as usize))
             .collect();
         Ok(UiCommand::Partition {
-            groups: vec![vec![leader.0.to_string()], rest],
+            groups: vec![vec![index_name(leader.0 as usize)], rest],
         })
     }
+}
+
+/// A node's index as [`App::node_id`] reads it ("0", "1", ...), without `core::fmt`.
+fn index_name(i: usize) -> String {
+    let mut s = String::new();
+    push_u64(&mut s, i as u64);
+    s
 }
 
 /// `1/15` for the usual fractions, else a decimal (the form `options::parse_speed`
@@ -244,7 +258,9 @@ pub fn speed_param(speed: f64) -> String {
     if (speed - 1.0).abs() < 1e-9 {
         String::from("1")
     } else if (inverse - inverse.round()).abs() < 1e-6 {
-        format!("1/{}", inverse.round() as u64)
+        let mut s = String::from("1/");
+        push_u64(&mut s, inverse.round() as u64);
+        s
     } else {
         crate::num::decimal(speed, 6)
     }
@@ -257,7 +273,10 @@ pub fn percent_encode(s: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         }
     }
     out

@@ -7,6 +7,8 @@ use core::f64::consts::{FRAC_PI_2, TAU};
 use raft_sim::raft_core::Role;
 
 use crate::layout::Point;
+// The renderer rather than `format!`/`to_string`: each of those sites costs wasm code.
+use crate::narrate::text::{Arg, render};
 use crate::paint::{Align, Painter, Stroke};
 use crate::stage::Stage;
 use crate::theme::Theme;
@@ -146,7 +148,7 @@ fn draw_node(n: &NodeView<'_>, stage: &Stage, theme: &Theme, p: &mut impl Painte
         false,
     );
     // The stored value, in a small box under the node (the article's "data").
-    let value = n.value.to_string();
+    let value = crate::num::int_string(n.value);
     let w = (value.len() as f64 * f * 0.62 + f).max(f * 1.8);
     let top = Point {
         x: n.at.x - w / 2.0,
@@ -183,7 +185,7 @@ fn draw_node(n: &NodeView<'_>, stage: &Stage, theme: &Theme, p: &mut impl Painte
             Some(Stroke::solid(theme.node_border, 1.5)),
         );
         p.text(
-            &format!("{}/{}", n.votes, n.needed),
+            &render("{0}/{1}", &[Arg::from(n.votes), Arg::from(n.needed)]),
             badge,
             f * 0.75,
             theme.text,
@@ -194,7 +196,7 @@ fn draw_node(n: &NodeView<'_>, stage: &Stage, theme: &Theme, p: &mut impl Painte
 }
 
 fn term_label(term: u64) -> String {
-    format!("T{term}")
+    render("T{0}", &[Arg::Num(term)])
 }
 
 fn draw_message(m: &MessageView, size: f64, theme: &Theme, p: &mut impl Painter) {
@@ -304,7 +306,7 @@ fn draw_client(frame: &Frame<'_>, stage: &Stage, theme: &Theme, p: &mut impl Pai
     );
     if let Some(op) = c.waiting {
         p.text(
-            &op.to_string(),
+            &render("{0}", &[Arg::Op(op)]),
             Point {
                 x: c.at.x,
                 y: c.at.y + h + f * 0.9,
@@ -316,7 +318,7 @@ fn draw_client(frame: &Frame<'_>, stage: &Stage, theme: &Theme, p: &mut impl Pai
         );
     } else if let Some(v) = c.last_value {
         p.text(
-            &format!("✓ {v}"),
+            &render("✓ {0}", &[Arg::Int(v)]),
             Point {
                 x: c.at.x,
                 y: c.at.y + h + f * 0.9,
@@ -338,7 +340,7 @@ fn draw_logs(frame: &Frame<'_>, stage: &Stage, theme: &Theme, p: &mut impl Paint
         if col % 2 == 0 || area.cell_width > 24.0 {
             let at = area.cell(0, col);
             p.text(
-                &index.to_string(),
+                &render("{0}", &[Arg::Num(index)]),
                 Point {
                     x: at.x + area.cell_width / 2.0,
                     y: area.origin.y + area.row_height / 2.0,

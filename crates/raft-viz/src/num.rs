@@ -7,6 +7,8 @@
 
 use core::f64::consts::{PI, TAU};
 
+pub(crate) use crate::narrate::text::push_u64;
+
 /// Sine and cosine of `x` (radians), accurate to about 1e-12 for |x| ≤ 8π.
 /// Non-finite input gives NaNs, like `f64::sin_cos`.
 pub fn sin_cos(x: f64) -> (f64, f64) {
@@ -73,10 +75,10 @@ pub fn hypot(x: f64, y: f64) -> f64 {
 /// significant digits are kept (input beyond that is rounded away, never rejected).
 pub fn parse_decimal(s: &str) -> Option<f64> {
     let s = s.trim();
-    let (negative, digits) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
+    // `strip_prefix`, not `&s[1..]`: slicing a `str` links in its panic path.
+    let (negative, digits) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
     };
     let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
     if whole.is_empty() && frac.is_empty() {
@@ -135,15 +137,35 @@ pub fn decimal(v: f64, places: u32) -> String {
     let scaled = scaled as u64;
     let sign = if v < 0.0 && scaled > 0 { "-" } else { "" };
     let (whole, mut frac) = (scaled / scale, scaled % scale);
-    if frac == 0 {
-        return format!("{sign}{whole}");
+    // Written digit by digit (no `format!`: see the module documentation).
+    let mut out = String::from(sign);
+    push_u64(&mut out, whole);
+    if frac != 0 {
+        out.push('.');
+        let mut unit = scale;
+        // Leading zeros of the fraction, then its digits without the trailing zeros.
+        while frac != 0 && unit >= 10 {
+            unit /= 10;
+            push_u64(&mut out, frac / unit);
+            frac %= unit;
+        }
     }
-    let mut width = places.min(9) as usize;
-    while frac % 10 == 0 {
-        frac /= 10;
-        width -= 1;
+    out
+}
+
+/// Appends `i` in decimal, with a `-` when negative.
+pub fn push_i64(out: &mut String, i: i64) {
+    if i < 0 {
+        out.push('-');
     }
-    format!("{sign}{whole}.{frac:0width$}")
+    push_u64(out, i.unsigned_abs());
+}
+
+/// `i` in decimal, without `core::fmt` (`to_string` costs a formatting call per site).
+pub fn int_string(i: i64) -> String {
+    let mut out = String::new();
+    push_i64(&mut out, i);
+    out
 }
 
 #[cfg(test)]

@@ -96,12 +96,12 @@ pub fn parse(query: &str, known_scene: impl Fn(&str) -> bool) -> (Options, Vec<S
     if let Some((_, v)) = pairs.iter().find(|(k, _)| k == "lang") {
         match Lang::parse(v) {
             Some(l) => o.lang = l,
-            None => notices.push(format!("lang={v}: use en or zh; showing English.")),
+            None => notices.push(notice("lang", v, "use en or zh; showing English.")),
         }
     }
     let lang = o.lang;
-    let bad = |key: &str, value: &str, en: &str, zh: &str| {
-        format!("{key}={value}: {}", lang.pick(en, zh))
+    let bad = |key: &str, value: &str, en: &'static str, zh: &'static str| {
+        notice(key, value, lang.pick(en, zh))
     };
     for (k, v) in &pairs {
         match k.as_str() {
@@ -181,13 +181,26 @@ pub fn parse(query: &str, known_scene: impl Fn(&str) -> bool) -> (Options, Vec<S
                     "at 是毫秒数，已从0开始。",
                 )),
             },
-            _ => notices.push(format!(
-                "{k}: {}",
-                lang.pick("unknown option, ignored.", "未知参数，已忽略。")
-            )),
+            _ => {
+                let mut n = k.clone();
+                n.push_str(": ");
+                n.push_str(lang.pick("unknown option, ignored.", "未知参数，已忽略。"));
+                notices.push(n);
+            }
         }
     }
     (o, notices)
+}
+
+/// `key=value: why`, by concatenation (a `format!` per notice costs more code).
+fn notice(key: &str, value: &str, why: &str) -> String {
+    let mut n = String::with_capacity(key.len() + value.len() + why.len() + 3);
+    n.push_str(key);
+    n.push('=');
+    n.push_str(value);
+    n.push_str(": ");
+    n.push_str(why);
+    n
 }
 
 /// `1`, `0.05`, `1/20`, within [1/1000, 1].
@@ -215,28 +228,44 @@ fn parse_bool(v: &str) -> Option<bool> {
 }
 
 /// Decodes `%xx` escapes and `+` as space; invalid escapes are kept as written.
+/// Iterates instead of indexing and parses hex by hand: the indexing and
+/// `from_str_radix` versions linked in panic and error paths.
 pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
+    let mut out = Vec::with_capacity(s.len());
+    let mut bytes = s.bytes();
+    while let Some(b) = bytes.next() {
+        match b {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = core::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(b) => {
-                        out.push(b);
-                        i += 2;
+            b'%' => {
+                let mut ahead = bytes.clone();
+                let pair = (ahead.next(), ahead.next().and_then(hex));
+                // `%+f` decodes to 0x0f, as `u8::from_str_radix("+f", 16)` did before.
+                match (
+                    pair.0
+                        .and_then(|b| if b == b'+' { Some(0) } else { hex(b) }),
+                    pair.1,
+                ) {
+                    (Some(hi), Some(lo)) => {
+                        out.push(hi << 4 | lo);
+                        bytes = ahead;
                     }
-                    None => out.push(b'%'),
+                    _ => out.push(b'%'),
                 }
             }
             b => out.push(b),
         }
-        i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The value of one hex digit.
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -314,5 +343,7 @@ mod tests {
         assert_eq!(percent_decode("%4"), "%4");
         assert_eq!(percent_decode("%zz"), "%zz");
         assert_eq!(percent_decode("%E4%B8%AD"), "中");
+        assert_eq!(percent_decode("%41%4a%+5%4"), "AJ\u{5}%4");
+        assert_eq!(percent_decode("%%41"), "%A");
     }
 }

@@ -45,6 +45,8 @@ use core::time::Duration;
 use raft_sim::raft_core::{Instant, NodeId};
 use raft_sim::{Action, MsgId, NetworkSettings, Op, Stamped};
 
+use crate::narrate::text::{Arg, render};
+
 /// The format version written first.
 const VERSION: u128 = 1;
 
@@ -105,30 +107,44 @@ pub enum ShareError {
 }
 
 impl fmt::Display for ShareError {
+    // One template and the renderer instead of a `write!` per variant (wasm size).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            ShareError::Version => f.write_str("the shared run is not in a format this page reads"),
-            ShareError::BadChar { item, ch } => {
-                write!(f, "shared action {item}: unexpected character '{ch}'")
-            }
-            ShareError::Truncated { item } => {
-                write!(f, "shared action {item} is cut short (an incomplete link?)")
-            }
-            ShareError::NoSuchNode { item, node, nodes } => write!(
-                f,
-                "shared action {item} names node {node}, but the cluster has {nodes} nodes"
+        let mut ch_text = [0u8; 4];
+        let (template, args): (&str, [Arg<'_>; 3]) = match *self {
+            ShareError::Version => (
+                "the shared run is not in a format this page reads",
+                [Arg::Num(0); 3],
             ),
-            ShareError::OutOfOrder { item } => {
-                write!(
-                    f,
-                    "shared action {item} happens before the one preceding it"
-                )
-            }
-            ShareError::Absurd { item, what } => write!(f, "shared action {item}: {what}"),
-            ShareError::UnknownAction { item, tag } => {
-                write!(f, "shared action {item} is of an unknown kind ({tag})")
-            }
-        }
+            ShareError::BadChar { item, ch } => (
+                "shared action {0}: unexpected character '{1}'",
+                [
+                    Arg::from(item),
+                    Arg::Str(ch.encode_utf8(&mut ch_text)),
+                    Arg::Num(0),
+                ],
+            ),
+            ShareError::Truncated { item } => (
+                "shared action {0} is cut short (an incomplete link?)",
+                [Arg::from(item), Arg::Num(0), Arg::Num(0)],
+            ),
+            ShareError::NoSuchNode { item, node, nodes } => (
+                "shared action {0} names node {1}, but the cluster has {2} nodes",
+                [Arg::from(item), Arg::Num(node), Arg::from(nodes)],
+            ),
+            ShareError::OutOfOrder { item } => (
+                "shared action {0} happens before the one preceding it",
+                [Arg::from(item), Arg::Num(0), Arg::Num(0)],
+            ),
+            ShareError::Absurd { item, what } => (
+                "shared action {0}: {1}",
+                [Arg::from(item), Arg::Str(what), Arg::Num(0)],
+            ),
+            ShareError::UnknownAction { item, tag } => (
+                "shared action {0} is of an unknown kind ({1})",
+                [Arg::from(item), Arg::Num(tag), Arg::Num(0)],
+            ),
+        };
+        f.write_str(&render(template, &args))
     }
 }
 

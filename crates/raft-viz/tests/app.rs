@@ -240,3 +240,26 @@ fn the_client_is_labelled_in_the_readers_language() {
     assert!(zh.iter().any(|t| t == "客户端"), "{zh:?}");
     assert!(!zh.iter().any(|t| t == "client"), "{zh:?}");
 }
+
+#[test]
+fn refusals_name_what_was_wrong() {
+    let mut a = app(6);
+    let text = |a: &mut App, cmd: UiCommand| a.command(cmd).expect_err("refused").0;
+    assert_eq!(
+        text(&mut a, UiCommand::Speed { value: 5.0 }),
+        "speed must be between 0.001 and 1"
+    );
+    assert_eq!(
+        text(&mut a, UiCommand::Crash { node: " Z ".into() }),
+        "no node \"Z\" in a cluster of 5"
+    );
+    assert_eq!(
+        text(&mut a, UiCommand::Scene { id: "nope".into() }),
+        "no scene called nope"
+    );
+    assert_eq!(
+        a.snapshot().seed,
+        "6",
+        "the seed is a decimal string in the snapshot"
+    );
+}

@@ -403,3 +403,47 @@ fn a_decoded_link_replays_the_same_run() {
         "set 5 then add -2"
     );
 }
+
+#[test]
+fn every_error_reads_as_before() {
+    let cases = [
+        (
+            ShareError::Version,
+            "the shared run is not in a format this page reads",
+        ),
+        (
+            ShareError::BadChar { item: 3, ch: '中' },
+            "shared action 3: unexpected character '中'",
+        ),
+        (
+            ShareError::Truncated { item: 1 },
+            "shared action 1 is cut short (an incomplete link?)",
+        ),
+        (
+            ShareError::NoSuchNode {
+                item: 2,
+                node: 7,
+                nodes: 5,
+            },
+            "shared action 2 names node 7, but the cluster has 5 nodes",
+        ),
+        (
+            ShareError::OutOfOrder { item: 4 },
+            "shared action 4 happens before the one preceding it",
+        ),
+        (
+            ShareError::Absurd {
+                item: 5,
+                what: "a {0} probability",
+            },
+            "shared action 5: a {0} probability",
+        ),
+        (
+            ShareError::UnknownAction { item: 6, tag: 99 },
+            "shared action 6 is of an unknown kind (99)",
+        ),
+    ];
+    for (err, text) in cases {
+        assert_eq!(err.to_string(), text);
+    }
+}

@@ -252,3 +252,27 @@ fn partitions_are_drawn_as_cut_links() {
     let f = view::frame(&w, &empty_history(), &stage, None);
     assert_eq!(f.cuts.len(), 6, "2 × 3 cut pairs");
 }
+
+#[test]
+fn log_cells_show_set_values_bare_and_increments_signed() {
+    let mut w = world(4);
+    assert!(w.run_until(Duration::from_secs(2), |w| w.leader().is_some()));
+    let leader = w.leader().expect("leader");
+    for op in [Op::Set(-3), Op::Add(2), Op::Add(-1), Op::Add(0)] {
+        w.apply(&Action::ClientRequest {
+            op,
+            to: Some(leader),
+        })
+        .expect("valid");
+        assert!(w.run_until(Duration::from_secs(2), World::clients_idle));
+    }
+    let stage = Stage::new(5, 1280.0, 800.0);
+    let f = view::frame(&w, &empty_history(), &stage, None);
+    let labels: Vec<&str> = f
+        .cells
+        .iter()
+        .filter(|c| c.row == leader.0 as usize && c.label != "·")
+        .map(|c| c.label.as_str())
+        .collect();
+    assert_eq!(labels, ["-3", "+2", "-1", "+0"]);
+}

@@ -35,19 +35,6 @@ fn votes(w: &World, id: NodeId) -> usize {
 /// term begins and one of them wins.
 #[must_use]
 pub fn split_vote() -> Scene {
-    let ms = Instant::from_millis;
-    let lat = |from, to, millis| Cue {
-        at: ms(0),
-        action: Action::SetLinkLatency {
-            from,
-            to,
-            latency: Some(Duration::from_millis(millis)),
-        },
-    };
-    let timer = |at, id, fire_ms| Cue {
-        at,
-        action: Action::SetElectionTimer(id, ms(fire_ms)),
-    };
     Scene {
         id: "split-vote",
         title_en: "Split vote",
@@ -57,80 +44,88 @@ pub fn split_vote() -> Scene {
             seed: 4,
             ..Setup::default()
         },
-        cues: vec![
-            // B's requests reach A first, C's reach D first.
-            lat(B, A, 10),
-            lat(C, A, 30),
-            lat(C, D, 10),
-            lat(B, D, 30),
-            // B and C time out at the same moment; A and D would wait longer.
-            timer(ms(0), B, 100),
-            timer(ms(0), C, 100),
-            timer(ms(0), A, 1_000),
-            timer(ms(0), D, 1_000),
-            // After voting, A and D keep waiting so that a candidate times out first,
-            // as in the article.
-            timer(ms(135), A, 1_500),
-            timer(ms(135), D, 1_500),
-        ],
-        waypoints: vec![
-            Waypoint {
-                id: "candidates",
-                en: "B and C time out together and become candidates in the same term.",
-                zh: "节点B、C同时超时，在同一个term成为Candidate。",
-                reached: |w| {
-                    role(w, B) == Some(Role::Candidate)
-                        && role(w, C) == Some(Role::Candidate)
-                        && term(w, B) == term(w, C)
-                },
+        cues: cues(
+            const {
+                &[
+                    // B's requests reach A first, C's reach D first.
+                    latency(B, A, 10),
+                    latency(C, A, 30),
+                    latency(C, D, 10),
+                    latency(B, D, 30),
+                    // B and C time out at the same moment; A and D would wait longer.
+                    timer(0, B, 100),
+                    timer(0, C, 100),
+                    timer(0, A, 1_000),
+                    timer(0, D, 1_000),
+                    // After voting, A and D keep waiting so that a candidate times out
+                    // first, as in the article.
+                    timer(135, A, 1_500),
+                    timer(135, D, 1_500),
+                ]
             },
-            Waypoint {
-                id: "votes-split",
-                en: "A votes for B and D votes for C: each candidate has 2 of 4 votes.",
-                zh: "节点A投票给B，节点D投票给C：每个Candidate都只有4票中的2票。",
-                reached: |w| {
-                    let t = term(w, B);
-                    w.node(A).and_then(raft_core::Node::voted_for) == Some(B)
-                        && w.node(D).and_then(raft_core::Node::voted_for) == Some(C)
-                        && term(w, A) == t
-                        && term(w, D) == t
-                        && votes(w, B) == 2
-                        && votes(w, C) == 2
-                },
+        ),
+        waypoints: list(
+            const {
+                &[
+                    Waypoint {
+                        id: "candidates",
+                        en: "B and C time out together and become candidates in the same term.",
+                        zh: "节点B、C同时超时，在同一个term成为Candidate。",
+                        reached: |w| {
+                            role(w, B) == Some(Role::Candidate)
+                                && role(w, C) == Some(Role::Candidate)
+                                && term(w, B) == term(w, C)
+                        },
+                    },
+                    Waypoint {
+                        id: "votes-split",
+                        en: "A votes for B and D votes for C: each candidate has 2 of 4 votes.",
+                        zh: "节点A投票给B，节点D投票给C：每个Candidate都只有4票中的2票。",
+                        reached: |w| {
+                            let t = term(w, B);
+                            w.node(A).and_then(raft_core::Node::voted_for) == Some(B)
+                                && w.node(D).and_then(raft_core::Node::voted_for) == Some(C)
+                                && term(w, A) == t
+                                && term(w, D) == t
+                                && votes(w, B) == 2
+                                && votes(w, C) == 2
+                        },
+                    },
+                    Waypoint {
+                        id: "no-majority",
+                        en: "All replies are in. Two votes is not more than n/2 = 2: nobody wins; both wait for a timeout.",
+                        zh: "2票不大于n/2=2：没有节点成为Leader，只能等待超时。",
+                        reached: |w| {
+                            // Every reply is in: two granted and two refused for each.
+                            let settled = |id| {
+                                w.node(id).is_some_and(|n| {
+                                    n.role() == Role::Candidate
+                                        && n.votes_granted().len() == 2
+                                        && n.votes_refused().len() == 2
+                                })
+                            };
+                            w.leader().is_none() && settled(B) && settled(C)
+                        },
+                    },
+                    Waypoint {
+                        id: "new-term",
+                        en: "A candidate times out again: a new term and a new election begin.",
+                        zh: "Candidate再次超时：开始新的term和新一轮选举。",
+                        reached: |w| term(w, B).0 >= 2 || term(w, C).0 >= 2,
+                    },
+                    Waypoint {
+                        id: "leader",
+                        en: "One of them collects more than n/2 votes and becomes leader.",
+                        zh: "其中一个获得超过n/2的选票，成为Leader。",
+                        reached: |w| {
+                            matches!(w.leader(), Some(l) if l == B || l == C)
+                                && w.node(w.leader().unwrap_or(A))
+                                    .is_some_and(|n| n.term().0 >= 2)
+                        },
+                    },
+                ]
             },
-            Waypoint {
-                id: "no-majority",
-                en: "All replies are in. Two votes is not more than n/2 = 2: nobody wins; both wait for a timeout.",
-                zh: "2票不大于n/2=2：没有节点成为Leader，只能等待超时。",
-                reached: |w| {
-                    // Every reply is in: two granted and two refused for each.
-                    let settled = |id| {
-                        w.node(id).is_some_and(|n| {
-                            n.role() == Role::Candidate
-                                && n.votes_granted().len() == 2
-                                && n.votes_refused().len() == 2
-                        })
-                    };
-                    w.leader().is_none() && settled(B) && settled(C)
-                },
-            },
-            Waypoint {
-                id: "new-term",
-                en: "A candidate times out again: a new term and a new election begin.",
-                zh: "Candidate再次超时：开始新的term和新一轮选举。",
-                reached: |w| term(w, B).0 >= 2 || term(w, C).0 >= 2,
-            },
-            Waypoint {
-                id: "leader",
-                en: "One of them collects more than n/2 votes and becomes leader.",
-                zh: "其中一个获得超过n/2的选票，成为Leader。",
-                reached: |w| {
-                    matches!(w.leader(), Some(l) if l == B || l == C)
-                        && w.node(w.leader().unwrap_or(A))
-                            .is_some_and(|n| n.term().0 >= 2)
-                },
-            },
-        ],
+        ),
     }
 }
 
@@ -139,29 +134,70 @@ const E: NodeId = NodeId(4);
 /// Every scene, in tour order: the article's sections, then beyond it.
 #[must_use]
 pub fn all() -> Vec<Scene> {
-    vec![
-        consensus(),
-        states(),
-        election(),
-        replication(),
-        terms(),
-        timeouts(),
-        election_steps(),
-        split_vote(),
-        heartbeat(),
-        partition(),
-        unsafe_vote(),
-    ]
+    SCENES.iter().map(|(_, make)| make()).collect()
 }
+
+/// A scene's constructor.
+type MakeScene = fn() -> Scene;
+
+/// Every scene's deep-link id and constructor, in tour order ([`all`] builds them all;
+/// [`by_id`] only the one asked for).
+const SCENES: [(&str, MakeScene); 11] = [
+    ("consensus", consensus),
+    ("states", states),
+    ("election", election),
+    ("replication", replication),
+    ("terms", terms),
+    ("timeouts", timeouts),
+    ("election-timeout", election_steps),
+    ("split-vote", split_vote),
+    ("heartbeat", heartbeat),
+    ("partition", partition),
+    ("unsafe-vote", unsafe_vote),
+];
 
 /// Looks a scene up by its deep-link id.
 #[must_use]
 pub fn by_id(id: &str) -> Option<Scene> {
-    all().into_iter().find(|s| s.id == id)
+    SCENES
+        .iter()
+        .find(|(k, _)| *k == id)
+        .map(|(_, make)| make())
 }
 
-fn ms(t: u64) -> Instant {
+/// A scene's waypoints from a constant table. The waypoints are written as `const`
+/// slices so that the wasm copies them as data rather than storing every field of
+/// every waypoint with its own instructions.
+#[inline(never)]
+fn list(waypoints: &'static [Waypoint]) -> Vec<Waypoint> {
+    waypoints.to_vec()
+}
+
+const fn ms(t: u64) -> Instant {
     Instant::from_millis(t)
+}
+
+/// At time 0, messages from `from` to `to` take `millis` ms.
+const fn latency(from: NodeId, to: NodeId, millis: u64) -> Cue {
+    cue(
+        0,
+        Action::SetLinkLatency {
+            from,
+            to,
+            latency: Some(Duration::from_millis(millis)),
+        },
+    )
+}
+
+/// At `at_ms`, `id`'s election timer is set to fire at `fire_ms`.
+const fn timer(at_ms: u64, id: NodeId, fire_ms: u64) -> Cue {
+    cue(at_ms, Action::SetElectionTimer(id, ms(fire_ms)))
+}
+
+/// Cues from a constant table (copied as data, like [`list`]'s waypoints).
+#[inline(never)]
+fn cues(cues: &'static [Cue]) -> Vec<Cue> {
+    cues.to_vec()
 }
 
 /// Cues at time 0 that let `first` time out first (at 120 ms) and hold the others back
@@ -176,7 +212,7 @@ fn first_to_time_out(first: NodeId, nodes: u32) -> Vec<Cue> {
         .collect()
 }
 
-fn cue(at: u64, action: Action) -> Cue {
+const fn cue(at: u64, action: Action) -> Cue {
     Cue { at: ms(at), action }
 }
 
@@ -228,26 +264,30 @@ pub fn consensus() -> Scene {
                 to: Some(A),
             },
         )],
-        waypoints: vec![
-            Waypoint {
-                id: "one-node",
-                en: "A single server A stores one value. A client can update it.",
-                zh: "单节点服务A只存储一个值，客户端可以更新它。",
-                reached: |w| role(w, A) == Some(Role::Follower),
+        waypoints: list(
+            const {
+                &[
+                    Waypoint {
+                        id: "one-node",
+                        en: "A single server A stores one value. A client can update it.",
+                        zh: "单节点服务A只存储一个值，客户端可以更新它。",
+                        reached: |w| role(w, A) == Some(Role::Follower),
+                    },
+                    Waypoint {
+                        id: "alone",
+                        en: "Alone, A is its own majority: after its timeout it leads a cluster of one.",
+                        zh: "只有一个节点时，A自己就是多数：超时后它成为唯一的Leader。",
+                        reached: |w| leads(w, A),
+                    },
+                    Waypoint {
+                        id: "stored",
+                        en: "The client sends set 5 and A stores it. With one node agreement is trivial; with several, they must agree. That is what Raft is for.",
+                        zh: "客户端发送set 5，A保存了它。单节点时一致性很简单；多个节点时，需要Raft来保证一致。",
+                        reached: |w| value(w, A) == 5,
+                    },
+                ]
             },
-            Waypoint {
-                id: "alone",
-                en: "Alone, A is its own majority: after its timeout it leads a cluster of one.",
-                zh: "只有一个节点时，A自己就是多数：超时后它成为唯一的Leader。",
-                reached: |w| leads(w, A),
-            },
-            Waypoint {
-                id: "stored",
-                en: "The client sends set 5 and A stores it. With one node agreement is trivial; with several, they must agree. That is what Raft is for.",
-                zh: "客户端发送set 5，A保存了它。单节点时一致性很简单；多个节点时，需要Raft来保证一致。",
-                reached: |w| value(w, A) == 5,
-            },
-        ],
+        ),
     }
 }
 
@@ -260,30 +300,34 @@ pub fn states() -> Scene {
         title_zh: "Follower、Candidate、Leader三种状态",
         setup: setup(3, 2),
         cues: first_to_time_out(B, 3),
-        waypoints: vec![
-            Waypoint {
-                id: "followers",
-                en: "Every node starts as a follower: a solid circle. Followers only answer.",
-                zh: "所有节点都从Follower开始：实心圆。Follower被动接收数据。",
-                reached: |w| {
-                    w.ids()
-                        .iter()
-                        .all(|&id| role(w, id) == Some(Role::Follower))
-                },
+        waypoints: list(
+            const {
+                &[
+                    Waypoint {
+                        id: "followers",
+                        en: "Every node starts as a follower: a solid circle. Followers only answer.",
+                        zh: "所有节点都从Follower开始：实心圆。Follower被动接收数据。",
+                        reached: |w| {
+                            w.ids()
+                                .iter()
+                                .all(|&id| role(w, id) == Some(Role::Follower))
+                        },
+                    },
+                    Waypoint {
+                        id: "candidate",
+                        en: "B hears nothing before its timeout and becomes a candidate: a solid circle with a dashed border.",
+                        zh: "B在超时前没有收到任何消息，变成Candidate：实心圆+虚线边框。",
+                        reached: |w| role(w, B) == Some(Role::Candidate),
+                    },
+                    Waypoint {
+                        id: "leader",
+                        en: "With a majority of votes B becomes the leader: a solid circle with a solid border. It handles all client requests.",
+                        zh: "获得多数选票后B成为Leader：实心圆+实线边框，处理所有客户端请求。",
+                        reached: |w| leads(w, B),
+                    },
+                ]
             },
-            Waypoint {
-                id: "candidate",
-                en: "B hears nothing before its timeout and becomes a candidate: a solid circle with a dashed border.",
-                zh: "B在超时前没有收到任何消息，变成Candidate：实心圆+虚线边框。",
-                reached: |w| role(w, B) == Some(Role::Candidate),
-            },
-            Waypoint {
-                id: "leader",
-                en: "With a majority of votes B becomes the leader: a solid circle with a solid border. It handles all client requests.",
-                zh: "获得多数选票后B成为Leader：实心圆+实线边框，处理所有客户端请求。",
-                reached: |w| leads(w, B),
-            },
-        ],
+        ),
     }
 }
 
@@ -296,49 +340,53 @@ pub fn election() -> Scene {
         title_zh: "Leader选举",
         setup: setup(3, 3),
         cues: first_to_time_out(A, 3),
-        waypoints: vec![
-            Waypoint {
-                id: "followers",
-                en: "All nodes start as followers, each with its own election timer (the arc).",
-                zh: "所有节点都从Follower开始，每个节点有自己的选举计时器（圆弧）。",
-                reached: |w| {
-                    w.ids()
-                        .iter()
-                        .all(|&id| role(w, id) == Some(Role::Follower))
-                },
+        waypoints: list(
+            const {
+                &[
+                    Waypoint {
+                        id: "followers",
+                        en: "All nodes start as followers, each with its own election timer (the arc).",
+                        zh: "所有节点都从Follower开始，每个节点有自己的选举计时器（圆弧）。",
+                        reached: |w| {
+                            w.ids()
+                                .iter()
+                                .all(|&id| role(w, id) == Some(Role::Follower))
+                        },
+                    },
+                    Waypoint {
+                        id: "candidate",
+                        en: "A hears from no leader in time: it becomes a candidate, votes for itself and asks the others for votes.",
+                        zh: "A在超时时间内没有收到Leader的消息：变成Candidate，给自己投票，并向其他节点发送选举请求。",
+                        reached: |w| {
+                            role(w, A) == Some(Role::Candidate)
+                                && w.node(A).and_then(|n| n.voted_for()) == Some(A)
+                        },
+                    },
+                    Waypoint {
+                        id: "votes",
+                        en: "B and C reply with their votes.",
+                        zh: "B和C返回选票。",
+                        reached: |w| {
+                            [B, C]
+                                .iter()
+                                .all(|&id| w.node(id).and_then(|n| n.voted_for()) == Some(A))
+                        },
+                    },
+                    Waypoint {
+                        id: "leader",
+                        en: "A has more than n/2 votes: it becomes the leader. From now on every change goes through it.",
+                        zh: "A获得超过n/2的选票，成为Leader。之后所有的数据变化都经由Leader发起。",
+                        reached: |w| leads(w, A),
+                    },
+                    Waypoint {
+                        id: "followers-follow",
+                        en: "A's heartbeats reach B and C, which now follow A.",
+                        zh: "A的心跳到达B和C，它们成为A的Follower。",
+                        reached: |w| follows(w, B, A) && follows(w, C, A),
+                    },
+                ]
             },
-            Waypoint {
-                id: "candidate",
-                en: "A hears from no leader in time: it becomes a candidate, votes for itself and asks the others for votes.",
-                zh: "A在超时时间内没有收到Leader的消息：变成Candidate，给自己投票，并向其他节点发送选举请求。",
-                reached: |w| {
-                    role(w, A) == Some(Role::Candidate)
-                        && w.node(A).and_then(|n| n.voted_for()) == Some(A)
-                },
-            },
-            Waypoint {
-                id: "votes",
-                en: "B and C reply with their votes.",
-                zh: "B和C返回选票。",
-                reached: |w| {
-                    [B, C]
-                        .iter()
-                        .all(|&id| w.node(id).and_then(|n| n.voted_for()) == Some(A))
-                },
-            },
-            Waypoint {
-                id: "leader",
-                en: "A has more than n/2 votes: it becomes the leader. From now on every change goes through it.",
-                zh: "A获得超过n/2的选票，成为Leader。之后所有的数据变化都经由Leader发起。",
-                reached: |w| leads(w, A),
-            },
-            Waypoint {
-                id: "followers-follow",
-                en: "A's heartbeats reach B and C, which now follow A.",
-                zh: "A的心跳到达B和C，它们成为A的Follower。",
-                reached: |w| follows(w, B, A) && follows(w, C, A),
-            },
-        ],
+        ),
     }
 }
 
@@ -359,38 +407,44 @@ pub fn replication() -> Scene {
         title_zh: "日志复制流程",
         setup: setup(3, 4),
         cues,
-        waypoints: vec![
-            Waypoint {
-                id: "leader",
-                en: "A leads. Every change is added as a log entry, first uncommitted.",
-                zh: "A是Leader。所有的数据变化都以日志记录的形式添加，最开始是uncommitted状态。",
-                reached: |w| leads(w, A),
+        waypoints: list(
+            const {
+                &[
+                    Waypoint {
+                        id: "leader",
+                        en: "A leads. Every change is added as a log entry, first uncommitted.",
+                        zh: "A是Leader。所有的数据变化都以日志记录的形式添加，最开始是uncommitted状态。",
+                        reached: |w| leads(w, A),
+                    },
+                    Waypoint {
+                        id: "request",
+                        en: "1. The client sends set 5 to the leader, which appends it to its log (uncommitted: dashed).",
+                        zh: "1. 客户端发送数据更改请求set 5到Leader，Leader把它追加到日志（uncommitted：虚线）。",
+                        reached: |w| log_len(w, A) >= 1 && commit(w, A) == 0,
+                    },
+                    Waypoint {
+                        id: "replicated",
+                        en: "2–3. The leader replicates the entry to the followers and waits for a majority to store it.",
+                        zh: "2–3. Leader复制日志记录到Follower节点，并等待大多数节点完成复制。",
+                        reached: |w| {
+                            (log_len(w, B) >= 1 || log_len(w, C) >= 1) && commit(w, A) == 0
+                        },
+                    },
+                    Waypoint {
+                        id: "leader-commits",
+                        en: "4. A majority has it: the leader commits the entry (filled) and its value becomes 5.",
+                        zh: "4. 大多数节点已复制：Leader提交该日志记录（实心），并把数据更新为5。",
+                        reached: |w| value(w, A) == 5,
+                    },
+                    Waypoint {
+                        id: "followers-commit",
+                        en: "5–7. The leader tells the followers the entry is committed; they commit it too. The cluster agrees on 5.",
+                        zh: "5–7. Leader通知Follower该记录已提交，Follower也提交它。整个系统的数据达成一致：5。",
+                        reached: |w| all_values(w, 5),
+                    },
+                ]
             },
-            Waypoint {
-                id: "request",
-                en: "1. The client sends set 5 to the leader, which appends it to its log (uncommitted: dashed).",
-                zh: "1. 客户端发送数据更改请求set 5到Leader，Leader把它追加到日志（uncommitted：虚线）。",
-                reached: |w| log_len(w, A) >= 1 && commit(w, A) == 0,
-            },
-            Waypoint {
-                id: "replicated",
-                en: "2–3. The leader replicates the entry to the followers and waits for a majority to store it.",
-                zh: "2–3. Leader复制日志记录到Follower节点，并等待大多数节点完成复制。",
-                reached: |w| (log_len(w, B) >= 1 || log_len(w, C) >= 1) && commit(w, A) == 0,
-            },
-            Waypoint {
-                id: "leader-commits",
-                en: "4. A majority has it: the leader commits the entry (filled) and its value becomes 5.",
-                zh: "4. 大多数节点已复制：Leader提交该日志记录（实心），并把数据更新为5。",
-                reached: |w| value(w, A) == 5,
-            },
-            Waypoint {
-                id: "followers-commit",
-                en: "5–7. The leader tells the followers the entry is committed; they commit it too. The cluster agrees on 5.",
-                zh: "5–7. Leader通知Follower该记录已提交，Follower也提交它。整个系统的数据达成一致：5。",
-                reached: |w| all_values(w, 5),
-            },
-        ],
+        ),
     }
 }
 
@@ -406,39 +460,44 @@ pub fn terms() -> Scene {
         title_zh: "term选举周期",
         setup: setup(3, 5),
         cues,
-        waypoints: vec![
-            Waypoint {
-                id: "term-1",
-                en: "A leads term 1. A term is an election period with at most one leader.",
-                zh: "A是term 1的Leader。term是一个选举周期，一个term只会产生一个Leader。",
-                reached: |w| leads(w, A) && term(w, A) == Term(1),
+        waypoints: list(
+            const {
+                &[
+                    Waypoint {
+                        id: "term-1",
+                        en: "A leads term 1. A term is an election period with at most one leader.",
+                        zh: "A是term 1的Leader。term是一个选举周期，一个term只会产生一个Leader。",
+                        reached: |w| leads(w, A) && term(w, A) == Term(1),
+                    },
+                    Waypoint {
+                        id: "crash",
+                        en: "A crashes. Its followers stop hearing heartbeats.",
+                        zh: "A宕机，Follower收不到心跳了。",
+                        reached: |w| w.server(A).is_some_and(|s| s.is_down()),
+                    },
+                    Waypoint {
+                        id: "term-2",
+                        en: "Another node times out and is elected in a higher term: terms only grow.",
+                        zh: "另一个节点超时并在更高的term当选：term连续递增。",
+                        reached: |w| {
+                            w.leader()
+                                .and_then(|l| w.node(l))
+                                .is_some_and(|n| n.term().0 >= 2)
+                        },
+                    },
+                    Waypoint {
+                        id: "rejoin",
+                        en: "A comes back with its old term, sees the higher one and follows the new leader.",
+                        zh: "A恢复后带着旧的term，看到更高的term后成为新Leader的Follower。",
+                        reached: |w| {
+                            w.leader().is_some_and(|l| {
+                                l != A && follows(w, A, l) && term(w, A) == term(w, l)
+                            })
+                        },
+                    },
+                ]
             },
-            Waypoint {
-                id: "crash",
-                en: "A crashes. Its followers stop hearing heartbeats.",
-                zh: "A宕机，Follower收不到心跳了。",
-                reached: |w| w.server(A).is_some_and(|s| s.is_down()),
-            },
-            Waypoint {
-                id: "term-2",
-                en: "Another node times out and is elected in a higher term: terms only grow.",
-                zh: "另一个节点超时并在更高的term当选：term连续递增。",
-                reached: |w| {
-                    w.leader()
-                        .and_then(|l| w.node(l))
-                        .is_some_and(|n| n.term().0 >= 2)
-                },
-            },
-            Waypoint {
-                id: "rejoin",
-                en: "A comes back with its old term, sees the higher one and follows the new leader.",
-                zh: "A恢复后带着旧的term，看到更高的term后成为新Leader的Follower。",
-                reached: |w| {
-                    w.leader()
-                        .is_some_and(|l| l != A && follows(w, A, l) && term(w, A) == term(w, l))
-                },
-            },
-        ],
+        ),
     }
 }
 
@@ -451,39 +510,43 @@ pub fn timeouts() -> Scene {
         title_zh: "两种timeout",
         setup: setup(3, 6),
         cues: vec![],
-        waypoints: vec![
-            Waypoint {
-                id: "election-timeout",
-                en: "The election timeout is random, between 150 and 300 ms: see how the arcs differ. Randomness makes it unlikely that two nodes become candidates together.",
-                zh: "选举timeout是150ms到300ms之间的随机数：看各个圆弧长度不同。随机是为了避免同时产生多个Candidate。",
-                reached: |w| {
-                    let d: Vec<_> = w
-                        .servers()
-                        .iter()
-                        .filter_map(|s| s.node()?.election_deadline())
-                        .collect();
-                    d.len() == 3 && d[0] != d[1] && d[1] != d[2] && d[0] != d[2]
-                },
+        waypoints: list(
+            const {
+                &[
+                    Waypoint {
+                        id: "election-timeout",
+                        en: "The election timeout is random, between 150 and 300 ms: see how the arcs differ. Randomness makes it unlikely that two nodes become candidates together.",
+                        zh: "选举timeout是150ms到300ms之间的随机数：看各个圆弧长度不同。随机是为了避免同时产生多个Candidate。",
+                        reached: |w| {
+                            let d: Vec<_> = w
+                                .servers()
+                                .iter()
+                                .filter_map(|s| s.node()?.election_deadline())
+                                .collect();
+                            d.len() == 3 && d[0] != d[1] && d[1] != d[2] && d[0] != d[2]
+                        },
+                    },
+                    Waypoint {
+                        id: "leader",
+                        en: "The first to time out is elected leader.",
+                        zh: "最先超时的节点被选为Leader。",
+                        reached: |w| w.leader().is_some(),
+                    },
+                    Waypoint {
+                        id: "heartbeat-timeout",
+                        en: "The leader sends a heartbeat every 50 ms (the heartbeat timeout); each one resets the followers' election timers, so no new election starts.",
+                        zh: "Leader每50ms发送一次心跳（心跳timeout），每次都会重置Follower的选举计时器，所以不会开始新的选举。",
+                        reached: |w| {
+                            w.now() >= Instant::from_millis(1_200)
+                                && w.leader().is_some()
+                                && w.servers()
+                                    .iter()
+                                    .all(|s| s.node().is_some_and(|n| n.term() == Term(1)))
+                        },
+                    },
+                ]
             },
-            Waypoint {
-                id: "leader",
-                en: "The first to time out is elected leader.",
-                zh: "最先超时的节点被选为Leader。",
-                reached: |w| w.leader().is_some(),
-            },
-            Waypoint {
-                id: "heartbeat-timeout",
-                en: "The leader sends a heartbeat every 50 ms (the heartbeat timeout); each one resets the followers' election timers, so no new election starts.",
-                zh: "Leader每50ms发送一次心跳（心跳timeout），每次都会重置Follower的选举计时器，所以不会开始新的选举。",
-                reached: |w| {
-                    w.now() >= Instant::from_millis(1_200)
-                        && w.leader().is_some()
-                        && w.servers()
-                            .iter()
-                            .all(|s| s.node().is_some_and(|n| n.term() == Term(1)))
-                },
-            },
-        ],
+        ),
     }
 }
 
@@ -496,41 +559,45 @@ pub fn election_steps() -> Scene {
         title_zh: "选举和选举timeout",
         setup: setup(5, 7),
         cues: first_to_time_out(C, 5),
-        waypoints: vec![
-            Waypoint {
-                id: "timeout",
-                en: "1. C's election timeout elapses: it becomes a candidate, term + 1, votes for itself (vote count 1) and sends vote requests.",
-                zh: "1. C的选举timeout到期：变为Candidate，term加1，先给自己投票（Vote Count为1），然后发送选举请求。",
-                reached: |w| role(w, C) == Some(Role::Candidate) && term(w, C) == Term(1),
+        waypoints: list(
+            const {
+                &[
+                    Waypoint {
+                        id: "timeout",
+                        en: "1. C's election timeout elapses: it becomes a candidate, term + 1, votes for itself (vote count 1) and sends vote requests.",
+                        zh: "1. C的选举timeout到期：变为Candidate，term加1，先给自己投票（Vote Count为1），然后发送选举请求。",
+                        reached: |w| role(w, C) == Some(Role::Candidate) && term(w, C) == Term(1),
+                    },
+                    Waypoint {
+                        id: "adopt",
+                        en: "2. Each receiver sees a higher term, adopts it and resets its timer; not having voted in this term, it votes for C.",
+                        zh: "2. 接收节点发现自己的term较小，更新为Candidate的term并重置timeout；它在这个term还没投过票，于是投票给C。",
+                        reached: |w| {
+                            [A, B, D, E]
+                                .iter()
+                                .filter(|&&id| {
+                                    term(w, id) == Term(1)
+                                        && w.node(id).and_then(|n| n.voted_for()) == Some(C)
+                                })
+                                .count()
+                                >= 2
+                        },
+                    },
+                    Waypoint {
+                        id: "majority",
+                        en: "3. With votes from a majority (3 of 5), C becomes leader.",
+                        zh: "3. 收到大多数节点（5个中的3个）的选票后，C成为Leader。",
+                        reached: |w| leads(w, C),
+                    },
+                    Waypoint {
+                        id: "replication",
+                        en: "4. The term's election is over; the leader now sends log updates (and heartbeats) to the followers.",
+                        zh: "4. 一个选举周期完成，Leader开始向Follower发送日志更新（和心跳）。",
+                        reached: |w| [A, B, D, E].iter().all(|&id| follows(w, id, C)),
+                    },
+                ]
             },
-            Waypoint {
-                id: "adopt",
-                en: "2. Each receiver sees a higher term, adopts it and resets its timer; not having voted in this term, it votes for C.",
-                zh: "2. 接收节点发现自己的term较小，更新为Candidate的term并重置timeout；它在这个term还没投过票，于是投票给C。",
-                reached: |w| {
-                    [A, B, D, E]
-                        .iter()
-                        .filter(|&&id| {
-                            term(w, id) == Term(1)
-                                && w.node(id).and_then(|n| n.voted_for()) == Some(C)
-                        })
-                        .count()
-                        >= 2
-                },
-            },
-            Waypoint {
-                id: "majority",
-                en: "3. With votes from a majority (3 of 5), C becomes leader.",
-                zh: "3. 收到大多数节点（5个中的3个）的选票后，C成为Leader。",
-                reached: |w| leads(w, C),
-            },
-            Waypoint {
-                id: "replication",
-                en: "4. The term's election is over; the leader now sends log updates (and heartbeats) to the followers.",
-                zh: "4. 一个选举周期完成，Leader开始向Follower发送日志更新（和心跳）。",
-                reached: |w| [A, B, D, E].iter().all(|&id| follows(w, id, C)),
-            },
-        ],
+        ),
     }
 }
 
@@ -551,44 +618,48 @@ pub fn heartbeat() -> Scene {
         title_zh: "日志复制和心跳timeout",
         setup: setup(3, 9),
         cues,
-        waypoints: vec![
-            Waypoint {
-                id: "leader",
-                en: "A leads and sends a heartbeat to its followers every 50 ms.",
-                zh: "A是Leader，每50ms向Follower发送一次心跳。",
-                reached: |w| leads(w, A),
+        waypoints: list(
+            const {
+                &[
+                    Waypoint {
+                        id: "leader",
+                        en: "A leads and sends a heartbeat to its followers every 50 ms.",
+                        zh: "A是Leader，每50ms向Follower发送一次心跳。",
+                        reached: |w| leads(w, A),
+                    },
+                    Waypoint {
+                        id: "waiting",
+                        en: "1. The client sends set 5. A appends it and waits for the next heartbeat to send it.",
+                        zh: "1. 客户发送set 5给Leader，Leader先追加到日志，等待下一个心跳再发送。",
+                        reached: |w| log_len(w, A) >= 1 && !append_with_entries_in_flight(w),
+                    },
+                    Waypoint {
+                        id: "sent",
+                        en: "At the next heartbeat, the AppendEntries carry set 5 to the followers.",
+                        zh: "在下一个心跳timeout，Leader把set 5的日志记录发给Follower。",
+                        reached: append_with_entries_in_flight,
+                    },
+                    Waypoint {
+                        id: "committed",
+                        en: "2. A majority acknowledged: the leader commits set 5.",
+                        zh: "2. Leader收到大部分节点的ack响应之后，commit该日志记录。",
+                        reached: |w| value(w, A) == 5,
+                    },
+                    Waypoint {
+                        id: "answered",
+                        en: "3. The leader answers the client and, with the next heartbeat, tells the followers to commit.",
+                        zh: "3. Leader通知Client已经提交该日志记录，同时通知Follower提交该日志记录。",
+                        reached: |w| {
+                            all_values(w, 5)
+                                && w.clients()
+                                    .first()
+                                    .and_then(|c| c.last_completed())
+                                    .is_some_and(|c| c.value == 5)
+                        },
+                    },
+                ]
             },
-            Waypoint {
-                id: "waiting",
-                en: "1. The client sends set 5. A appends it and waits for the next heartbeat to send it.",
-                zh: "1. 客户发送set 5给Leader，Leader先追加到日志，等待下一个心跳再发送。",
-                reached: |w| log_len(w, A) >= 1 && !append_with_entries_in_flight(w),
-            },
-            Waypoint {
-                id: "sent",
-                en: "At the next heartbeat, the AppendEntries carry set 5 to the followers.",
-                zh: "在下一个心跳timeout，Leader把set 5的日志记录发给Follower。",
-                reached: append_with_entries_in_flight,
-            },
-            Waypoint {
-                id: "committed",
-                en: "2. A majority acknowledged: the leader commits set 5.",
-                zh: "2. Leader收到大部分节点的ack响应之后，commit该日志记录。",
-                reached: |w| value(w, A) == 5,
-            },
-            Waypoint {
-                id: "answered",
-                en: "3. The leader answers the client and, with the next heartbeat, tells the followers to commit.",
-                zh: "3. Leader通知Client已经提交该日志记录，同时通知Follower提交该日志记录。",
-                reached: |w| {
-                    all_values(w, 5)
-                        && w.clients()
-                            .first()
-                            .and_then(|c| c.last_completed())
-                            .is_some_and(|c| c.value == 5)
-                },
-            },
-        ],
+        ),
     }
 }
 
@@ -618,53 +689,57 @@ pub fn partition() -> Scene {
         title_zh: "网络分区",
         setup: setup(5, 11),
         cues,
-        waypoints: vec![
-            Waypoint {
-                id: "leader",
-                en: "A leads five nodes.",
-                zh: "A是五个节点的Leader。",
-                reached: |w| leads(w, A),
+        waypoints: list(
+            const {
+                &[
+                    Waypoint {
+                        id: "leader",
+                        en: "A leads five nodes.",
+                        zh: "A是五个节点的Leader。",
+                        reached: |w| leads(w, A),
+                    },
+                    Waypoint {
+                        id: "split",
+                        en: "The network splits: A and B on one side, C, D and E on the other.",
+                        zh: "网络分区：A和B在一边，C、D、E在另一边。",
+                        reached: |w| w.links().is_cut(A, C) && leads(w, A),
+                    },
+                    Waypoint {
+                        id: "minority-stuck",
+                        en: "The client's set 5 reaches A, but A can reach only B: two of five is no majority, so it never commits.",
+                        zh: "客户端的set 5到达A，但A只能联系到B：5个中的2个不是多数，永远无法提交。",
+                        reached: |w| log_len(w, A) >= 1 && commit(w, A) == 0,
+                    },
+                    Waypoint {
+                        id: "two-leaders",
+                        en: "C, D and E stop hearing A and elect a leader in a higher term. Two leaders, but in different terms, and only one can commit.",
+                        zh: "C、D、E收不到A的心跳，在更高的term选出新Leader。出现两个Leader，但term不同，只有一个能提交。",
+                        reached: |w| {
+                            leads(w, A)
+                                && [C, D, E]
+                                    .iter()
+                                    .any(|&id| leads(w, id) && term(w, id) > term(w, A))
+                        },
+                    },
+                    Waypoint {
+                        id: "healed",
+                        en: "The partition heals: A sees the higher term, steps down and follows the new leader.",
+                        zh: "网络恢复：A看到更高的term，退位并跟随新的Leader。",
+                        reached: |w| {
+                            !w.links().any_cut()
+                                && role(w, A) == Some(Role::Follower)
+                                && w.leader().is_some_and(|l| l != A && l != B)
+                        },
+                    },
+                    Waypoint {
+                        id: "converged",
+                        en: "The client's retried set 5 commits under the new leader; A's uncommitted copy is replaced. Every node holds 5.",
+                        zh: "客户端重试的set 5在新Leader下提交；A未提交的旧记录被覆盖。所有节点的值都是5。",
+                        reached: |w| all_values(w, 5) && w.clients_idle(),
+                    },
+                ]
             },
-            Waypoint {
-                id: "split",
-                en: "The network splits: A and B on one side, C, D and E on the other.",
-                zh: "网络分区：A和B在一边，C、D、E在另一边。",
-                reached: |w| w.links().is_cut(A, C) && leads(w, A),
-            },
-            Waypoint {
-                id: "minority-stuck",
-                en: "The client's set 5 reaches A, but A can reach only B: two of five is no majority, so it never commits.",
-                zh: "客户端的set 5到达A，但A只能联系到B：5个中的2个不是多数，永远无法提交。",
-                reached: |w| log_len(w, A) >= 1 && commit(w, A) == 0,
-            },
-            Waypoint {
-                id: "two-leaders",
-                en: "C, D and E stop hearing A and elect a leader in a higher term. Two leaders, but in different terms, and only one can commit.",
-                zh: "C、D、E收不到A的心跳，在更高的term选出新Leader。出现两个Leader，但term不同，只有一个能提交。",
-                reached: |w| {
-                    leads(w, A)
-                        && [C, D, E]
-                            .iter()
-                            .any(|&id| leads(w, id) && term(w, id) > term(w, A))
-                },
-            },
-            Waypoint {
-                id: "healed",
-                en: "The partition heals: A sees the higher term, steps down and follows the new leader.",
-                zh: "网络恢复：A看到更高的term，退位并跟随新的Leader。",
-                reached: |w| {
-                    !w.links().any_cut()
-                        && role(w, A) == Some(Role::Follower)
-                        && w.leader().is_some_and(|l| l != A && l != B)
-                },
-            },
-            Waypoint {
-                id: "converged",
-                en: "The client's retried set 5 commits under the new leader; A's uncommitted copy is replaced. Every node holds 5.",
-                zh: "客户端重试的set 5在新Leader下提交；A未提交的旧记录被覆盖。所有节点的值都是5。",
-                reached: |w| all_values(w, 5) && w.clients_idle(),
-            },
-        ],
+        ),
     }
 }
 
@@ -675,57 +750,65 @@ pub fn unsafe_vote() -> Scene {
     let mut s = setup(3, 12);
     s.raft.unsafe_rules.skip_log_up_to_date_check = true;
     let mut cues = first_to_time_out(A, 3);
-    cues.extend([
-        cue(500, Action::Crash(C)),
-        cue(
-            600,
-            Action::ClientRequest {
-                op: Op::Set(5),
-                to: Some(A),
-            },
-        ),
-        cue(1_200, Action::Crash(A)),
-        cue(1_300, Action::Restart(C)),
-        cue(1_310, Action::TimeoutNow(C)),
-        cue(
-            1_600,
-            Action::ClientRequest {
-                op: Op::Set(9),
-                to: Some(C),
-            },
-        ),
-    ]);
+    cues.extend_from_slice(
+        const {
+            &[
+                cue(500, Action::Crash(C)),
+                cue(
+                    600,
+                    Action::ClientRequest {
+                        op: Op::Set(5),
+                        to: Some(A),
+                    },
+                ),
+                cue(1_200, Action::Crash(A)),
+                cue(1_300, Action::Restart(C)),
+                cue(1_310, Action::TimeoutNow(C)),
+                cue(
+                    1_600,
+                    Action::ClientRequest {
+                        op: Op::Set(9),
+                        to: Some(C),
+                    },
+                ),
+            ]
+        },
+    );
     Scene {
         id: "unsafe-vote",
         title_en: "Without the election restriction",
         title_zh: "去掉选举限制会怎样",
         setup: s,
         cues,
-        waypoints: vec![
-            Waypoint {
-                id: "committed",
-                en: "C is down. A and B commit set 5: two of three is a majority.",
-                zh: "C宕机。A和B提交了set 5：3个中的2个是多数。",
-                reached: |w| value(w, A) == 5 && value(w, B) == 5,
+        waypoints: list(
+            const {
+                &[
+                    Waypoint {
+                        id: "committed",
+                        en: "C is down. A and B commit set 5: two of three is a majority.",
+                        zh: "C宕机。A和B提交了set 5：3个中的2个是多数。",
+                        reached: |w| value(w, A) == 5 && value(w, B) == 5,
+                    },
+                    Waypoint {
+                        id: "stale-candidate",
+                        en: "A crashes; C returns with an empty log and asks for votes.",
+                        zh: "A宕机；C带着空日志恢复并请求选票。",
+                        reached: |w| role(w, C) == Some(Role::Candidate) && log_len(w, C) == 0,
+                    },
+                    Waypoint {
+                        id: "stale-leader",
+                        en: "This switch turns the log check off, so B votes for C, and C leads without the committed entry.",
+                        zh: "这个开关关闭了日志检查，B投票给C，C在没有已提交记录的情况下成为Leader。",
+                        reached: |w| leads(w, C),
+                    },
+                    Waypoint {
+                        id: "violation",
+                        en: "The checker flags it: Leader Completeness is broken, and set 9 overwrites the acknowledged set 5.",
+                        zh: "检查器发现问题：Leader Completeness被破坏，set 9覆盖了已确认的set 5。",
+                        reached: |w| w.checker().total() > 0 && value(w, B) == 9,
+                    },
+                ]
             },
-            Waypoint {
-                id: "stale-candidate",
-                en: "A crashes; C returns with an empty log and asks for votes.",
-                zh: "A宕机；C带着空日志恢复并请求选票。",
-                reached: |w| role(w, C) == Some(Role::Candidate) && log_len(w, C) == 0,
-            },
-            Waypoint {
-                id: "stale-leader",
-                en: "This switch turns the log check off, so B votes for C, and C leads without the committed entry.",
-                zh: "这个开关关闭了日志检查，B投票给C，C在没有已提交记录的情况下成为Leader。",
-                reached: |w| leads(w, C),
-            },
-            Waypoint {
-                id: "violation",
-                en: "The checker flags it: Leader Completeness is broken, and set 9 overwrites the acknowledged set 5.",
-                zh: "检查器发现问题：Leader Completeness被破坏，set 9覆盖了已确认的set 5。",
-                reached: |w| w.checker().total() > 0 && value(w, B) == 9,
-            },
-        ],
+        ),
     }
 }
