@@ -435,7 +435,9 @@ impl<C: Clone> Node<C> {
         };
         // The quorum-th highest match index (the leader counts with its whole log): the
         // largest value that at least `quorum` of the match indexes reach. Counting is
-        // O(n²) in the cluster size, allocation-free, and less code than a sort.
+        // O(n²) in the cluster size, allocation-free, and less code than a sort; only
+        // values above the commit index are counted, so the usual acknowledgement of a
+        // heartbeat (nothing new matched) costs one pass.
         let own = self.persistent.log.last_index();
         let quorum = self.members.quorum();
         let matched = || {
@@ -445,7 +447,7 @@ impl<C: Clone> Node<C> {
                 .map(|p| p.match_index)
                 .chain(core::iter::once(own))
         };
-        let mut n = LogIndex(0);
+        let mut n = self.commit_index;
         for v in matched() {
             if v > n && matched().filter(|&m| m >= v).count() >= quorum {
                 n = v;
