@@ -186,11 +186,21 @@ pub fn frame<'a>(
         Endpoint::Node(id) => stage.node(id.0 as usize).unwrap_or(stage.ring.center),
         Endpoint::Client(_) => stage.client,
     };
+    // Messages travel from rim to rim, so a dot never covers a node's name.
+    let radius = |e: Endpoint| match e {
+        Endpoint::Node(_) => stage.ring.node_radius,
+        Endpoint::Client(_) => stage.client_half,
+    };
+    let path =
+        |from: Endpoint, to: Endpoint| rim_to_rim(place(from), radius(from), place(to), radius(to));
     let mut messages: Vec<MessageView> = world
         .flights()
-        .map(|f| message_view(f, now, place(f.from), place(f.to), selection))
+        .map(|f| {
+            let (a, b) = path(f.from, f.to);
+            message_view(f, now, a, b, selection)
+        })
         .collect();
-    messages.extend(lost_messages(history, now, &place));
+    messages.extend(lost_messages(history, now, &path));
 
     let (cells, first_index, commit) = log_cells(world, stage.logs.columns);
 
@@ -230,6 +240,26 @@ pub fn frame<'a>(
         cuts,
         violations: world.checker().total(),
     }
+}
+
+/// The segment from `a` to `b` without the circles of radius `ra` around `a` and `rb`
+/// around `b` (centre to centre when they overlap).
+fn rim_to_rim(a: Point, ra: f64, b: Point, rb: f64) -> (Point, Point) {
+    let d = a.distance(b);
+    if d.is_nan() || d <= ra + rb {
+        return (a, b);
+    }
+    let (ux, uy) = ((b.x - a.x) / d, (b.y - a.y) / d);
+    (
+        Point {
+            x: a.x + ux * ra,
+            y: a.y + uy * ra,
+        },
+        Point {
+            x: b.x - ux * rb,
+            y: b.y - uy * rb,
+        },
+    )
 }
 
 fn lerp(a: Point, b: Point, t: f64) -> Point {
@@ -289,7 +319,7 @@ pub fn describe(p: &Packet) -> (Shape, bool, Option<bool>, bool) {
 fn lost_messages(
     history: &History,
     now: Instant,
-    place: &dyn Fn(Endpoint) -> Point,
+    path: &dyn Fn(Endpoint, Endpoint) -> (Point, Point),
 ) -> Vec<MessageView> {
     let fade_from = Instant::from_micros(now.as_micros().saturating_sub(LOSS_FADE_US));
     let mut out = Vec::new();
@@ -335,7 +365,10 @@ fn lost_messages(
         };
         out.push(MessageView {
             id,
-            at: lerp(place(from), place(to), t),
+            at: {
+                let (a, b) = path(from, to);
+                lerp(a, b, t)
+            },
             shape,
             request: true,
             ok: None,

@@ -276,3 +276,24 @@ fn log_cells_show_set_values_bare_and_increments_signed() {
         .collect();
     assert_eq!(labels, ["-3", "+2", "-1", "+0"]);
 }
+
+#[test]
+fn messages_travel_between_the_rims_so_no_dot_covers_a_nodes_name() {
+    let mut w = world(4);
+    let stage = Stage::new(5, 1280.0, 800.0);
+    let r = stage.ring.node_radius;
+    for _ in 0..400 {
+        w.advance(Duration::from_millis(5));
+        let f = view::frame(&w, &empty_history(), &stage, None);
+        for m in &f.messages {
+            for (i, n) in stage.ring.nodes.iter().enumerate() {
+                let d = m.at.distance(*n);
+                assert!(
+                    d >= r - 1e-6,
+                    "message {:?} is inside node {i}'s circle ({d} < {r})",
+                    m.id
+                );
+            }
+        }
+    }
+}
