@@ -136,16 +136,19 @@ impl History {
         }
     }
 
-    /// Changes the bound to `capacity` (forgetting the oldest items beyond it) and
-    /// allocates the whole ring now, so that running on never grows its memory: a page
-    /// that plays for hours keeps the footprint it started with.
-    pub fn set_capacity_reserved(&mut self, capacity: usize) {
+    /// Changes the bound to `capacity`, forgetting the oldest items beyond it.
+    pub fn set_capacity(&mut self, capacity: usize) {
         self.capacity = capacity.max(1);
         while self.items.len() > self.capacity {
             self.items.pop_front();
             self.forgotten += 1;
         }
-        let missing = self.capacity - self.items.len();
+    }
+
+    /// Allocates the whole ring now, so that running on never grows its memory: a page
+    /// that plays for hours keeps the footprint it had after its first second.
+    pub fn reserve_all(&mut self) {
+        let missing = self.capacity.saturating_sub(self.items.len());
         self.items.reserve_exact(missing);
     }
 

@@ -64,11 +64,15 @@ impl Timeline {
     /// Records kept in the history at most.
     pub const HISTORY_CAPACITY: usize = 250_000;
 
-    /// Bounds the history to `capacity` records, allocated at once (see
-    /// [`History::set_capacity_reserved`]); the browser keeps far fewer records than
-    /// [`Self::HISTORY_CAPACITY`] so that its memory is flat from the start.
+    /// Bounds the history to `capacity` records (the oldest go first); the browser keeps
+    /// far fewer than [`Self::HISTORY_CAPACITY`].
     pub fn set_history_capacity(&mut self, capacity: usize) {
-        self.history.set_capacity_reserved(capacity);
+        self.history.set_capacity(capacity);
+    }
+
+    /// Allocates the history's whole ring now (see [`History::reserve_all`]).
+    pub fn reserve_history(&mut self) {
+        self.history.reserve_all();
     }
 
     /// A new timeline at time 0.

@@ -170,6 +170,7 @@ fn a_small_history_forgets_old_records_but_every_moment_stays_reachable() {
 
     let mut small = busy_timeline(5);
     small.set_history_capacity(500);
+    small.reserve_history();
     assert_eq!(small.history().len(), 500);
     let forgotten = small.history().forgotten();
     small.advance_to(Instant::from_millis(12_000));

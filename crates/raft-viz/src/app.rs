@@ -181,6 +181,8 @@ pub struct App {
     stage: Stage,
     /// Something changed that the next frame must show.
     dirty: bool,
+    /// Whether this timeline's history ring is allocated (see [`App::reserve_history`]).
+    history_reserved: bool,
 }
 
 /// The longest wall-clock gap one tick accounts for (a hidden tab must not fast-forward).
@@ -212,7 +214,17 @@ impl App {
             lang: options.lang,
             stage: Stage::new(nodes, 800.0, 500.0),
             dirty: true,
+            history_reserved: false,
         })
+    }
+
+    /// Allocates the whole history ring of the current timeline, once (the web layer
+    /// calls it every frame, after drawing: a no-op but after a new run, scene or seed).
+    pub fn reserve_history(&mut self) {
+        if !self.history_reserved {
+            self.timeline.reserve_history();
+            self.history_reserved = true;
+        }
     }
 
     /// The timeline being shown.
@@ -500,6 +512,7 @@ impl App {
                 self.nodes = timeline.world().ids().len();
                 self.seed = timeline.world().seed();
                 self.timeline = timeline;
+                self.history_reserved = false;
                 self.scene = Some(run);
                 self.owed_us = 0.0;
                 self.selection = None;
@@ -540,6 +553,7 @@ impl App {
 
     fn reset(&mut self, nodes: usize, seed: u64) -> Result<(), CommandError> {
         self.timeline = new_timeline(nodes, seed)?;
+        self.history_reserved = false;
         self.scene = None;
         self.nodes = nodes;
         self.seed = seed;
@@ -662,9 +676,11 @@ impl App {
     }
 }
 
-/// History records the page keeps (about 2.5 MB, allocated at the start so memory stays
-/// flat however long the page runs; some minutes of virtual time for five nodes). Older
-/// moments stay reachable by seeking; only their records (feed lines) are gone.
+/// History records the page keeps (about 2.5 MB; some minutes of virtual time for five
+/// nodes). The web layer allocates them all right after the first frame
+/// ([`App::reserve_history`]), so memory stays flat however long the page runs without
+/// delaying the first frame. Older moments stay reachable by seeking; only their records
+/// (feed lines) are gone.
 pub const HISTORY_RECORDS: usize = 32_768;
 
 fn new_timeline(nodes: usize, seed: u64) -> Result<Timeline, CommandError> {

@@ -382,6 +382,8 @@ impl Page {
         self.controls
             .sync(&self.app, self.theme, self.ratio, timestamp, next.is_none());
         self.runner.plan(next);
+        // After the first frame, not before it: the ~2.5 MB ring keeps memory flat.
+        self.app.reserve_history();
     }
 
     fn paint(&mut self) {
