@@ -197,6 +197,8 @@ struct Page {
     watchers: Option<Watchers>,
     listeners: Vec<Listener>,
     api: Option<Api>,
+    /// Whether a frame has brought every control up to date yet.
+    synced: bool,
     /// Messages for the pending clipboard write: (done, failed).
     copy_messages: (String, String),
     copied: Closure<dyn FnMut(JsValue)>,
@@ -320,6 +322,7 @@ impl Page {
             watchers: None,
             listeners: Vec::new(),
             api: None,
+            synced: false,
             copy_messages: (String::new(), String::new()),
             copied,
             copy_failed,
@@ -340,13 +343,10 @@ impl Page {
         }
         // Size now, so the first frame is drawn at once (the observer reports later).
         // The canvas fills its container's content box: measure the canvas itself.
+        // The first picture and the controls are drawn by the first animation frame,
+        // which is requested below: the start returns to the browser sooner.
         let rect = dom::css_box(&self.canvas);
         self.resized(rect.width(), rect.height());
-        if self.app.tick(0.0) {
-            self.paint();
-        }
-        self.controls
-            .sync(&self.app, self.theme, self.ratio, now(&self.window), true);
 
         self.watchers = Some(Watchers::new(
             &self.window,
@@ -379,8 +379,10 @@ impl Page {
         }
         let next = self.app.next_frame_in_ms();
         // Going to sleep: bring every control up to date first.
+        let force = next.is_none() || !self.synced;
+        self.synced = true;
         self.controls
-            .sync(&self.app, self.theme, self.ratio, timestamp, next.is_none());
+            .sync(&self.app, self.theme, self.ratio, timestamp, force);
         self.runner.plan(next);
         // After the first frame, not before it: the ~2.5 MB ring keeps memory flat.
         self.app.reserve_history();
