@@ -100,96 +100,132 @@ pub fn parse(query: &str, known_scene: impl Fn(&str) -> bool) -> (Options, Vec<S
         }
     }
     let lang = o.lang;
-    let bad = |key: &str, value: &str, en: &'static str, zh: &'static str| {
-        notice(key, value, lang.pick(en, zh))
-    };
     for (k, v) in &pairs {
-        match k.as_str() {
-            "lang" => {}
-            "scene" => {
-                if known_scene(v) {
+        // One table row per option: its name and its notice in both languages. A
+        // single push of a looked-up text is smaller than a push per option.
+        let Some(&(_, key, en, zh)) = OPTIONS.iter().find(|row| row.0 == k) else {
+            let mut n = k.clone();
+            n.push_str(": ");
+            n.push_str(lang.pick("unknown option, ignored.", "未知参数，已忽略。"));
+            notices.push(n);
+            continue;
+        };
+        let taken = match key {
+            Key::Lang => true,
+            Key::Scene => {
+                let known = known_scene(v);
+                if known {
                     o.scene = Some(v.clone());
-                } else {
-                    notices.push(bad(
-                        k,
-                        v,
-                        "no such scene; opening the sandbox.",
-                        "没有这个场景，已打开沙盒。",
-                    ));
                 }
+                known
             }
-            "nodes" => match v.parse::<usize>() {
-                Ok(n) if (1..=9).contains(&n) => o.nodes = n,
-                _ => notices.push(bad(
-                    k,
-                    v,
-                    "a cluster has 1 to 9 nodes; using 5.",
-                    "集群只能有1到9个节点，已使用5个。",
-                )),
-            },
-            "seed" => match v.parse::<u64>() {
-                Ok(s) => o.seed = Some(s),
-                Err(_) => notices.push(bad(
-                    k,
-                    v,
-                    "the seed is a whole number; using a fresh one.",
-                    "种子必须是非负整数，已随机生成。",
-                )),
-            },
-            "speed" => match parse_speed(v) {
-                Some(s) => o.speed = s,
-                None => notices.push(bad(
-                    k,
-                    v,
-                    "speed is between 1/1000 and 1 (e.g. 1/20 or 0.05); using 1/15.",
-                    "速度须在1/1000到1之间（如1/20或0.05），已使用1/15。",
-                )),
-            },
-            "autoplay" => match parse_bool(v) {
-                Some(b) => o.autoplay = b,
-                None => notices.push(bad(k, v, "use 1 or 0.", "请用1或0。")),
-            },
-            "controls" => match v.as_str() {
-                "all" | "" => o.controls = Controls::All,
-                "minimal" => o.controls = Controls::Minimal,
-                "none" => o.controls = Controls::None,
-                _ => notices.push(bad(
-                    k,
-                    v,
-                    "use all, minimal or none.",
-                    "请用all、minimal或none。",
-                )),
-            },
-            "theme" => match v.as_str() {
-                "auto" | "" => o.theme = ThemeChoice::Auto,
-                "light" => o.theme = ThemeChoice::Light,
-                "dark" => o.theme = ThemeChoice::Dark,
-                _ => notices.push(bad(
-                    k,
-                    v,
-                    "use light, dark or auto.",
-                    "请用light、dark或auto。",
-                )),
-            },
-            "a" => o.actions = Some(v.clone()),
-            "at" => match v.parse::<u64>() {
-                Ok(ms) if ms <= 24 * 3_600_000 => o.at_ms = Some(ms),
-                _ => notices.push(bad(
-                    k,
-                    v,
-                    "at is a time in milliseconds; starting at 0.",
-                    "at 是毫秒数，已从0开始。",
-                )),
-            },
-            _ => {
-                let mut n = k.clone();
-                n.push_str(": ");
-                n.push_str(lang.pick("unknown option, ignored.", "未知参数，已忽略。"));
-                notices.push(n);
-            }
+            Key::Nodes => set(&mut o.nodes, v.parse().ok().filter(|n| (1..=9).contains(n))),
+            Key::Seed => set(&mut o.seed, v.parse().ok().map(Some)),
+            Key::Speed => set(&mut o.speed, parse_speed(v)),
+            Key::Autoplay => set(&mut o.autoplay, parse_bool(v)),
+            Key::Controls => set(
+                &mut o.controls,
+                match v.as_str() {
+                    "all" | "" => Some(Controls::All),
+                    "minimal" => Some(Controls::Minimal),
+                    "none" => Some(Controls::None),
+                    _ => None,
+                },
+            ),
+            Key::Theme => set(
+                &mut o.theme,
+                match v.as_str() {
+                    "auto" | "" => Some(ThemeChoice::Auto),
+                    "light" => Some(ThemeChoice::Light),
+                    "dark" => Some(ThemeChoice::Dark),
+                    _ => None,
+                },
+            ),
+            Key::Actions => set(&mut o.actions, Some(Some(v.clone()))),
+            Key::At => set(
+                &mut o.at_ms,
+                v.parse().ok().filter(|ms| *ms <= 24 * 3_600_000).map(Some),
+            ),
+        };
+        if !taken {
+            notices.push(notice(k, v, lang.pick(en, zh)));
         }
     }
     (o, notices)
+}
+
+/// What an option sets (the rows of [`OPTIONS`]).
+#[derive(Clone, Copy)]
+enum Key {
+    Lang,
+    Scene,
+    Nodes,
+    Seed,
+    Speed,
+    Autoplay,
+    Controls,
+    Theme,
+    Actions,
+    At,
+}
+
+/// The options: URL name, what it sets, and the notice (English, Chinese) for a value
+/// that is refused. `lang`'s notice is written apart, before the language is known.
+const OPTIONS: [(&str, Key, &str, &str); 10] = [
+    ("lang", Key::Lang, "", ""),
+    (
+        "scene",
+        Key::Scene,
+        "no such scene; opening the sandbox.",
+        "没有这个场景，已打开沙盒。",
+    ),
+    (
+        "nodes",
+        Key::Nodes,
+        "a cluster has 1 to 9 nodes; using 5.",
+        "集群只能有1到9个节点，已使用5个。",
+    ),
+    (
+        "seed",
+        Key::Seed,
+        "the seed is a whole number; using a fresh one.",
+        "种子必须是非负整数，已随机生成。",
+    ),
+    (
+        "speed",
+        Key::Speed,
+        "speed is between 1/1000 and 1 (e.g. 1/20 or 0.05); using 1/15.",
+        "速度须在1/1000到1之间（如1/20或0.05），已使用1/15。",
+    ),
+    ("autoplay", Key::Autoplay, "use 1 or 0.", "请用1或0。"),
+    (
+        "controls",
+        Key::Controls,
+        "use all, minimal or none.",
+        "请用all、minimal或none。",
+    ),
+    (
+        "theme",
+        Key::Theme,
+        "use light, dark or auto.",
+        "请用light、dark或auto。",
+    ),
+    ("a", Key::Actions, "", ""),
+    (
+        "at",
+        Key::At,
+        "at is a time in milliseconds; starting at 0.",
+        "at 是毫秒数，已从0开始。",
+    ),
+];
+
+/// Stores `value` if there is one; says whether there was.
+fn set<T>(slot: &mut T, value: Option<T>) -> bool {
+    let taken = value.is_some();
+    if let Some(v) = value {
+        *slot = v;
+    }
+    taken
 }
 
 /// `key=value: why`, by concatenation (a `format!` per notice costs more code).

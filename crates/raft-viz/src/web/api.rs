@@ -193,13 +193,15 @@ pub fn read_command(v: &JsValue) -> Result<UiCommand, String> {
     })
 }
 
-/// The fields of a command object.
+/// The fields of a command object. The readers are `#[inline(never)]`: inlined, each
+/// of their ~40 calls in [`read_command`] carried its own copy of the lookup and error path.
 struct Fields<'a>(&'a JsValue);
 
 /// The largest integer a JS number holds exactly.
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
 impl Fields<'_> {
+    #[inline(never)]
     fn get(&self, key: &str) -> Result<JsValue, String> {
         js_sys::Reflect::get(self.0, &JsValue::from_str(key))
             .map_err(|_| concat(&["cannot read field `", key, "`"]))
@@ -236,24 +238,28 @@ impl Fields<'_> {
         }
     }
 
+    #[inline(never)]
     fn string(&self, key: &str) -> Result<String, String> {
         self.present(key)?
             .as_string()
             .ok_or_else(|| Self::invalid(key, "a string"))
     }
 
+    #[inline(never)]
     fn boolean(&self, key: &str) -> Result<bool, String> {
         self.present(key)?
             .as_bool()
             .ok_or_else(|| Self::invalid(key, "a boolean"))
     }
 
+    #[inline(never)]
     fn number(&self, key: &str) -> Result<f64, String> {
         self.present(key)?
             .as_f64()
             .ok_or_else(|| Self::invalid(key, "a number"))
     }
 
+    #[inline(never)]
     fn integer(&self, key: &str, min: f64) -> Result<f64, String> {
         let n = self.number(key)?;
         if n.fract() != 0.0 || !(min..=MAX_SAFE).contains(&n) {
@@ -276,6 +282,7 @@ impl Fields<'_> {
         self.integer(key, 0.0).map(|n| n as u64)
     }
 
+    #[inline(never)]
     fn groups(&self, key: &str) -> Result<Vec<Vec<String>>, String> {
         let bad = || Self::invalid(key, "arrays of node names");
         let outer = self.present(key)?;
