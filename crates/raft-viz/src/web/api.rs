@@ -289,17 +289,18 @@ impl Fields<'_> {
         if !js_sys::Array::is_array(&outer) {
             return Err(bad());
         }
-        js_sys::Array::from(&outer)
-            .iter()
-            .map(|g| {
-                if !js_sys::Array::is_array(&g) {
-                    return Err(bad());
-                }
-                js_sys::Array::from(&g)
-                    .iter()
-                    .map(|n| n.as_string().ok_or_else(bad))
-                    .collect()
-            })
-            .collect()
+        // Loops, not nested `collect::<Result<..>>`: fewer generic instantiations.
+        let mut groups = Vec::new();
+        for g in js_sys::Array::from(&outer).iter() {
+            if !js_sys::Array::is_array(&g) {
+                return Err(bad());
+            }
+            let mut group = Vec::new();
+            for n in js_sys::Array::from(&g).iter() {
+                group.push(n.as_string().ok_or_else(bad)?);
+            }
+            groups.push(group);
+        }
+        Ok(groups)
     }
 }
