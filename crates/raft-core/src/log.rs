@@ -95,7 +95,7 @@ impl<C> Log<C> {
         match self.position(from) {
             Some(pos) if pos < self.entries.len() => {
                 let end = pos.saturating_add(max).min(self.entries.len());
-                &self.entries[pos..end]
+                self.entries.get(pos..end).unwrap_or(&[])
             }
             _ => &[],
         }
@@ -138,7 +138,10 @@ impl<C> Log<C> {
             return None;
         }
         let pos = after - 1;
-        (self.entries[pos].term == term).then(|| self.offset.plus(pos as u64 + 1))
+        self.entries
+            .get(pos)
+            .is_some_and(|e| e.term == term)
+            .then(|| self.offset.plus(pos as u64 + 1))
     }
 
     /// Appends one entry and returns its index.

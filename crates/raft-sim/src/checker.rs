@@ -272,7 +272,7 @@ impl Checker {
                 .chains
                 .get(n)
                 .and_then(|c| c.get(len - 1))
-                .is_some_and(|h| *h == self.committed[len - 1]);
+                .is_some_and(|h| Some(h) == self.committed.last());
             if !holds {
                 let v = Violation {
                     term: Some(term),

@@ -34,7 +34,10 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     pub(crate) fn get(&self, key: &K) -> Option<&V> {
-        self.find(key).ok().map(|i| &self.items[i].1)
+        self.find(key)
+            .ok()
+            .and_then(|i| self.items.get(i))
+            .map(|(_, v)| v)
     }
 
     pub(crate) fn contains_key(&self, key: &K) -> bool {

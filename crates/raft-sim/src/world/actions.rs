@@ -7,6 +7,7 @@ use crate::action::{Action, ActionError};
 use crate::command::StateMachine;
 use crate::history::Record;
 use crate::network::DropReason;
+use crate::server::Server;
 
 impl World {
     /// Applies an action now. On error nothing changed; on success the action is
@@ -17,40 +18,47 @@ impl World {
         let now = self.now;
         match action {
             Action::Crash(id) => {
-                let server = &mut self.servers[id.0 as usize];
-                server.node = None;
-                server.pending.clear();
+                if let Some(server) = self.servers.get_mut(id.0 as usize) {
+                    server.node = None;
+                    server.pending.clear();
+                }
                 self.checker
                     .on_leadership(now, *id, None, &mut self.step_violations);
                 self.record(Record::Crashed(*id));
             }
             Action::Restart(id) => {
-                let ids = self.ids.clone();
-                let config = self.config.clone();
-                let seed = self.seed;
-                let server = &mut self.servers[id.0 as usize];
-                server.restarts += 1;
-                let node = Node::restart(
-                    *id,
-                    &ids,
-                    config,
-                    node_seed(seed, *id, server.restarts),
-                    now,
-                    server.storage.clone(),
-                );
-                server.node = node.ok();
-                // The state machine is volatile: it is rebuilt as entries commit again.
-                server.machine = StateMachine::default();
+                if let Some(server) = self.servers.get_mut(id.0 as usize) {
+                    server.restarts += 1;
+                    let node = Node::restart(
+                        *id,
+                        &self.ids,
+                        self.config.clone(),
+                        node_seed(self.seed, *id, server.restarts),
+                        now,
+                        server.storage.clone(),
+                    );
+                    server.node = node.ok();
+                    // The state machine is volatile: it is rebuilt as entries commit again.
+                    server.machine = StateMachine::default();
+                }
                 self.record(Record::Restarted(*id));
             }
             Action::TimeoutNow(id) => {
-                if let Some(node) = self.servers[id.0 as usize].node.as_mut() {
+                if let Some(node) = self
+                    .servers
+                    .get_mut(id.0 as usize)
+                    .and_then(|s| s.node.as_mut())
+                {
                     let _ = node.timeout_now(now);
                 }
                 self.drain(*id);
             }
             Action::SetElectionTimer(id, at) => {
-                if let Some(node) = self.servers[id.0 as usize].node.as_mut() {
+                if let Some(node) = self
+                    .servers
+                    .get_mut(id.0 as usize)
+                    .and_then(|s| s.node.as_mut())
+                {
                     let _ = node.set_election_deadline(*at);
                 }
             }
@@ -133,7 +141,7 @@ impl World {
         };
         let up = |id: NodeId| {
             exists(id)?;
-            if self.servers[id.0 as usize].is_down() {
+            if self.servers.get(id.0 as usize).is_none_or(Server::is_down) {
                 Err(ActionError::NodeDown(id))
             } else {
                 Ok(())
@@ -143,7 +151,7 @@ impl World {
             Action::Crash(id) => up(*id),
             Action::Restart(id) => {
                 exists(*id)?;
-                if self.servers[id.0 as usize].is_down() {
+                if self.servers.get(id.0 as usize).is_some_and(Server::is_down) {
                     Ok(())
                 } else {
                     Err(ActionError::NodeUp(*id))

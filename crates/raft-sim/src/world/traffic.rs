@@ -160,7 +160,11 @@ impl World {
                 match flight.packet {
                     Packet::Raft(msg) => {
                         let now = self.now;
-                        if let Some(node) = self.servers[to.0 as usize].node.as_mut() {
+                        if let Some(node) = self
+                            .servers
+                            .get_mut(to.0 as usize)
+                            .and_then(|s| s.node.as_mut())
+                        {
                             // A refused message changes nothing; the node stays as it was.
                             let _ = node.step(now, msg);
                         }
@@ -187,7 +191,11 @@ impl World {
 
     pub(super) fn fire_node_timer(&mut self, id: NodeId) {
         let now = self.now;
-        let Some(node) = self.servers[id.0 as usize].node.as_mut() else {
+        let Some(node) = self
+            .servers
+            .get_mut(id.0 as usize)
+            .and_then(|s| s.node.as_mut())
+        else {
             return;
         };
         let timer = if node.role() == Role::Leader {
@@ -204,7 +212,7 @@ impl World {
     pub(super) fn drain(&mut self, id: NodeId) {
         let now = self.now;
         let i = id.0 as usize;
-        let Some(node) = self.servers[i].node.as_mut() else {
+        let Some(node) = self.servers.get_mut(i).and_then(|s| s.node.as_mut()) else {
             return;
         };
         let ready = node.take_ready();
@@ -219,7 +227,9 @@ impl World {
                 .on_leadership(now, id, None, &mut self.step_violations);
         }
         for op in &ready.persist {
-            self.servers[i].storage.apply(op);
+            if let Some(server) = self.servers.get_mut(i) {
+                server.storage.apply(op);
+            }
             self.checker
                 .on_persist(now, id, op, &mut self.step_violations);
         }
@@ -248,10 +258,13 @@ impl World {
                 Payload::Command(cmd) => Some(*cmd),
                 Payload::Noop => None,
             };
-            let applied = self.servers[i].machine.apply(c.index, command.as_ref());
+            let Some(server) = self.servers.get_mut(i) else {
+                break;
+            };
+            let applied = server.machine.apply(c.index, command.as_ref());
+            let value = server.machine.value();
             self.checker
                 .on_apply(now, id, c.index, &mut self.step_violations);
-            let value = self.servers[i].machine.value();
             self.record(Record::Applied {
                 node: id,
                 index: c.index,
@@ -265,7 +278,10 @@ impl World {
 
     /// A server answers the client once the request it proposed is applied.
     fn answer_if_pending(&mut self, id: NodeId, cmd: &Command, index: LogIndex, value: i64) {
-        let pending = &mut self.servers[id.0 as usize].pending;
+        let Some(server) = self.servers.get_mut(id.0 as usize) else {
+            return;
+        };
+        let pending = &mut server.pending;
         let Some(pos) = pending
             .iter()
             .position(|&(c, s, _)| c == cmd.client && s == cmd.seq)
@@ -286,7 +302,9 @@ impl World {
     /// A server receives a client request: a leader proposes it (once), others redirect.
     fn serve_request(&mut self, id: NodeId, client: ClientId, seq: u64, op: Op) {
         let now = self.now;
-        let server = &mut self.servers[id.0 as usize];
+        let Some(server) = self.servers.get_mut(id.0 as usize) else {
+            return;
+        };
         let Some(node) = server.node.as_mut() else {
             return;
         };
