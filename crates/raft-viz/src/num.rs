@@ -7,8 +7,6 @@
 
 use core::f64::consts::{PI, TAU};
 
-pub(crate) use crate::narrate::text::push_u64;
-
 /// Sine and cosine of `x` (radians), accurate to about 1e-12 for |x| ≤ 8π.
 /// Non-finite input gives NaNs, like `f64::sin_cos`.
 pub fn sin_cos(x: f64) -> (f64, f64) {
@@ -151,6 +149,15 @@ pub fn decimal(v: f64, places: u32) -> String {
         }
     }
     out
+}
+
+/// Appends `n` in decimal (`core::fmt` would pull its formatting machinery into every
+/// call site).
+pub fn push_u64(out: &mut String, n: u64) {
+    if n >= 10 {
+        push_u64(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// Appends `i` in decimal, with a `-` when negative.

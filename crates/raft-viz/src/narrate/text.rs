@@ -14,6 +14,8 @@ use raft_sim::raft_core::{Instant, LogIndex, NodeId, Term};
 use raft_sim::{ClientId, Op};
 
 use crate::lang::Lang;
+use crate::num::push_i64;
+pub use crate::num::push_u64;
 
 /// A sentence in the chosen language: `say!(lang, "{0} crashed", "{0} 崩溃了", node)`.
 /// The arguments (any type with a `From` conversion to [`Arg`]) fill the placeholders
@@ -207,22 +209,6 @@ pub fn render_into(out: &mut String, template: &str, args: &[Arg<'_>]) {
         }
     }
     out.push_str(rest);
-}
-
-/// Appends `n` in decimal (`core::fmt` would pull its formatting machinery into every
-/// call site).
-pub fn push_u64(out: &mut String, n: u64) {
-    if n >= 10 {
-        push_u64(out, n / 10);
-    }
-    out.push(char::from(b'0' + (n % 10) as u8));
-}
-
-fn push_i64(out: &mut String, i: i64) {
-    if i < 0 {
-        out.push('-');
-    }
-    push_u64(out, i.unsigned_abs());
 }
 
 /// Appends `n / 10^places` with its fraction, trailing zeros left out: `push_fixed(_,

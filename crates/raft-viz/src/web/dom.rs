@@ -147,8 +147,8 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
-pub use crate::narrate::text::push_u64;
 pub use crate::num::decimal;
+pub use crate::num::push_u64;
 
 /// Appends microseconds as seconds with three decimals: `1.234 s`.
 pub fn push_seconds(out: &mut String, us: u64) {
