@@ -53,18 +53,14 @@ fn every_scene_reaches_every_waypoint_in_order_and_only_unsafe_ones_break_safety
     }
 }
 
+/// The Chinese of each caption is checked where it lives, in raft-viz's catalogue
+/// (`tests/chinese.rs` there).
 #[test]
-fn every_caption_exists_in_english_and_chinese() {
+fn every_scene_has_a_title_and_every_waypoint_a_caption() {
     for s in scene::all() {
-        assert!(!s.title_en.is_empty() && !s.title_zh.is_empty());
+        assert!(!s.title_en.is_empty(), "{}", s.id);
         for w in &s.waypoints {
             assert!(!w.en.is_empty(), "{}/{}", s.id, w.id);
-            assert!(
-                w.zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
-                "{}/{}",
-                s.id,
-                w.id
-            );
         }
     }
 }

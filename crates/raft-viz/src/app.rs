@@ -326,7 +326,7 @@ impl App {
     pub fn frame(&self) -> Frame<'_> {
         let t = self.timeline();
         let mut frame = view::frame(t.world(), t.history(), &self.stage, self.selection);
-        frame.client.label = self.lang.pick("client", "客户端");
+        frame.client.label = self.lang.tr("client");
         frame
     }
 

@@ -208,10 +208,9 @@ impl App {
     pub fn split_command(&self) -> Result<UiCommand, CommandError> {
         let n = self.world().ids().len();
         if n < 3 {
-            return Err(CommandError(String::from(self.lang().pick(
-                "a split needs at least 3 nodes",
-                "至少需要3个节点才能分区",
-            ))));
+            return Err(CommandError(String::from(
+                self.lang().tr("a split needs at least 3 nodes"),
+            )));
         }
         let first = self.world().leader().map_or(0, |id| id.0 as usize);
         let k = split_minority(n);
@@ -226,10 +225,9 @@ impl App {
     /// The "isolate leader" preset: the leader alone, the rest together.
     pub fn isolate_leader_command(&self) -> Result<UiCommand, CommandError> {
         let leader = self.world().leader().ok_or_else(|| {
-            CommandError(String::from(self.lang().pick(
-                "there is no leader to isolate yet",
-                "现在还没有Leader可以隔离",
-            )))
+            CommandError(String::from(
+                self.lang().tr("there is no leader to isolate yet"),
+            ))
         })?;
         let rest = self
             .world()

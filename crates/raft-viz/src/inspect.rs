@@ -19,7 +19,7 @@ pub fn node_lines(world: &World, id: NodeId, lang: Lang) -> Vec<String> {
         return Vec::new();
     };
     let n = server.name();
-    let none = lang.pick("nobody", "无");
+    let none = lang.tr("nobody");
     let Some(node) = server.node() else {
         let stored = server.storage();
         let v = stored
@@ -28,11 +28,10 @@ pub fn node_lines(world: &World, id: NodeId, lang: Lang) -> Vec<String> {
             .map_or(Arg::Str(none), Arg::Node);
         let e = entry_count(stored.log.len(), lang);
         return vec![
-            say!(lang, "{0}: crashed", "{0}：已崩溃", n),
+            say!(lang, "{0}: crashed", n),
             say!(
                 lang,
                 "Stored: term {0}, voted for {1}, log of {2}",
-                "已保存：term {0}，投票给 {1}，{2}",
                 stored.hard_state.current_term,
                 v,
                 &e
@@ -41,15 +40,15 @@ pub fn node_lines(world: &World, id: NodeId, lang: Lang) -> Vec<String> {
     };
     let role = match node.role() {
         Role::Follower => "Follower",
-        Role::PreCandidate => lang.pick("Pre-candidate (pre-vote)", "Candidate（预投票中）"),
+        Role::PreCandidate => lang.tr("Pre-candidate (pre-vote)"),
         Role::Candidate => "Candidate",
         Role::Leader => "Leader",
     };
     let v = node.voted_for().map_or(Arg::Str(none), Arg::Node);
     let mut lines = vec![
-        say!(lang, "{0}: {1}", "{0}：{1}", n, role),
-        say!(lang, "Term: {0}", "term：{0}", node.term()),
-        say!(lang, "Voted for: {0}", "投票给：{0}", v),
+        say!(lang, "{0}: {1}", n, role),
+        say!(lang, "Term: {0}", node.term()),
+        say!(lang, "Voted for: {0}", v),
     ];
     match node.role() {
         Role::Candidate | Role::PreCandidate => {
@@ -61,54 +60,31 @@ pub fn node_lines(world: &World, id: NodeId, lang: Lang) -> Vec<String> {
                 Arg::Node(*id).push_to(&mut got);
             }
             let needed = node.members().quorum();
-            lines.push(say!(
-                lang,
-                "Votes received: {0} ({1} needed)",
-                "收到的选票：{0}（需要 {1} 票）",
-                &got,
-                needed
-            ));
+            lines.push(say!(lang, "Votes received: {0} ({1} needed)", &got, needed));
         }
         Role::Follower => lines.push(match node.leader() {
-            Some(l) => say!(lang, "Follows leader {0}", "跟随的 Leader：{0}", l),
-            None => lang.pick("Knows no leader", "跟随的 Leader：未知").into(),
+            Some(l) => say!(lang, "Follows leader {0}", l),
+            None => lang.tr("Knows no leader").into(),
         }),
         Role::Leader => {}
     }
     lines.push(say!(
         lang,
         "Log: last index {0}, committed up to {1}",
-        "日志：最后 index {0}，已提交到 index {1}",
         node.log().last_index(),
         node.commit_index()
     ));
-    lines.push(say!(
-        lang,
-        "Value: {0}",
-        "值：{0}",
-        server.machine().value()
-    ));
+    lines.push(say!(lang, "Value: {0}", server.machine().value()));
     let left = |deadline: raft_sim::raft_core::Instant| deadline.since(world.now());
     if let Some(d) = node.heartbeat_deadline() {
-        lines.push(say!(
-            lang,
-            "Next heartbeat in {0}",
-            "下次心跳：{0} 后",
-            left(d)
-        ));
+        lines.push(say!(lang, "Next heartbeat in {0}", left(d)));
     } else if let Some(d) = node.election_deadline() {
-        lines.push(say!(
-            lang,
-            "Election timeout in {0}",
-            "选举超时：{0} 后",
-            left(d)
-        ));
+        lines.push(say!(lang, "Election timeout in {0}", left(d)));
     }
     for p in node.progress().unwrap_or_default() {
         lines.push(say!(
             lang,
             "{0}: nextIndex {1}, matchIndex {2}",
-            "{0}：nextIndex {1}，matchIndex {2}",
             p.node,
             p.next_index,
             p.match_index
@@ -126,9 +102,9 @@ pub fn message_lines(world: &World, id: MsgId, lang: Lang) -> Vec<String> {
     };
     let mut lines = vec![kind_line(&f.packet, lang)];
     let (from, to) = (endpoint_name(f.from, lang), endpoint_name(f.to, lang));
-    lines.push(say!(lang, "{0} → {1}", "{0} → {1}", &from, &to));
+    lines.push(say!(lang, "{0} → {1}", &from, &to));
     if let Packet::Raft(m) = &f.packet {
-        lines.push(say!(lang, "Term: {0}", "term：{0}", m.term));
+        lines.push(say!(lang, "Term: {0}", m.term));
         match &m.body {
             Body::RequestVote {
                 last_log_index,
@@ -138,7 +114,6 @@ pub fn message_lines(world: &World, id: MsgId, lang: Lang) -> Vec<String> {
                 lines.push(say!(
                     lang,
                     "Candidate's last entry: index {0}, term {1}",
-                    "Candidate 的最后一条日志：index {0}，term {1}",
                     *last_log_index,
                     *last_log_term
                 ));
@@ -152,7 +127,6 @@ pub fn message_lines(world: &World, id: MsgId, lang: Lang) -> Vec<String> {
                 lines.push(say!(
                     lang,
                     "After index {0} (term {1}); leader committed up to {2}",
-                    "接在 index {0}（term {1}）之后；Leader 已提交到 index {2}",
                     *prev_log_index,
                     *prev_log_term,
                     *leader_commit
@@ -169,7 +143,7 @@ pub fn message_lines(world: &World, id: MsgId, lang: Lang) -> Vec<String> {
                     if entries.len() > LIST_ENTRIES {
                         listed.push_str(", …");
                     }
-                    lines.push(say!(lang, "Entries: {0}", "日志：{0}", &listed));
+                    lines.push(say!(lang, "Entries: {0}", &listed));
                 }
             }
             Body::RequestVoteResponse { .. } | Body::AppendEntriesResponse(_) => {}
@@ -178,7 +152,6 @@ pub fn message_lines(world: &World, id: MsgId, lang: Lang) -> Vec<String> {
     lines.push(say!(
         lang,
         "Sent at {0}, arrives at {1}",
-        "发送于 {0}，到达于 {1}",
         f.sent_at,
         f.arrive_at
     ));
@@ -193,40 +166,21 @@ pub fn message_lines(world: &World, id: MsgId, lang: Lang) -> Vec<String> {
     lines.push(match (f.lost_at, f.lost_reason) {
         (Some(at), reason) => {
             if reason == Some(DropReason::LinkCut) {
-                say!(
-                    lang,
-                    "Will be lost at {0}: the link is cut",
-                    "将在 {0} 丢失：链路被切断",
-                    at
-                )
+                say!(lang, "Will be lost at {0}: the link is cut", at)
             } else {
-                say!(
-                    lang,
-                    "Will be lost at {0}: random loss",
-                    "将在 {0} 丢失：随机丢包",
-                    at
-                )
+                say!(lang, "Will be lost at {0}: random loss", at)
             }
         }
-        _ if cut_now => lang
-            .pick(
-                "Will be lost on arrival: the link is cut",
-                "到达时会丢失：链路已被切断",
-            )
-            .into(),
+        _ if cut_now => lang.tr("Will be lost on arrival: the link is cut").into(),
         _ if receiver_down => say!(
             lang,
             "Will be lost on arrival unless {0} restarts first: it is down",
-            "{0} 已崩溃：除非它先重启，否则消息到达时会丢失",
             &to
         ),
-        _ => lang.pick("Will arrive", "会按时到达").into(),
+        _ => lang.tr("Will arrive").into(),
     });
     if f.duplicate {
-        lines.push(
-            lang.pick("A duplicate made by the network", "网络复制出的重复消息")
-                .into(),
-        );
+        lines.push(lang.tr("A duplicate made by the network").into());
     }
     lines
 }
@@ -241,7 +195,7 @@ fn kind_line(packet: &Packet, lang: Lang) -> String {
                 } else {
                     ""
                 };
-                say!(lang, "RequestVote{0}", "选举请求 RequestVote{0}", pre)
+                say!(lang, "RequestVote{0}", pre)
             }
             Body::RequestVoteResponse { granted, pre_vote } => {
                 let pre = if *pre_vote {
@@ -250,23 +204,22 @@ fn kind_line(packet: &Packet, lang: Lang) -> String {
                     ""
                 };
                 let verdict = if *granted {
-                    lang.pick("granted", "同意")
+                    lang.tr("granted")
                 } else {
-                    lang.pick("refused", "拒绝")
+                    lang.tr("refused")
                 };
-                say!(lang, "Vote reply{0}: {1}", "选举响应{0}：{1}", pre, verdict)
+                say!(lang, "Vote reply{0}: {1}", pre, verdict)
             }
-            Body::AppendEntries { entries, .. } if entries.is_empty() => lang
-                .pick("AppendEntries: heartbeat", "AppendEntries：心跳")
-                .into(),
+            Body::AppendEntries { entries, .. } if entries.is_empty() => {
+                lang.tr("AppendEntries: heartbeat").into()
+            }
             Body::AppendEntries { entries, .. } => {
                 let e = entry_count(entries.len(), lang);
-                say!(lang, "AppendEntries: {0}", "AppendEntries：{0}", &e)
+                say!(lang, "AppendEntries: {0}", &e)
             }
             Body::AppendEntriesResponse(AppendOutcome::Success { match_index }) => say!(
                 lang,
                 "AppendEntries reply: success, match index {0}",
-                "AppendEntries 响应：成功，match index {0}",
                 *match_index
             ),
             Body::AppendEntriesResponse(AppendOutcome::Rejected {
@@ -276,7 +229,6 @@ fn kind_line(packet: &Packet, lang: Lang) -> String {
                 Some(t) => say!(
                     lang,
                     "AppendEntries reply: failure at index {0}; its term {1} starts at index {2}",
-                    "AppendEntries 响应：失败，index {0} 不匹配；冲突的 term {1} 从 index {2} 开始",
                     *prev_log_index,
                     t,
                     hint.first_index
@@ -284,38 +236,24 @@ fn kind_line(packet: &Packet, lang: Lang) -> String {
                 None => say!(
                     lang,
                     "AppendEntries reply: failure at index {0}; its log ends before, next try index {1}",
-                    "AppendEntries 响应：失败，日志比 index {0} 短；下次从 index {1} 开始",
                     *prev_log_index,
                     hint.first_index
                 ),
             },
         },
-        Packet::Request { seq, op } => say!(
-            lang,
-            "Client request #{0}: {1}",
-            "客户端请求 #{0}：{1}",
-            *seq,
-            *op
-        ),
+        Packet::Request { seq, op } => say!(lang, "Client request #{0}: {1}", *seq, *op),
         Packet::Reply { reply, .. } => match reply {
             Reply::Done { index, value } => say!(
                 lang,
                 "Reply to the client: committed at index {0}, value {1}",
-                "给客户端的回复：已在 index {0} 提交，值为 {1}",
                 *index,
                 *value
             ),
-            Reply::NotLeader { leader: Some(l) } => say!(
-                lang,
-                "Reply to the client: not the leader; try {0}",
-                "给客户端的回复：不是 Leader，请找 {0}",
-                *l
-            ),
+            Reply::NotLeader { leader: Some(l) } => {
+                say!(lang, "Reply to the client: not the leader; try {0}", *l)
+            }
             Reply::NotLeader { leader: None } => lang
-                .pick(
-                    "Reply to the client: not the leader; no leader known",
-                    "给客户端的回复：不是 Leader，也不知道谁是 Leader",
-                )
+                .tr("Reply to the client: not the leader; no leader known")
                 .into(),
         },
     }

@@ -1,5 +1,19 @@
 //! The two languages of the tour and the interface: English and Chinese (the source
 //! article's).
+//!
+//! English is compiled in: every text in the code is written in English, and the
+//! English text is also the key of its translation. The Chinese lives in a catalogue,
+//! `www/zh.txt`, which the page fetches only when a reader picks Chinese: it was a
+//! third of the module's text, downloaded by every English reader for nothing (the
+//! page-weight budget). [`Lang::tr`] looks a text up; until a catalogue is installed,
+//! or for a text it lacks, the English shows.
+//!
+//! The catalogue's format is plain lines, so that translators can edit it: `#` starts
+//! a comment line, blank lines separate entries, and an entry is two lines, the English
+//! exactly as the code writes it (placeholders `{0}`, `{1}`, … included) and then its
+//! Chinese.
+
+use std::sync::OnceLock;
 
 /// A display language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -29,11 +43,213 @@ impl Lang {
         }
     }
 
-    /// Picks the text for this language.
+    /// The text `en` in this language: itself in English, its entry in the installed
+    /// Chinese catalogue otherwise (`en` itself while none is installed or it has no
+    /// entry, so a missing translation shows as English rather than as nothing).
+    pub fn tr(self, en: &str) -> &str {
+        match self {
+            Lang::En => en,
+            Lang::Zh => CHINESE.get().and_then(|c| c.get(en)).unwrap_or(en),
+        }
+    }
+
+    /// Picks between two spellings written side by side: only for punctuation whose
+    /// Chinese depends on where it stands (`、` between names, `，` between clauses),
+    /// where a catalogue key could not tell the two apart. Words go through [`tr`].
+    ///
+    /// [`tr`]: Lang::tr
     pub fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
         match self {
             Lang::En => en,
             Lang::Zh => zh,
         }
+    }
+}
+
+/// The installed Chinese catalogue; set once, by [`install_chinese`].
+static CHINESE: OnceLock<Catalogue> = OnceLock::new();
+
+/// Whether a Chinese catalogue is installed (the page fetches it on first need).
+pub fn chinese_installed() -> bool {
+    CHINESE.get().is_some()
+}
+
+/// Installs the Chinese catalogue from its text (the contents of `www/zh.txt`) and
+/// returns how many entries it has. A second call keeps the first catalogue.
+pub fn install_chinese(text: String) -> Result<usize, CatalogueError> {
+    let catalogue = Catalogue::parse(text)?;
+    let n = catalogue.len();
+    let _ = CHINESE.set(catalogue);
+    Ok(n)
+}
+
+/// Installs the catalogue of this source tree, compiled in: for tests and tools, which
+/// have no page to fetch it from. (The page does not call it, so its module does not
+/// carry the text.)
+pub fn install_bundled_chinese() {
+    let text = include_str!("../../../www/zh.txt");
+    if let Err(e) = install_chinese(String::from(text)) {
+        panic!("www/zh.txt: {e}");
+    }
+}
+
+/// Texts keyed by their English, looked up by binary search.
+#[derive(Debug)]
+pub struct Catalogue {
+    text: String,
+    /// Per entry, byte offsets into `text`: the key's start, the key's end (the
+    /// translation starts after its newline) and the translation's end. Sorted by key.
+    entries: Vec<[u32; 3]>,
+}
+
+/// Why a catalogue's text was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatalogueError {
+    /// The English line at this (1-based) line number has no translation line after it.
+    Unpaired(usize),
+    /// The same English twice (at this line).
+    Duplicate(usize),
+    /// Over 4 GiB.
+    TooLarge,
+}
+
+impl CatalogueError {
+    /// What is wrong, and where, in English (written without `core::fmt`, which the
+    /// wasm module does not otherwise carry for this).
+    pub fn describe(&self) -> String {
+        let (line, what) = match self {
+            CatalogueError::Unpaired(line) => (*line, ": an English text without its translation"),
+            CatalogueError::Duplicate(line) => (*line, ": the same English text twice"),
+            CatalogueError::TooLarge => return String::from("the catalogue is too large"),
+        };
+        let mut out = String::from("line ");
+        crate::num::push_u64(&mut out, line as u64);
+        out.push_str(what);
+        out
+    }
+}
+
+impl core::fmt::Display for CatalogueError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+impl Catalogue {
+    /// Reads the catalogue format described in the module documentation.
+    pub fn parse(text: String) -> Result<Catalogue, CatalogueError> {
+        if u32::try_from(text.len()).is_err() {
+            return Err(CatalogueError::TooLarge);
+        }
+        let mut entries: Vec<[u32; 3]> = Vec::new();
+        let mut lines = Vec::new(); // (line number, start, end) of an entry's lines
+        let mut start = 0;
+        for (i, line) in text.split('\n').enumerate() {
+            let end = start + line.len();
+            let content = line.trim_end_matches('\r');
+            if content.is_empty() || content.starts_with('#') {
+                if let [(n, _, _)] = lines[..] {
+                    return Err(CatalogueError::Unpaired(n));
+                }
+                lines.clear();
+            } else {
+                lines.push((i + 1, start, start + content.len()));
+                if let [(_, ks, ke), (n, _, ve)] = lines[..] {
+                    // Kept sorted as it is built: an insertion by binary search is
+                    // plenty for a few hundred entries, and a `sort` would add a whole
+                    // sorting routine to the wasm module.
+                    let key = text.get(ks..ke).unwrap_or_default();
+                    let at = entries.binary_search_by(|e| key_of(&text, e).cmp(key));
+                    match at {
+                        Ok(_) => return Err(CatalogueError::Duplicate(n - 1)),
+                        Err(at) => entries.insert(at, [ks, ke, ve].map(|o| o as u32)),
+                    }
+                    lines.clear();
+                }
+            }
+            start = end + 1;
+        }
+        if let [(n, _, _)] = lines[..] {
+            return Err(CatalogueError::Unpaired(n));
+        }
+        Ok(Catalogue { text, entries })
+    }
+
+    /// The translation of `en`, if the catalogue has it.
+    pub fn get(&self, en: &str) -> Option<&str> {
+        let text = &self.text;
+        let i = self
+            .entries
+            .binary_search_by(|e| key_of(text, e).cmp(en))
+            .ok()?;
+        let [_, key_end, end] = self.entries[i];
+        // The translation is the line after the key's; skip the newline (and a '\r').
+        let from = text
+            .get(key_end as usize..end as usize)
+            .unwrap_or_default()
+            .find('\n')
+            .map_or(end as usize, |k| key_end as usize + k + 1);
+        text.get(from..end as usize)
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether it has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Every English key, in sorted order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|e| key_of(&self.text, e))
+    }
+}
+
+/// An entry's key. `get`, not indexing: the offsets are char boundaries by
+/// construction, and a slice's panic would pull `core::fmt` into the wasm module.
+fn key_of<'a>(text: &'a str, entry: &[u32; 3]) -> &'a str {
+    text.get(entry[0] as usize..entry[1] as usize)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_catalogue_maps_each_english_line_to_the_line_after_it() {
+        let c = Catalogue::parse(String::from(
+            "# comment\n\n{0} crashed\n{0} 崩溃了\n\nPlay\r\n播放\r\n",
+        ))
+        .expect("parses");
+        assert_eq!(c.len(), 2);
+        assert_eq!(c.get("{0} crashed"), Some("{0} 崩溃了"));
+        assert_eq!(c.get("Play"), Some("播放"));
+        assert_eq!(c.get("Pause"), None);
+        assert_eq!(c.keys().collect::<Vec<_>>(), ["Play", "{0} crashed"]);
+    }
+
+    #[test]
+    fn a_broken_catalogue_is_refused_with_the_line_to_fix() {
+        assert_eq!(
+            Catalogue::parse(String::from("a\n甲\n\nb\n\nc\n丙\n")).err(),
+            Some(CatalogueError::Unpaired(4))
+        );
+        assert_eq!(
+            Catalogue::parse(String::from("a\n甲\n\na\n乙\n")).err(),
+            Some(CatalogueError::Duplicate(4))
+        );
+    }
+
+    #[test]
+    fn without_a_catalogue_entry_the_english_shows() {
+        assert_eq!(Lang::En.tr("Play"), "Play");
+        assert_eq!(
+            Lang::Zh.tr("no such text in any catalogue"),
+            "no such text in any catalogue"
+        );
     }
 }

@@ -103,10 +103,10 @@ pub fn parse(query: &str, known_scene: impl Fn(&str) -> bool) -> (Options, Vec<S
     for (k, v) in &pairs {
         // One table row per option: its name and its notice in both languages. A
         // single push of a looked-up text is smaller than a push per option.
-        let Some(&(_, key, en, zh)) = OPTIONS.iter().find(|row| row.0 == k) else {
+        let Some(&(_, key, en)) = OPTIONS.iter().find(|row| row.0 == k) else {
             let mut n = k.clone();
             n.push_str(": ");
-            n.push_str(lang.pick("unknown option, ignored.", "未知参数，已忽略。"));
+            n.push_str(lang.tr("unknown option, ignored."));
             notices.push(n);
             continue;
         };
@@ -148,7 +148,7 @@ pub fn parse(query: &str, known_scene: impl Fn(&str) -> bool) -> (Options, Vec<S
             ),
         };
         if !taken {
-            notices.push(notice(k, v, lang.pick(en, zh)));
+            notices.push(notice(k, v, lang.tr(en)));
         }
     }
     (o, notices)
@@ -169,53 +169,31 @@ enum Key {
     At,
 }
 
-/// The options: URL name, what it sets, and the notice (English, Chinese) for a value
-/// that is refused. `lang`'s notice is written apart, before the language is known.
-const OPTIONS: [(&str, Key, &str, &str); 10] = [
-    ("lang", Key::Lang, "", ""),
-    (
-        "scene",
-        Key::Scene,
-        "no such scene; opening the sandbox.",
-        "没有这个场景，已打开沙盒。",
-    ),
-    (
-        "nodes",
-        Key::Nodes,
-        "a cluster has 1 to 9 nodes; using 5.",
-        "集群只能有1到9个节点，已使用5个。",
-    ),
+/// The options: URL name, what it sets, and the notice (in English; [`Lang::tr`]) for
+/// a value that is refused. `lang`'s notice is written apart, before the language is
+/// known.
+const OPTIONS: [(&str, Key, &str); 10] = [
+    ("lang", Key::Lang, ""),
+    ("scene", Key::Scene, "no such scene; opening the sandbox."),
+    ("nodes", Key::Nodes, "a cluster has 1 to 9 nodes; using 5."),
     (
         "seed",
         Key::Seed,
         "the seed is a whole number; using a fresh one.",
-        "种子必须是非负整数，已随机生成。",
     ),
     (
         "speed",
         Key::Speed,
         "speed is between 1/1000 and 1 (e.g. 1/20 or 0.05); using 1/15.",
-        "速度须在1/1000到1之间（如1/20或0.05），已使用1/15。",
     ),
-    ("autoplay", Key::Autoplay, "use 1 or 0.", "请用1或0。"),
-    (
-        "controls",
-        Key::Controls,
-        "use all, minimal or none.",
-        "请用all、minimal或none。",
-    ),
-    (
-        "theme",
-        Key::Theme,
-        "use light, dark or auto.",
-        "请用light、dark或auto。",
-    ),
-    ("a", Key::Actions, "", ""),
+    ("autoplay", Key::Autoplay, "use 1 or 0."),
+    ("controls", Key::Controls, "use all, minimal or none."),
+    ("theme", Key::Theme, "use light, dark or auto."),
+    ("a", Key::Actions, ""),
     (
         "at",
         Key::At,
         "at is a time in milliseconds; starting at 0.",
-        "at 是毫秒数，已从0开始。",
     ),
 ];
 
@@ -357,6 +335,7 @@ mod tests {
             assert!((o.speed - DEFAULT_SPEED).abs() < 1e-12, "{q}");
             assert_eq!(o.scene, None, "{q}");
         }
+        crate::lang::install_bundled_chinese();
         let (_, n) = parse_q("lang=zh&nodes=50");
         assert!(n[0].contains("节点"), "notices follow the language: {n:?}");
     }

@@ -234,6 +234,7 @@ fn the_client_is_labelled_in_the_readers_language() {
             .collect::<Vec<_>>()
     };
     assert!(texts(&a).iter().any(|t| t == "client"));
+    raft_viz::lang::install_bundled_chinese();
     a.command(UiCommand::Lang { lang: "zh".into() })
         .expect("zh");
     let zh = texts(&a);

@@ -5,7 +5,19 @@ use std::time::Duration;
 use raft_sim::network::{Endpoint, Packet};
 use raft_sim::raft_core::{Body, NodeId};
 use raft_sim::{Action, MsgId, Op, Setup, World, node_name};
-use raft_viz::inspect::{message_lines, node_lines};
+use raft_viz::inspect;
+
+/// The inspector's lines for a node, with the Chinese catalogue installed.
+fn node_lines(w: &World, id: NodeId, lang: Lang) -> Vec<String> {
+    raft_viz::lang::install_bundled_chinese();
+    inspect::node_lines(w, id, lang)
+}
+
+/// The inspector's lines for a message, with the Chinese catalogue installed.
+fn message_lines(w: &World, id: MsgId, lang: Lang) -> Vec<String> {
+    raft_viz::lang::install_bundled_chinese();
+    inspect::message_lines(w, id, lang)
+}
 use raft_viz::lang::Lang;
 
 fn world(seed: u64) -> World {

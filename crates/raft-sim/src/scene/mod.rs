@@ -28,10 +28,9 @@ pub struct Cue {
 pub struct Waypoint {
     /// Stable id, e.g. `"candidates"`.
     pub id: &'static str,
-    /// Caption in English.
+    /// Caption, in English. Its Chinese (the article's language) is the front end's
+    /// business: raft-viz's catalogue `www/zh.txt`, keyed by this text.
     pub en: &'static str,
-    /// Caption in Chinese (the article's language).
-    pub zh: &'static str,
     /// Whether the world has reached it.
     pub reached: fn(&World) -> bool,
 }
@@ -41,10 +40,8 @@ pub struct Waypoint {
 pub struct Scene {
     /// Deep-link id (`?scene=...`).
     pub id: &'static str,
-    /// Title in English.
+    /// Title, in English (translated like the captions).
     pub title_en: &'static str,
-    /// Title in Chinese.
-    pub title_zh: &'static str,
     /// Nodes, seed and settings.
     pub setup: Setup,
     /// Interventions, in time order.

@@ -38,7 +38,6 @@ pub fn split_vote() -> Scene {
     Scene {
         id: "split-vote",
         title_en: "Split vote",
-        title_zh: "选举分裂",
         setup: Setup {
             nodes: 4,
             seed: 4,
@@ -70,7 +69,6 @@ pub fn split_vote() -> Scene {
                     Waypoint {
                         id: "candidates",
                         en: "B and C time out together and become candidates in the same term.",
-                        zh: "节点B、C同时超时，在同一个term成为Candidate。",
                         reached: |w| {
                             role(w, B) == Some(Role::Candidate)
                                 && role(w, C) == Some(Role::Candidate)
@@ -80,7 +78,6 @@ pub fn split_vote() -> Scene {
                     Waypoint {
                         id: "votes-split",
                         en: "A votes for B and D votes for C: each candidate has 2 of 4 votes.",
-                        zh: "节点A投票给B，节点D投票给C：每个Candidate都只有4票中的2票。",
                         reached: |w| {
                             let t = term(w, B);
                             w.node(A).and_then(raft_core::Node::voted_for) == Some(B)
@@ -94,7 +91,6 @@ pub fn split_vote() -> Scene {
                     Waypoint {
                         id: "no-majority",
                         en: "All replies are in. Two votes is not more than n/2 = 2: nobody wins; both wait for a timeout.",
-                        zh: "2票不大于n/2=2：没有节点成为Leader，只能等待超时。",
                         reached: |w| {
                             // Every reply is in: two granted and two refused for each.
                             let settled = |id| {
@@ -110,13 +106,11 @@ pub fn split_vote() -> Scene {
                     Waypoint {
                         id: "new-term",
                         en: "A candidate times out again: a new term and a new election begin.",
-                        zh: "Candidate再次超时：开始新的term和新一轮选举。",
                         reached: |w| term(w, B).0 >= 2 || term(w, C).0 >= 2,
                     },
                     Waypoint {
                         id: "leader",
                         en: "One of them collects more than n/2 votes and becomes leader.",
-                        zh: "其中一个获得超过n/2的选票，成为Leader。",
                         reached: |w| {
                             matches!(w.leader(), Some(l) if l == B || l == C)
                                 && w.node(w.leader().unwrap_or(A))
@@ -255,7 +249,6 @@ pub fn consensus() -> Scene {
     Scene {
         id: "consensus",
         title_en: "What is distributed consensus?",
-        title_zh: "什么是分布式一致性",
         setup: setup(1, 1),
         cues: vec![cue(
             400,
@@ -270,19 +263,16 @@ pub fn consensus() -> Scene {
                     Waypoint {
                         id: "one-node",
                         en: "A single server A stores one value. A client can update it.",
-                        zh: "单节点服务A只存储一个值，客户端可以更新它。",
                         reached: |w| role(w, A) == Some(Role::Follower),
                     },
                     Waypoint {
                         id: "alone",
                         en: "Alone, A is its own majority: after its timeout it leads a cluster of one.",
-                        zh: "只有一个节点时，A自己就是多数：超时后它成为唯一的Leader。",
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
                         id: "stored",
                         en: "The client sends set 5 and A stores it. With one node agreement is trivial; with several, they must agree. That is what Raft is for.",
-                        zh: "客户端发送set 5，A保存了它。单节点时一致性很简单；多个节点时，需要Raft来保证一致。",
                         reached: |w| value(w, A) == 5,
                     },
                 ]
@@ -297,7 +287,6 @@ pub fn states() -> Scene {
     Scene {
         id: "states",
         title_en: "Follower, candidate, leader",
-        title_zh: "Follower、Candidate、Leader三种状态",
         setup: setup(3, 2),
         cues: first_to_time_out(B, 3),
         waypoints: list(
@@ -306,7 +295,6 @@ pub fn states() -> Scene {
                     Waypoint {
                         id: "followers",
                         en: "Every node starts as a follower: a solid circle. Followers only answer.",
-                        zh: "所有节点都从Follower开始：实心圆。Follower被动接收数据。",
                         reached: |w| {
                             w.ids()
                                 .iter()
@@ -316,13 +304,11 @@ pub fn states() -> Scene {
                     Waypoint {
                         id: "candidate",
                         en: "B hears nothing before its timeout and becomes a candidate: a solid circle with a dashed border.",
-                        zh: "B在超时前没有收到任何消息，变成Candidate：实心圆+虚线边框。",
                         reached: |w| role(w, B) == Some(Role::Candidate),
                     },
                     Waypoint {
                         id: "leader",
                         en: "With a majority of votes B becomes the leader: a solid circle with a solid border. It handles all client requests.",
-                        zh: "获得多数选票后B成为Leader：实心圆+实线边框，处理所有客户端请求。",
                         reached: |w| leads(w, B),
                     },
                 ]
@@ -337,7 +323,6 @@ pub fn election() -> Scene {
     Scene {
         id: "election",
         title_en: "Leader election",
-        title_zh: "Leader选举",
         setup: setup(3, 3),
         cues: first_to_time_out(A, 3),
         waypoints: list(
@@ -346,7 +331,6 @@ pub fn election() -> Scene {
                     Waypoint {
                         id: "followers",
                         en: "All nodes start as followers, each with its own election timer (the arc).",
-                        zh: "所有节点都从Follower开始，每个节点有自己的选举计时器（圆弧）。",
                         reached: |w| {
                             w.ids()
                                 .iter()
@@ -356,7 +340,6 @@ pub fn election() -> Scene {
                     Waypoint {
                         id: "candidate",
                         en: "A hears from no leader in time: it becomes a candidate, votes for itself and asks the others for votes.",
-                        zh: "A在超时时间内没有收到Leader的消息：变成Candidate，给自己投票，并向其他节点发送选举请求。",
                         reached: |w| {
                             role(w, A) == Some(Role::Candidate)
                                 && w.node(A).and_then(|n| n.voted_for()) == Some(A)
@@ -365,7 +348,6 @@ pub fn election() -> Scene {
                     Waypoint {
                         id: "votes",
                         en: "B and C reply with their votes.",
-                        zh: "B和C返回选票。",
                         reached: |w| {
                             [B, C]
                                 .iter()
@@ -375,13 +357,11 @@ pub fn election() -> Scene {
                     Waypoint {
                         id: "leader",
                         en: "A has more than n/2 votes: it becomes the leader. From now on every change goes through it.",
-                        zh: "A获得超过n/2的选票，成为Leader。之后所有的数据变化都经由Leader发起。",
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
                         id: "followers-follow",
                         en: "A's heartbeats reach B and C, which now follow A.",
-                        zh: "A的心跳到达B和C，它们成为A的Follower。",
                         reached: |w| follows(w, B, A) && follows(w, C, A),
                     },
                 ]
@@ -404,7 +384,6 @@ pub fn replication() -> Scene {
     Scene {
         id: "replication",
         title_en: "Log replication",
-        title_zh: "日志复制流程",
         setup: setup(3, 4),
         cues,
         waypoints: list(
@@ -413,19 +392,16 @@ pub fn replication() -> Scene {
                     Waypoint {
                         id: "leader",
                         en: "A leads. Every change is added as a log entry, first uncommitted.",
-                        zh: "A是Leader。所有的数据变化都以日志记录的形式添加，最开始是uncommitted状态。",
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
                         id: "request",
                         en: "1. The client sends set 5 to the leader, which appends it to its log (uncommitted: dashed).",
-                        zh: "1. 客户端发送数据更改请求set 5到Leader，Leader把它追加到日志（uncommitted：虚线）。",
                         reached: |w| log_len(w, A) >= 1 && commit(w, A) == 0,
                     },
                     Waypoint {
                         id: "replicated",
                         en: "2–3. The leader replicates the entry to the followers and waits for a majority to store it.",
-                        zh: "2–3. Leader复制日志记录到Follower节点，并等待大多数节点完成复制。",
                         reached: |w| {
                             (log_len(w, B) >= 1 || log_len(w, C) >= 1) && commit(w, A) == 0
                         },
@@ -433,13 +409,11 @@ pub fn replication() -> Scene {
                     Waypoint {
                         id: "leader-commits",
                         en: "4. A majority has it: the leader commits the entry (filled) and its value becomes 5.",
-                        zh: "4. 大多数节点已复制：Leader提交该日志记录（实心），并把数据更新为5。",
                         reached: |w| value(w, A) == 5,
                     },
                     Waypoint {
                         id: "followers-commit",
                         en: "5–7. The leader tells the followers the entry is committed; they commit it too. The cluster agrees on 5.",
-                        zh: "5–7. Leader通知Follower该记录已提交，Follower也提交它。整个系统的数据达成一致：5。",
                         reached: |w| all_values(w, 5),
                     },
                 ]
@@ -457,7 +431,6 @@ pub fn terms() -> Scene {
     Scene {
         id: "terms",
         title_en: "Terms",
-        title_zh: "term选举周期",
         setup: setup(3, 5),
         cues,
         waypoints: list(
@@ -466,19 +439,16 @@ pub fn terms() -> Scene {
                     Waypoint {
                         id: "term-1",
                         en: "A leads term 1. A term is an election period with at most one leader.",
-                        zh: "A是term 1的Leader。term是一个选举周期，一个term只会产生一个Leader。",
                         reached: |w| leads(w, A) && term(w, A) == Term(1),
                     },
                     Waypoint {
                         id: "crash",
                         en: "A crashes. Its followers stop hearing heartbeats.",
-                        zh: "A宕机，Follower收不到心跳了。",
                         reached: |w| w.server(A).is_some_and(|s| s.is_down()),
                     },
                     Waypoint {
                         id: "term-2",
                         en: "Another node times out and is elected in a higher term: terms only grow.",
-                        zh: "另一个节点超时并在更高的term当选：term连续递增。",
                         reached: |w| {
                             w.leader()
                                 .and_then(|l| w.node(l))
@@ -488,7 +458,6 @@ pub fn terms() -> Scene {
                     Waypoint {
                         id: "rejoin",
                         en: "A comes back with its old term, sees the higher one and follows the new leader.",
-                        zh: "A恢复后带着旧的term，看到更高的term后成为新Leader的Follower。",
                         reached: |w| {
                             w.leader().is_some_and(|l| {
                                 l != A && follows(w, A, l) && term(w, A) == term(w, l)
@@ -507,7 +476,6 @@ pub fn timeouts() -> Scene {
     Scene {
         id: "timeouts",
         title_en: "Two timeouts",
-        title_zh: "两种timeout",
         setup: setup(3, 6),
         cues: vec![],
         waypoints: list(
@@ -516,7 +484,6 @@ pub fn timeouts() -> Scene {
                     Waypoint {
                         id: "election-timeout",
                         en: "The election timeout is random, between 150 and 300 ms: see how the arcs differ. Randomness makes it unlikely that two nodes become candidates together.",
-                        zh: "选举timeout是150ms到300ms之间的随机数：看各个圆弧长度不同。随机是为了避免同时产生多个Candidate。",
                         reached: |w| {
                             let d: Vec<_> = w
                                 .servers()
@@ -529,13 +496,11 @@ pub fn timeouts() -> Scene {
                     Waypoint {
                         id: "leader",
                         en: "The first to time out is elected leader.",
-                        zh: "最先超时的节点被选为Leader。",
                         reached: |w| w.leader().is_some(),
                     },
                     Waypoint {
                         id: "heartbeat-timeout",
                         en: "The leader sends a heartbeat every 50 ms (the heartbeat timeout); each one resets the followers' election timers, so no new election starts.",
-                        zh: "Leader每50ms发送一次心跳（心跳timeout），每次都会重置Follower的选举计时器，所以不会开始新的选举。",
                         reached: |w| {
                             w.now() >= Instant::from_millis(1_200)
                                 && w.leader().is_some()
@@ -556,7 +521,6 @@ pub fn election_steps() -> Scene {
     Scene {
         id: "election-timeout",
         title_en: "Election and election timeout",
-        title_zh: "选举和选举timeout",
         setup: setup(5, 7),
         cues: first_to_time_out(C, 5),
         waypoints: list(
@@ -565,13 +529,11 @@ pub fn election_steps() -> Scene {
                     Waypoint {
                         id: "timeout",
                         en: "1. C's election timeout elapses: it becomes a candidate, term + 1, votes for itself (vote count 1) and sends vote requests.",
-                        zh: "1. C的选举timeout到期：变为Candidate，term加1，先给自己投票（Vote Count为1），然后发送选举请求。",
                         reached: |w| role(w, C) == Some(Role::Candidate) && term(w, C) == Term(1),
                     },
                     Waypoint {
                         id: "adopt",
                         en: "2. Each receiver sees a higher term, adopts it and resets its timer; not having voted in this term, it votes for C.",
-                        zh: "2. 接收节点发现自己的term较小，更新为Candidate的term并重置timeout；它在这个term还没投过票，于是投票给C。",
                         reached: |w| {
                             [A, B, D, E]
                                 .iter()
@@ -586,13 +548,11 @@ pub fn election_steps() -> Scene {
                     Waypoint {
                         id: "majority",
                         en: "3. With votes from a majority (3 of 5), C becomes leader.",
-                        zh: "3. 收到大多数节点（5个中的3个）的选票后，C成为Leader。",
                         reached: |w| leads(w, C),
                     },
                     Waypoint {
                         id: "replication",
                         en: "4. The term's election is over; the leader now sends log updates (and heartbeats) to the followers.",
-                        zh: "4. 一个选举周期完成，Leader开始向Follower发送日志更新（和心跳）。",
                         reached: |w| [A, B, D, E].iter().all(|&id| follows(w, id, C)),
                     },
                 ]
@@ -615,7 +575,6 @@ pub fn heartbeat() -> Scene {
     Scene {
         id: "heartbeat",
         title_en: "Log replication and heartbeat",
-        title_zh: "日志复制和心跳timeout",
         setup: setup(3, 9),
         cues,
         waypoints: list(
@@ -624,31 +583,26 @@ pub fn heartbeat() -> Scene {
                     Waypoint {
                         id: "leader",
                         en: "A leads and sends a heartbeat to its followers every 50 ms.",
-                        zh: "A是Leader，每50ms向Follower发送一次心跳。",
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
                         id: "waiting",
                         en: "1. The client sends set 5. A appends it and waits for the next heartbeat to send it.",
-                        zh: "1. 客户发送set 5给Leader，Leader先追加到日志，等待下一个心跳再发送。",
                         reached: |w| log_len(w, A) >= 1 && !append_with_entries_in_flight(w),
                     },
                     Waypoint {
                         id: "sent",
                         en: "At the next heartbeat, the AppendEntries carry set 5 to the followers.",
-                        zh: "在下一个心跳timeout，Leader把set 5的日志记录发给Follower。",
                         reached: append_with_entries_in_flight,
                     },
                     Waypoint {
                         id: "committed",
                         en: "2. A majority acknowledged: the leader commits set 5.",
-                        zh: "2. Leader收到大部分节点的ack响应之后，commit该日志记录。",
                         reached: |w| value(w, A) == 5,
                     },
                     Waypoint {
                         id: "answered",
                         en: "3. The leader answers the client and, with the next heartbeat, tells the followers to commit.",
-                        zh: "3. Leader通知Client已经提交该日志记录，同时通知Follower提交该日志记录。",
                         reached: |w| {
                             all_values(w, 5)
                                 && w.clients()
@@ -686,7 +640,6 @@ pub fn partition() -> Scene {
     Scene {
         id: "partition",
         title_en: "Network partition",
-        title_zh: "网络分区",
         setup: setup(5, 11),
         cues,
         waypoints: list(
@@ -695,25 +648,21 @@ pub fn partition() -> Scene {
                     Waypoint {
                         id: "leader",
                         en: "A leads five nodes.",
-                        zh: "A是五个节点的Leader。",
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
                         id: "split",
                         en: "The network splits: A and B on one side, C, D and E on the other.",
-                        zh: "网络分区：A和B在一边，C、D、E在另一边。",
                         reached: |w| w.links().is_cut(A, C) && leads(w, A),
                     },
                     Waypoint {
                         id: "minority-stuck",
                         en: "The client's set 5 reaches A, but A can reach only B: two of five is no majority, so it never commits.",
-                        zh: "客户端的set 5到达A，但A只能联系到B：5个中的2个不是多数，永远无法提交。",
                         reached: |w| log_len(w, A) >= 1 && commit(w, A) == 0,
                     },
                     Waypoint {
                         id: "two-leaders",
                         en: "C, D and E stop hearing A and elect a leader in a higher term. Two leaders, but in different terms, and only one can commit.",
-                        zh: "C、D、E收不到A的心跳，在更高的term选出新Leader。出现两个Leader，但term不同，只有一个能提交。",
                         reached: |w| {
                             leads(w, A)
                                 && [C, D, E]
@@ -724,7 +673,6 @@ pub fn partition() -> Scene {
                     Waypoint {
                         id: "healed",
                         en: "The partition heals: A sees the higher term, steps down and follows the new leader.",
-                        zh: "网络恢复：A看到更高的term，退位并跟随新的Leader。",
                         reached: |w| {
                             !w.links().any_cut()
                                 && role(w, A) == Some(Role::Follower)
@@ -734,7 +682,6 @@ pub fn partition() -> Scene {
                     Waypoint {
                         id: "converged",
                         en: "The client's retried set 5 commits under the new leader; A's uncommitted copy is replaced. Every node holds 5.",
-                        zh: "客户端重试的set 5在新Leader下提交；A未提交的旧记录被覆盖。所有节点的值都是5。",
                         reached: |w| all_values(w, 5) && w.clients_idle(),
                     },
                 ]
@@ -777,7 +724,6 @@ pub fn unsafe_vote() -> Scene {
     Scene {
         id: "unsafe-vote",
         title_en: "Without the election restriction",
-        title_zh: "去掉选举限制会怎样",
         setup: s,
         cues,
         waypoints: list(
@@ -786,25 +732,21 @@ pub fn unsafe_vote() -> Scene {
                     Waypoint {
                         id: "committed",
                         en: "C is down. A and B commit set 5: two of three is a majority.",
-                        zh: "C宕机。A和B提交了set 5：3个中的2个是多数。",
                         reached: |w| value(w, A) == 5 && value(w, B) == 5,
                     },
                     Waypoint {
                         id: "stale-candidate",
                         en: "A crashes; C returns with an empty log and asks for votes.",
-                        zh: "A宕机；C带着空日志恢复并请求选票。",
                         reached: |w| role(w, C) == Some(Role::Candidate) && log_len(w, C) == 0,
                     },
                     Waypoint {
                         id: "stale-leader",
                         en: "This switch turns the log check off, so B votes for C, and C leads without the committed entry.",
-                        zh: "这个开关关闭了日志检查，B投票给C，C在没有已提交记录的情况下成为Leader。",
                         reached: |w| leads(w, C),
                     },
                     Waypoint {
                         id: "violation",
                         en: "The checker flags it: Leader Completeness is broken, and set 9 overwrites the acknowledged set 5.",
-                        zh: "检查器发现问题：Leader Completeness被破坏，set 9覆盖了已确认的set 5。",
                         reached: |w| w.checker().total() > 0 && value(w, B) == 9,
                     },
                 ]

@@ -182,21 +182,10 @@ fn narrate_in(item: &Item, ctx: &Context<'_>, world: &World, lang: Lang) -> Opti
             if noop {
                 return None;
             }
-            say!(
-                lang,
-                "{0}'s value is now {1}",
-                "{0} 的值更新为 {1}",
-                *node,
-                *value
-            )
+            say!(lang, "{0}'s value is now {1}", *node, *value)
         }
-        Record::Crashed(id) => say!(lang, "{0} crashed", "{0} 崩溃了", *id),
-        Record::Restarted(id) => say!(
-            lang,
-            "{0} restarted with its saved term, vote and log",
-            "{0} 重启，恢复了保存的 term、投票和日志",
-            *id
-        ),
+        Record::Crashed(id) => say!(lang, "{0} crashed", *id),
+        Record::Restarted(id) => say!(lang, "{0} restarted with its saved term, vote and log", *id),
         Record::ClientSent {
             client,
             op,
@@ -206,23 +195,9 @@ fn narrate_in(item: &Item, ctx: &Context<'_>, world: &World, lang: Lang) -> Opti
         } => {
             let c = client_name(*client, lang, true);
             if *retry {
-                say!(
-                    lang,
-                    "{0} sends {1} again, now to {2}",
-                    "{0}重新发送 {1}，这次发给 {2}",
-                    &c,
-                    *op,
-                    *to
-                )
+                say!(lang, "{0} sends {1} again, now to {2}", &c, *op, *to)
             } else {
-                say!(
-                    lang,
-                    "{0} sends {1} to {2}",
-                    "{0}向 {2} 发送 {1}",
-                    &c,
-                    *op,
-                    *to
-                )
+                say!(lang, "{0} sends {1} to {2}", &c, *op, *to)
             }
         }
         Record::ClientAcked {
@@ -236,7 +211,6 @@ fn narrate_in(item: &Item, ctx: &Context<'_>, world: &World, lang: Lang) -> Opti
                 Some(op) => say!(
                     lang,
                     "{0} is told {1} is committed at index {2}; the value is {3}",
-                    "{0}收到回复：{1} 已在 index {2} 提交，值为 {3}",
                     &c,
                     op,
                     *index,
@@ -245,7 +219,6 @@ fn narrate_in(item: &Item, ctx: &Context<'_>, world: &World, lang: Lang) -> Opti
                 None => say!(
                     lang,
                     "{0} is told request #{1} is committed at index {2}; the value is {3}",
-                    "{0}收到回复：请求 #{1} 已在 index {2} 提交，值为 {3}",
                     &c,
                     *seq,
                     *index,
@@ -268,7 +241,6 @@ fn narrate_in(item: &Item, ctx: &Context<'_>, world: &World, lang: Lang) -> Opti
                 Some(l) => say!(
                     lang,
                     "{0} tells {1} it is not the leader; {2} is",
-                    "{0} 告诉{1}自己不是 Leader，Leader 是 {2}",
                     *from,
                     &c,
                     *l
@@ -276,7 +248,6 @@ fn narrate_in(item: &Item, ctx: &Context<'_>, world: &World, lang: Lang) -> Opti
                 None => say!(
                     lang,
                     "{0} tells {1} it is not the leader and knows no leader",
-                    "{0} 告诉{1}自己不是 Leader，也不知道谁是 Leader",
                     *from,
                     &c
                 ),
@@ -286,8 +257,7 @@ fn narrate_in(item: &Item, ctx: &Context<'_>, world: &World, lang: Lang) -> Opti
         Record::Action(action) => return intervention(action, world, lang),
         Record::Violation(v) => {
             let parts = [
-                v.other
-                    .map(|o| (lang.pick("vs {0}", "与 {0}"), Arg::Node(o))),
+                v.other.map(|o| (lang.tr("vs {0}"), Arg::Node(o))),
                 v.term.map(|t| ("term {0}", Arg::from(t))),
                 v.index.map(|i| ("index {0}", Arg::from(i))),
             ];
@@ -300,16 +270,9 @@ fn narrate_in(item: &Item, ctx: &Context<'_>, world: &World, lang: Lang) -> Opti
             }
             let p = v.property.name();
             if detail.is_empty() {
-                say!(lang, "⚠ {0} broken at {1}", "⚠ 违反 {0}：{1}", p, v.node)
+                say!(lang, "⚠ {0} broken at {1}", p, v.node)
             } else {
-                say!(
-                    lang,
-                    "⚠ {0} broken at {1} ({2})",
-                    "⚠ 违反 {0}：{1}（{2}）",
-                    p,
-                    v.node,
-                    &detail
-                )
+                say!(lang, "⚠ {0} broken at {1} ({2})", p, v.node, &detail)
             }
         }
         Record::Sent { .. } | Record::Delivered { .. } | Record::TimerFired { .. } => {
@@ -341,18 +304,11 @@ fn node_event(
                 return None; // the role change tells it
             }
             if pre_vote {
-                say!(
-                    lang,
-                    "{0} asks whether it could win term {1}",
-                    "{0} 询问自己能否赢得 term {1} 的选举（预投票）",
-                    node,
-                    term
-                )
+                say!(lang, "{0} asks whether it could win term {1}", node, term)
             } else {
                 say!(
                     lang,
                     "{0} starts an election for term {1}: votes for itself and asks for votes",
-                    "{0} 开始 term {1} 的选举：先给自己投一票，再向其他节点发送选举请求",
                     node,
                     term
                 )
@@ -367,20 +323,12 @@ fn node_event(
                 say!(
                     lang,
                     "{0} would vote for {1} in term {2} (pre-vote)",
-                    "{0} 表示会投票给 {1}（term {2} 预投票）",
                     node,
                     candidate,
                     term
                 )
             } else {
-                say!(
-                    lang,
-                    "{0} votes for {1} in term {2}",
-                    "{0} 投票给 {1}（term {2}）",
-                    node,
-                    candidate,
-                    term
-                )
+                say!(lang, "{0} votes for {1} in term {2}", node, candidate, term)
             }
         }
         Event::VoteRefused {
@@ -391,20 +339,13 @@ fn node_event(
         } => {
             let why = match reason {
                 VoteRefusal::AlreadyVoted(v) => {
-                    say!(lang, "already voted for {0}", "已经投票给 {0}", v)
+                    say!(lang, "already voted for {0}", v)
                 }
                 VoteRefusal::LogNotUpToDate => {
-                    say!(
-                        lang,
-                        "{0}'s log is not up to date",
-                        "{0} 的日志不够新",
-                        candidate
-                    )
+                    say!(lang, "{0}'s log is not up to date", candidate)
                 }
-                VoteRefusal::StaleTerm => lang.pick("stale term", "term 已过期").into(),
-                VoteRefusal::LeaderStillActive => lang
-                    .pick("its leader is still active", "Leader 仍然活跃")
-                    .into(),
+                VoteRefusal::StaleTerm => lang.tr("stale term").into(),
+                VoteRefusal::LeaderStillActive => lang.tr("its leader is still active").into(),
             };
             let pre = if pre_vote {
                 lang.pick(" (pre-vote)", " 预投票")
@@ -414,7 +355,6 @@ fn node_event(
             say!(
                 lang,
                 "{0} refuses to vote for {1} in term {2}{3}: {4}",
-                "{0} 拒绝投票给 {1}（term {2}{3}）：{4}",
                 node,
                 candidate,
                 term,
@@ -439,7 +379,6 @@ fn node_event(
                 say!(
                     lang,
                     "{0}'s pre-vote gives {1} a majority ({2} of {3})",
-                    "{0} 的预投票让 {1} 获得大多数（{3} 票中的 {2} 票）",
                     voter,
                     node,
                     votes,
@@ -449,7 +388,6 @@ fn node_event(
                 say!(
                     lang,
                     "{0}'s vote gives {1} a majority ({2} of {3})",
-                    "{0} 的投票让 {1} 获得大多数选票（{3} 票中的 {2} 票）",
                     voter,
                     node,
                     votes,
@@ -482,28 +420,14 @@ fn node_event(
                 .is_some_and(|e| e.term == term);
             let count = last.0.checked_sub(first.0).map(|d| d.saturating_add(1));
             if all_stored && current && count == Some(listed) {
-                say!(
-                    lang,
-                    "{0} appended {1} at index {2}",
-                    "{0} 在 index {2} 追加日志：{1}",
-                    node,
-                    &ops,
-                    r
-                )
+                say!(lang, "{0} appended {1} at index {2}", node, &ops, r)
             } else {
-                say!(
-                    lang,
-                    "{0} appended entries {1}",
-                    "{0} 追加了日志 {1}",
-                    node,
-                    r
-                )
+                say!(lang, "{0} appended entries {1}", node, r)
             }
         }
         Event::EntriesTruncated { from, last } => say!(
             lang,
             "{0} removed conflicting entries {1} from its log",
-            "{0} 删除了冲突的日志 {1}",
             node,
             Arg::Range(from.0, last.0)
         ),
@@ -513,7 +437,6 @@ fn node_event(
         } => say!(
             lang,
             "{0} rejects {1}'s entries: its log does not match at index {2}",
-            "{0} 拒绝了 {1} 的日志：index {2} 处不匹配",
             node,
             leader,
             prev_log_index
@@ -524,22 +447,14 @@ fn node_event(
         } => say!(
             lang,
             "{0} will retry {1} from index {2}",
-            "{0} 将从 index {2} 开始重新向 {1} 复制日志",
             node,
             follower,
             next_index
         ),
-        Event::CommitAdvanced { to, .. } => say!(
-            lang,
-            "{0} committed up to index {1}",
-            "{0} 提交（commit）到 index {1}",
-            node,
-            to
-        ),
+        Event::CommitAdvanced { to, .. } => say!(lang, "{0} committed up to index {1}", node, to),
         Event::CommitRolledBack { from, to } => say!(
             lang,
             "⚠ {0}'s commit index went back from {1} to {2}: committed entries were overwritten",
-            "⚠ {0} 的 commit index 从 {1} 退回到 {2}：已提交的日志被覆盖了",
             node,
             from,
             to
@@ -558,9 +473,9 @@ fn role_change(
     lang: Lang,
 ) -> String {
     let how = if cause == RoleChangeCause::ForcedTimeout {
-        lang.pick("was made to time out", "被强制超时")
+        lang.tr("was made to time out")
     } else {
-        lang.pick("timed out", "选举超时")
+        lang.tr("timed out")
     };
     match (to, cause) {
         (Role::Leader, _) => {
@@ -582,7 +497,6 @@ fn role_change(
                 Some(v) => say!(
                     lang,
                     "{0} won the election with {1} of {2} votes and leads term {3}",
-                    "{0} 获得 {2} 票中的 {1} 票，赢得选举，成为 term {3} 的 Leader",
                     node,
                     v,
                     total,
@@ -591,7 +505,6 @@ fn role_change(
                 None => say!(
                     lang,
                     "{0} won the election with a majority and leads term {1}",
-                    "{0} 获得大多数选票，赢得选举，成为 term {1} 的 Leader",
                     node,
                     t
                 ),
@@ -600,14 +513,12 @@ fn role_change(
         (Role::Candidate, RoleChangeCause::PreVoteWon) => say!(
             lang,
             "{0} won the pre-vote and became a candidate for term {1}",
-            "{0} 通过预投票，转变为 Candidate，开始 term {1} 的选举",
             node,
             t
         ),
         (Role::Candidate, _) => say!(
             lang,
             "{0} {1} and became a candidate for term {2}",
-            "{0} {1}，转变为 Candidate，开始 term {2} 的选举",
             node,
             how,
             t
@@ -615,7 +526,6 @@ fn role_change(
         (Role::PreCandidate, _) => say!(
             lang,
             "{0} {1} and asks whether it could win term {2}",
-            "{0} {1}，先询问自己能否赢得 term {2} 的选举（预投票）",
             node,
             how,
             t.saturating_add(1)
@@ -623,7 +533,6 @@ fn role_change(
         (Role::Follower, RoleChangeCause::HigherTerm(x)) => say!(
             lang,
             "{0} saw a higher term ({1}) from {2} and became a follower",
-            "{0} 从 {2} 看到更高的 term {1}，转变为 Follower",
             node,
             t,
             x
@@ -631,23 +540,13 @@ fn role_change(
         (Role::Follower, RoleChangeCause::LeaderDiscovered(x)) => say!(
             lang,
             "{0} discovered leader {1} and became a follower",
-            "{0} 发现了 Leader {1}，转变为 Follower",
             node,
             x
         ),
-        (Role::Follower, RoleChangeCause::QuorumLost) => say!(
-            lang,
-            "{0} stepped down: lost its quorum",
-            "{0} 下台：联系不上大多数节点（失去 quorum）",
-            node
-        ),
-        (Role::Follower, _) => say!(
-            lang,
-            "{0} became a follower in term {1}",
-            "{0} 转变为 Follower（term {1}）",
-            node,
-            t
-        ),
+        (Role::Follower, RoleChangeCause::QuorumLost) => {
+            say!(lang, "{0} stepped down: lost its quorum", node)
+        }
+        (Role::Follower, _) => say!(lang, "{0} became a follower in term {1}", node, t),
     }
 }
 
@@ -659,10 +558,7 @@ fn dropped(
     let user = reason == DropReason::DroppedByUser;
     let Some((from, to, packet)) = sent else {
         // Unknown content: it may have been a heartbeat.
-        return user.then(|| {
-            lang.pick("You dropped a message", "你丢弃了一条消息")
-                .into()
-        });
+        return user.then(|| lang.tr("You dropped a message").into());
     };
     if routine(packet) && !user {
         return None;
@@ -672,15 +568,15 @@ fn dropped(
         endpoint_name(to, lang),
         packet_kind(packet, lang),
     );
-    let what = say!(lang, "{0}'s {1} to {2}", "{0} 发给 {2} 的{1}", &f, &k, &r);
-    let (en, zh) = match reason {
-        DropReason::DroppedByUser => ("You dropped {0}", "你丢弃了{0}"),
-        DropReason::Lost => ("{0} was lost", "{0}丢失了"),
-        DropReason::LinkCut => ("{0} was lost: the link is cut", "{0}丢失了：链路被切断"),
-        DropReason::ReceiverDown => ("{0} was lost: {1} is down", "{0}丢失了：{1} 已崩溃"),
+    let what = say!(lang, "{0}'s {1} to {2}", &f, &k, &r);
+    let template = match reason {
+        DropReason::DroppedByUser => "You dropped {0}",
+        DropReason::Lost => "{0} was lost",
+        DropReason::LinkCut => "{0} was lost: the link is cut",
+        DropReason::ReceiverDown => "{0} was lost: {1} is down",
     };
     // A sentence that starts with "the client" gets its capital.
-    let mut s = text::render(lang.pick(en, zh), &[Arg::Str(&what), Arg::Str(&r)]);
+    let mut s = text::render(lang.tr(template), &[Arg::Str(&what), Arg::Str(&r)]);
     if let Some(first) = s.get_mut(..1) {
         first.make_ascii_uppercase();
     }
@@ -710,13 +606,9 @@ fn intervention(action: &Action, world: &World, lang: Lang) -> Option<String> {
         | Action::TimeoutNow(_)
         | Action::ClientRequest { .. }
         | Action::DropMessage(_) => return None,
-        Action::SetElectionTimer(id, at) => say!(
-            lang,
-            "{0}'s election timer is set to fire at {1}",
-            "{0} 的选举计时器被设为在 {1} 超时",
-            *id,
-            *at
-        ),
+        Action::SetElectionTimer(id, at) => {
+            say!(lang, "{0}'s election timer is set to fire at {1}", *id, *at)
+        }
         Action::Partition(groups) => {
             // Groups joined by " | ", their nodes by spaces.
             let mut s = String::new();
@@ -740,59 +632,29 @@ fn intervention(action: &Action, world: &World, lang: Lang) -> Option<String> {
                     Arg::Node(*id).push_to(&mut s);
                 }
             }
-            say!(lang, "The network is split: {0}", "网络被分区：{0}", &s)
+            say!(lang, "The network is split: {0}", &s)
         }
         Action::CutLink { from, to, both } => {
             let arrow = if *both { "↔" } else { "→" };
-            say!(
-                lang,
-                "The link {0} {1} {2} is cut",
-                "{0} {1} {2} 的链路被切断",
-                *from,
-                arrow,
-                *to
-            )
+            say!(lang, "The link {0} {1} {2} is cut", *from, arrow, *to)
         }
-        Action::Heal => lang
-            .pick(
-                "The network is healed: all links restored",
-                "网络恢复：所有链路重新连通",
-            )
-            .into(),
+        Action::Heal => lang.tr("The network is healed: all links restored").into(),
         Action::SetLinkLatency { from, to, latency } => match latency {
-            Some(d) => say!(
-                lang,
-                "Latency {0} → {1} fixed at {2}",
-                "{0} → {1} 的延迟固定为 {2}",
-                *from,
-                *to,
-                *d
-            ),
-            None => say!(
-                lang,
-                "Latency {0} → {1} back to normal",
-                "{0} → {1} 的延迟恢复正常",
-                *from,
-                *to
-            ),
+            Some(d) => say!(lang, "Latency {0} → {1} fixed at {2}", *from, *to, *d),
+            None => say!(lang, "Latency {0} → {1} back to normal", *from, *to),
         },
         Action::SetNetwork(s) => say!(
             lang,
             "Network settings changed: latency {0}–{1}, loss {2}, duplication {3}, reordering {4}",
-            "网络设置已更改：延迟 {0}–{1}，丢包 {2}，重复 {3}，乱序 {4}",
             s.latency_min,
             s.latency_max,
             Arg::Ppm(s.loss_ppm),
             Arg::Ppm(s.duplicate_ppm),
             Arg::Ppm(s.reorder_ppm)
         ),
-        Action::SetElectionTimeout { min, max } => say!(
-            lang,
-            "Election timeout changed to {0}–{1}",
-            "选举超时改为 {0}–{1}",
-            *min,
-            *max
-        ),
+        Action::SetElectionTimeout { min, max } => {
+            say!(lang, "Election timeout changed to {0}–{1}", *min, *max)
+        }
     })
 }
 
@@ -814,7 +676,7 @@ fn find_op(world: &World, client: ClientId, seq: u64, index: LogIndex) -> Option
 pub(crate) fn push_payload(out: &mut String, p: &Payload<Command>, lang: Lang) {
     match p {
         Payload::Command(c) => Arg::Op(c.op).push_to(out),
-        Payload::Noop => out.push_str(lang.pick("a no-op", "空操作（no-op）")),
+        Payload::Noop => out.push_str(lang.tr("a no-op")),
     }
 }
 
@@ -827,20 +689,18 @@ pub(crate) fn packet_kind(p: PacketSummary, lang: Lang) -> String {
             pre_vote,
             ..
         } => match kind {
-            MessageKind::VoteRequest if pre_vote => {
-                lang.pick("pre-vote request", "预投票请求").into()
-            }
-            MessageKind::VoteRequest => lang.pick("vote request", "选举请求").into(),
-            MessageKind::VoteResponse => lang.pick("vote reply", "选举响应").into(),
-            MessageKind::AppendRequest if entries == 0 => lang.pick("heartbeat", "心跳").into(),
+            MessageKind::VoteRequest if pre_vote => lang.tr("pre-vote request").into(),
+            MessageKind::VoteRequest => lang.tr("vote request").into(),
+            MessageKind::VoteResponse => lang.tr("vote reply").into(),
+            MessageKind::AppendRequest if entries == 0 => lang.tr("heartbeat").into(),
             MessageKind::AppendRequest => {
                 let e = entry_count(entries as usize, lang);
-                say!(lang, "AppendEntries ({0})", "日志复制请求（{0}）", &e)
+                say!(lang, "AppendEntries ({0})", &e)
             }
-            MessageKind::AppendResponse => lang.pick("AppendEntries reply", "日志复制响应").into(),
+            MessageKind::AppendResponse => lang.tr("AppendEntries reply").into(),
         },
-        PacketSummary::Request { op, .. } => say!(lang, "request {0}", "请求 {0}", op),
-        PacketSummary::Reply { .. } => lang.pick("reply", "回复").into(),
+        PacketSummary::Request { op, .. } => say!(lang, "request {0}", op),
+        PacketSummary::Reply { .. } => lang.tr("reply").into(),
     }
 }
 
@@ -849,7 +709,7 @@ pub(crate) fn entry_count(k: usize, lang: Lang) -> String {
     if lang == Lang::En && k == 1 {
         return "1 entry".into();
     }
-    say!(lang, "{0} entries", "{0} 条日志", k)
+    say!(lang, "{0} entries", k)
 }
 
 /// A node's letter, or the client.
@@ -863,8 +723,8 @@ pub(crate) fn endpoint_name(e: Endpoint, lang: Lang) -> String {
 /// "the client" (the visualization has one; load generators number the others).
 fn client_name(c: ClientId, lang: Lang, start: bool) -> String {
     match (c.0, start) {
-        (0, true) => lang.pick("The client", "客户端").into(),
-        (0, false) => lang.pick("the client", "客户端").into(),
-        _ => say!(lang, "client {0}", "客户端 {0}", c),
+        (0, true) => lang.tr("The client").into(),
+        (0, false) => lang.tr("the client").into(),
+        _ => say!(lang, "client {0}", c),
     }
 }

@@ -17,14 +17,20 @@ use crate::lang::Lang;
 use crate::num::push_i64;
 pub use crate::num::push_u64;
 
-/// A sentence in the chosen language: `say!(lang, "{0} crashed", "{0} 崩溃了", node)`.
-/// The arguments (any type with a `From` conversion to [`Arg`]) fill the placeholders
-/// `{0}`, `{1}`, ... in the order given; each template may use them in any order.
+/// A sentence in the chosen language: `say!(lang, "{0} crashed", node)`, the English
+/// template and its translation from the Chinese catalogue ([`Lang::tr`]). The arguments
+/// (any type with a `From` conversion to [`Arg`]) fill the placeholders `{0}`, `{1}`,
+/// ... in the order given; each language's template may use them in any order.
 macro_rules! say {
+    // A second template is the old two-language form: refused, rather than taken for
+    // an argument that no placeholder shows.
     ($lang:expr, $en:literal, $zh:literal $(, $arg:expr)* $(,)?) => {
+        compile_error!("say! takes the English template only: its Chinese goes in www/zh.txt")
+    };
+    ($lang:expr, $en:literal $(, $arg:expr)* $(,)?) => {
         $crate::narrate::text::render_in(
             $lang,
-            concat!($en, "\0", $zh),
+            $en,
             &[$($crate::narrate::text::Arg::from($arg)),*],
         )
     };
@@ -169,12 +175,9 @@ impl From<Duration> for Arg<'_> {
     }
 }
 
-/// [`render`] with the template of `lang` from `both`, the English and the Chinese
-/// template joined by a NUL (one string constant per sentence at the call site rather
-/// than a choice between two).
-pub fn render_in(lang: Lang, both: &str, args: &[Arg<'_>]) -> String {
-    let (en, zh) = both.split_once('\0').unwrap_or((both, both));
-    render(lang.pick(en, zh), args)
+/// [`render`] with the English template `en` in `lang` ([`Lang::tr`]).
+pub fn render_in(lang: Lang, en: &str, args: &[Arg<'_>]) -> String {
+    render(lang.tr(en), args)
 }
 
 /// Fills `template`'s placeholders `{0}` to `{9}` with `args`. One function for every
@@ -238,10 +241,15 @@ mod tests {
         assert_eq!(render("{0} sends {1} to {2}", &args), "A sends set 5 to B");
         assert_eq!(render("{0}向 {2} 发送 {1}", &args), "A向 B 发送 set 5");
         assert_eq!(render("{2}{2}", &args), "BB");
-        let both = "{0} sends {1} to {2}\0{0}向 {2} 发送 {1}";
-        assert_eq!(render_in(Lang::En, both, &args), "A sends set 5 to B");
-        assert_eq!(render_in(Lang::Zh, both, &args), "A向 B 发送 set 5");
-        assert_eq!(render_in(Lang::Zh, "no NUL {0}", &args), "no NUL A");
+        assert_eq!(
+            render_in(Lang::En, "{0} sends {1} to {2}", &args),
+            "A sends set 5 to B"
+        );
+        // Without a catalogue entry, the English template.
+        assert_eq!(
+            render_in(Lang::Zh, "not in the catalogue {0}", &args),
+            "not in the catalogue A"
+        );
     }
 
     #[test]

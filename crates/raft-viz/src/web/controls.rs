@@ -207,6 +207,13 @@ impl Controls {
         }
     }
 
+    /// Writes every text in `lang` again, even if it is the language shown (its
+    /// catalogue has just arrived).
+    pub fn relabel(&mut self, lang: Lang) {
+        self.shown.lang = None;
+        self.set_lang(lang);
+    }
+
     /// A new run (new seed, size or scene): the strip starts over.
     pub fn new_run(&mut self) {
         if let Some(s) = self.toolbar.as_mut().and_then(|t| t.strip.as_mut()) {
@@ -271,21 +278,14 @@ fn sync_toolbar(
         set_text(&t.play_icon, if playing { "❚❚" } else { "▶" });
         set_text(
             &t.play_label,
-            lang.pick(
-                if playing { "Pause" } else { "Play" },
-                if playing { "暂停" } else { "播放" },
-            ),
+            lang.tr(if playing { "Pause" } else { "Play" }),
         );
         set_attr(
             &t.play,
             "aria-pressed",
             if playing { "true" } else { "false" },
         );
-        set_attr(
-            &t.play,
-            "title",
-            lang.pick("Play / pause (Space)", "播放 / 暂停（空格）"),
-        );
+        set_attr(&t.play, "title", lang.tr("Play / pause (Space)"));
     }
     if force {
         select_speed(doc, &t.speed, app.speed());
@@ -355,15 +355,13 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
         }
         let title = match selection {
             None => String::from(label("inspector", lang)),
-            Some(Selection::Node(id)) => say!(lang, "Node {0}", "节点 {0}", id),
+            Some(Selection::Node(id)) => say!(lang, "Node {0}", id),
             Some(Selection::Message(MsgId(id))) => {
                 if lines.is_empty() {
-                    text.push_str(lang.pick(
-                        "This message has arrived or was lost.\n",
-                        "这条消息已送达或已丢失。\n",
-                    ));
+                    text.push_str(lang.tr("This message has arrived or was lost."));
+                    text.push('\n');
                 }
-                say!(lang, "Message #{0}", "消息 #{0}", id)
+                say!(lang, "Message #{0}", id)
             }
         };
         set_text(&p.insp_title, &title);
@@ -438,13 +436,7 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
         let k = split_minority(n);
         set_text(
             &p.split,
-            &say!(
-                lang,
-                "Split {0}|{1}",
-                "分区 {0}|{1}",
-                k,
-                n.saturating_sub(k)
-            ),
+            &say!(lang, "Split {0}|{1}", k, n.saturating_sub(k)),
         );
         disable(&p.split, n < 3);
         set_value(&p.nodes, &num(n as u64));

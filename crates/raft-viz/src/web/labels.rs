@@ -1,4 +1,4 @@
-//! The interface's words in English and Chinese. Elements carry `data-l="key"` (their
+//! The interface's words, in English; their Chinese is in `www/zh.txt` ([`Lang::tr`]). Elements carry `data-l="key"` (their
 //! text) or `data-lt="key"` (their `title` and `aria-label`); [`relabel`] fills them in.
 
 use wasm_bindgen::JsCast;
@@ -6,89 +6,70 @@ use web_sys::{Document, Element};
 
 use crate::lang::Lang;
 
-/// `(key, English, Chinese)`.
-const LABELS: &[(&str, &str, &str)] = &[
-    ("speed", "Speed", "速度"),
-    ("back", "Step back (←)", "后退一步（←）"),
-    ("step", "Step forward (→)", "前进一步（→）"),
-    ("scrub", "Timeline", "时间线"),
-    ("live", "Live", "最新"),
-    ("liveT", "Jump to the live end (L)", "回到最新（L）"),
-    ("inspector", "Inspector", "检查器"),
-    (
-        "hint",
-        "Click a node or a message to inspect it.",
-        "点击节点或消息查看详情。",
-    ),
-    ("crash", "Crash", "宕机"),
-    ("restart", "Restart", "重启"),
-    ("timeout", "Time out", "超时"),
-    ("cutTo", "Cut link to…", "切断与…的连接"),
-    ("drop", "Drop", "丢弃"),
-    ("safety", "Safety", "安全性"),
-    ("events", "Events", "事件"),
-    ("client", "Client", "客户端"),
-    ("value", "Value", "值"),
-    ("set", "set", "set"),
-    ("add", "add", "add"),
-    ("faults", "Partitions", "网络分区"),
-    ("isolate", "Isolate leader", "隔离Leader"),
-    ("heal", "Heal", "恢复"),
-    ("cluster", "Cluster", "集群"),
-    ("nodes", "Nodes", "节点数"),
-    ("seed", "Seed", "种子"),
-    ("newSeed", "New seed", "新种子"),
-    ("network", "Network and timeouts", "网络与超时"),
-    ("loss", "Loss %", "丢包 %"),
-    ("latMin", "Latency min ms", "最小延迟 ms"),
-    ("latMax", "Latency max ms", "最大延迟 ms"),
-    ("toMin", "Election timeout min ms", "最小选举超时 ms"),
-    ("toMax", "Election timeout max ms", "最大选举超时 ms"),
-    ("share", "Share", "分享"),
+/// `(key, English)`.
+const LABELS: &[(&str, &str)] = &[
+    ("speed", "Speed"),
+    ("back", "Step back (←)"),
+    ("step", "Step forward (→)"),
+    ("scrub", "Timeline"),
+    ("live", "Live"),
+    ("liveT", "Jump to the live end (L)"),
+    ("inspector", "Inspector"),
+    ("hint", "Click a node or a message to inspect it."),
+    ("crash", "Crash"),
+    ("restart", "Restart"),
+    ("timeout", "Time out"),
+    ("cutTo", "Cut link to…"),
+    ("drop", "Drop"),
+    ("safety", "Safety"),
+    ("events", "Events"),
+    ("client", "Client"),
+    ("value", "Value"),
+    ("set", "set"),
+    ("add", "add"),
+    ("faults", "Partitions"),
+    ("isolate", "Isolate leader"),
+    ("heal", "Heal"),
+    ("cluster", "Cluster"),
+    ("nodes", "Nodes"),
+    ("seed", "Seed"),
+    ("newSeed", "New seed"),
+    ("network", "Network and timeouts"),
+    ("loss", "Loss %"),
+    ("latMin", "Latency min ms"),
+    ("latMax", "Latency max ms"),
+    ("toMin", "Election timeout min ms"),
+    ("toMax", "Election timeout max ms"),
+    ("share", "Share"),
     (
         "shareT",
         "Put a link to this exact run in the address bar and copy it",
-        "把重现此次运行的链接放到地址栏并复制",
     ),
-    ("embed", "Embed", "嵌入"),
-    (
-        "embedT",
-        "An iframe snippet for a blog post",
-        "用于博客文章的 iframe 代码",
-    ),
-    ("help", "Keyboard shortcuts (?)", "键盘快捷键（?）"),
-    ("lang", "Language", "语言"),
-    ("shortcuts", "Keyboard shortcuts", "键盘快捷键"),
-    ("close", "Close", "关闭"),
-    ("copy", "Copy", "复制"),
-    ("embedTitle", "Embed this run", "嵌入此次运行"),
+    ("embed", "Embed"),
+    ("embedT", "An iframe snippet for a blog post"),
+    ("help", "Keyboard shortcuts (?)"),
+    ("lang", "Language"),
+    ("shortcuts", "Keyboard shortcuts"),
+    ("close", "Close"),
+    ("copy", "Copy"),
+    ("embedTitle", "Embed this run"),
     (
         "embedHint",
         "Paste this into a web page. It shows play/pause, speed and the timeline.",
-        "把这段代码粘贴到网页中，它只显示播放/暂停、速度和时间线。",
     ),
-    ("kPlay", "play / pause", "播放 / 暂停"),
-    ("kStep", "step back / forward", "后退 / 前进一步"),
-    ("kLive", "jump to live", "回到最新"),
-    (
-        "kNode",
-        "crash / restart / time out the selected node",
-        "让选中的节点宕机 / 重启 / 超时",
-    ),
-    ("kSet", "focus the client's value box", "聚焦客户端输入框"),
-    ("kHeal", "heal all partitions", "恢复所有分区"),
-    (
-        "kSplit",
-        "split: the leader in the minority",
-        "分区：Leader在少数派",
-    ),
-    ("kEsc", "deselect, close", "取消选择、关闭"),
-    ("kHelp", "this help", "本帮助"),
-    ("dismiss", "Dismiss", "关闭"),
+    ("kPlay", "play / pause"),
+    ("kStep", "step back / forward"),
+    ("kLive", "jump to live"),
+    ("kNode", "crash / restart / time out the selected node"),
+    ("kSet", "focus the client's value box"),
+    ("kHeal", "heal all partitions"),
+    ("kSplit", "split: the leader in the minority"),
+    ("kEsc", "deselect, close"),
+    ("kHelp", "this help"),
+    ("dismiss", "Dismiss"),
     (
         "canvas",
         "A Raft cluster: nodes, messages between them, and each node's log",
-        "一个Raft集群：节点、节点间的消息和每个节点的日志",
     ),
 ];
 
@@ -96,8 +77,8 @@ const LABELS: &[(&str, &str, &str)] = &[
 pub fn label(key: &str, lang: Lang) -> &str {
     LABELS
         .iter()
-        .find(|(k, _, _)| *k == key)
-        .map_or(key, |&(_, en, zh)| lang.pick(en, zh))
+        .find(|(k, _)| *k == key)
+        .map_or(key, |&(_, en)| lang.tr(en))
 }
 
 /// Fills every `data-l` / `data-lt` element under `root` in `lang`, and the page's
@@ -130,16 +111,5 @@ pub fn relabel(doc: &Document, lang: Lang) {
 
 /// A safety property's name.
 pub fn property(p: raft_sim::Property, lang: Lang) -> &'static str {
-    use raft_sim::Property as P;
-    match lang {
-        Lang::En => p.name(),
-        Lang::Zh => match p {
-            P::ElectionSafety => "选举安全",
-            P::LeaderAppendOnly => "Leader只追加",
-            P::LogMatching => "日志匹配",
-            P::LeaderCompleteness => "Leader完整性",
-            P::StateMachineSafety => "状态机安全",
-            P::AcknowledgedWriteKept => "已确认的写入不丢失",
-        },
-    }
+    lang.tr(p.name())
 }

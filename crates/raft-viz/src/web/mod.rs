@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod canvas;
+pub mod catalogue;
 pub mod controls;
 pub mod dom;
 pub mod labels;
@@ -95,9 +96,23 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// Starts the page from `location.search`.
+/// Starts the page from `location.search`; in Chinese, once the Chinese text has been
+/// fetched ([`catalogue`]).
 pub fn start() -> Result<(), JsValue> {
     let query = dom::window()?.location().search()?;
+    if catalogue::wanted(&query) && !crate::lang::chinese_installed() {
+        catalogue::load(|outcome| {
+            let started = dom::window()
+                .and_then(|w| w.location().search())
+                .and_then(|q| start_with(&q));
+            match (started, outcome) {
+                (Err(e), _) => report_error(&e),
+                (Ok(()), Err(m)) => drop(with_page(|p| p.notice(&m))),
+                (Ok(()), Ok(())) => {}
+            }
+        });
+        return Ok(());
+    }
     start_with(&query)
 }
 
@@ -245,15 +260,14 @@ impl Page {
             && matches_media(&window, "(prefers-reduced-motion: reduce)")
         {
             opts.autoplay = false;
-            notices.push(String::from(lang.pick(
+            notices.push(String::from(lang.tr(
                 "Paused: your system asks for reduced motion. Press play (or Space) to start; autoplay=1 in the URL starts at once.",
-                "已暂停：系统设置了减少动态效果。按播放键（或空格）开始；在网址中加 autoplay=1 可自动播放。",
             )));
         }
         let seed = match opts.seed {
             Some(s) => s,
             None => fresh_seed().unwrap_or_else(|e| {
-                notices.push(say!(lang, "{0}; using seed 1.", "{0}; 使用种子1。", &e));
+                notices.push(say!(lang, "{0}; using seed 1.", &e));
                 1
             }),
         };
@@ -453,10 +467,7 @@ impl Page {
         if let UiCommand::Seek { ms } = cmd {
             let live_ms = self.app.timeline().frontier().as_micros() / 1_000;
             if ms > (live_ms + MAX_REPLAY_MS) as f64 {
-                return Err(self.say(
-                    "A seek goes at most 10 minutes past the live end.",
-                    "跳转最多只能超过最新时刻10分钟。",
-                ));
+                return Err(self.say("A seek goes at most 10 minutes past the live end."));
             }
         }
         let resets = matches!(
@@ -467,6 +478,22 @@ impl Page {
         let result = self.app.command(cmd).map_err(|e| e.0);
         if resets {
             self.controls.new_run();
+        }
+        if lang && self.app.lang() == Lang::Zh && !crate::lang::chinese_installed() {
+            // Shown in English until the Chinese text is here, then relabelled.
+            catalogue::load(|outcome| {
+                with_page(|p| match outcome {
+                    Ok(()) => {
+                        p.controls.relabel(p.app.lang());
+                        let _ = p
+                            .canvas
+                            .set_attribute("aria-label", label("canvas", p.app.lang()));
+                        p.app.invalidate();
+                        p.after_input();
+                    }
+                    Err(m) => p.notice(&m),
+                });
+            });
         }
         if lang {
             self.controls.set_lang(self.app.lang());
@@ -488,7 +515,7 @@ impl Page {
             "crash" | "restart" | "timeout" => self.on_selected_node(cmd),
             "drop" => match self.app.selection() {
                 Some(Selection::Message(id)) => self.command(UiCommand::Drop { message: id.0 }),
-                _ => Err(self.say("Select a message first.", "请先选择一条消息。")),
+                _ => Err(self.say("Select a message first.")),
             },
             "set" | "add" => self.client(cmd == "add"),
             "split" => self
@@ -508,8 +535,8 @@ impl Page {
             "copyEmbed" => {
                 if let Some(t) = self.document.get_element_by_id("rv-embed-code") {
                     focus_select(&t);
-                    let ok = self.say("Snippet copied.", "代码已复制。");
-                    let no = self.say("Select the snippet and copy it.", "请选中代码后复制。");
+                    let ok = self.say("Snippet copied.");
+                    let no = self.say("Select the snippet and copy it.");
                     self.copy(&value_of(&t), ok, no);
                 }
                 Ok(())
@@ -546,7 +573,7 @@ impl Page {
         let result = match kind {
             "speed" => match parse_speed(value) {
                 Some(v) => self.command(UiCommand::Speed { value: v }),
-                None => Err(self.say("Unknown speed.", "未知速度。")),
+                None => Err(self.say("Unknown speed.")),
             },
             "seek" => match crate::num::parse_decimal(value) {
                 Some(ms) => self.command(UiCommand::Seek { ms }),
@@ -559,14 +586,11 @@ impl Page {
                 .and_then(|n| usize::try_from(n).ok())
             {
                 Some(count) => self.command(UiCommand::Nodes { count }),
-                None => Err(self.say("A cluster has 1 to 9 nodes.", "集群只能有1到9个节点。")),
+                None => Err(self.say("A cluster has 1 to 9 nodes.")),
             },
             "seed" => match value.parse::<u64>() {
                 Ok(seed) => self.command(UiCommand::Seed { seed }),
-                Err(_) => Err(self.say(
-                    "The seed is a whole number, 0 or more.",
-                    "种子必须是非负整数。",
-                )),
+                Err(_) => Err(self.say("The seed is a whole number, 0 or more.")),
             },
             "network" => self.network(),
             "timeouts" => self.timeouts(),
@@ -578,7 +602,7 @@ impl Page {
                         to: to.to_owned(),
                         both: Some(true),
                     }),
-                    _ => Err(self.say("Select a node first.", "请先选择一个节点。")),
+                    _ => Err(self.say("Select a node first.")),
                 };
                 set_value(el, "");
                 result
@@ -595,16 +619,13 @@ impl Page {
         }
     }
 
-    fn say(&self, en: &str, zh: &str) -> String {
-        String::from(self.app.lang().pick(en, zh))
+    fn say(&self, en: &str) -> String {
+        String::from(self.app.lang().tr(en))
     }
 
     fn on_selected_node(&mut self, cmd: &str) -> Result<(), String> {
         let Some(Selection::Node(id)) = self.app.selection() else {
-            return Err(self.say(
-                "Select a node first (click it).",
-                "请先选择一个节点（点击它）。",
-            ));
+            return Err(self.say("Select a node first (click it)."));
         };
         let node = num(u64::from(id.0));
         self.command(match cmd {
@@ -620,10 +641,7 @@ impl Page {
             .value_box()
             .map_or_else(|| String::from("5"), |b| value_of(b));
         let Ok(value) = text.trim().parse::<i64>() else {
-            return Err(self.say(
-                "The client sends whole numbers: type one in the box.",
-                "客户端只发送整数：请在输入框中输入一个整数。",
-            ));
+            return Err(self.say("The client sends whole numbers: type one in the box."));
         };
         self.command(if add {
             UiCommand::Add { value, node: None }
@@ -637,13 +655,13 @@ impl Page {
             .get_element_by_id(id)
             .and_then(|i| crate::num::parse_decimal(&value_of(&i)))
             .filter(|v| v.is_finite())
-            .ok_or_else(|| self.say("Type a number.", "请输入数字。"))
+            .ok_or_else(|| self.say("Type a number."))
     }
 
     fn network(&mut self) -> Result<(), String> {
         let loss = self.number("rv-loss")?;
         if !(0.0..=100.0).contains(&loss) {
-            return Err(self.say("Loss is 0 to 100 %.", "丢包率为0到100%。"));
+            return Err(self.say("Loss is 0 to 100 %."));
         }
         let (min, max) = (self.number("rv-lat-min")?, self.number("rv-lat-max")?);
         self.command(UiCommand::Network {
@@ -682,10 +700,9 @@ impl Page {
             }
             q
         } else {
-            return Err(self.say(
-                "This run began in a tour scene: only sandbox runs can be shared.",
-                "此次运行来自导览场景：只能分享沙盒中的运行。",
-            ));
+            return Err(
+                self.say("This run began in a tour scene: only sandbox runs can be shared.")
+            );
         };
         Ok((base, query))
     }
@@ -700,14 +717,8 @@ impl Page {
             .and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(&relative)))
             .map_err(|e| message_of(&e))?;
         let href = location.href().map_err(|e| message_of(&e))?;
-        let ok = self.say(
-            "Link copied: it reproduces this exact run.",
-            "链接已复制：它能精确重现此次运行。",
-        );
-        let no = self.say(
-            "The link is in the address bar: copy it from there.",
-            "链接已在地址栏中，请从那里复制。",
-        );
+        let ok = self.say("Link copied: it reproduces this exact run.");
+        let no = self.say("The link is in the address bar: copy it from there.");
         self.copy(&href, ok, no);
         Ok(())
     }
@@ -924,9 +935,8 @@ fn build_app(opts: &Options, seed: u64, notices: &mut Vec<String>) -> Result<App
         match actions {
             Ok(actions) => {
                 if opts.seed.is_none() && !actions.is_empty() {
-                    notices.push(String::from(lang.pick(
+                    notices.push(String::from(lang.tr(
                         "a=: a shared run needs its seed; the actions are replayed on a fresh one.",
-                        "a=：分享的运行需要种子；已在新种子上重放这些操作。",
                     )));
                 }
                 let fixed = Options {
@@ -939,7 +949,6 @@ fn build_app(opts: &Options, seed: u64, notices: &mut Vec<String>) -> Result<App
                         notices.push(say!(
                             lang,
                             "a=: {0} shared action(s) could not be replayed and were skipped.",
-                            "a=: {0} 个分享的操作无法重放，已跳过。",
                             skipped
                         ));
                         return Ok(app);
@@ -947,12 +956,7 @@ fn build_app(opts: &Options, seed: u64, notices: &mut Vec<String>) -> Result<App
                     Err(e) => notices.push(concat(&["a=: ", &e.0])),
                 }
             }
-            Err(e) => notices.push(say!(
-                lang,
-                "a=: {0}; starting a new run.",
-                "a=: {0}; 已开始新的运行。",
-                &e.to_string()
-            )),
+            Err(e) => notices.push(say!(lang, "a=: {0}; starting a new run.", &e.to_string())),
         }
     }
     App::new(opts, seed).map_err(|e| e.0)

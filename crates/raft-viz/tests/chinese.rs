@@ -1,0 +1,306 @@
+//! Every sentence of the feed and every line of the inspector has its Chinese in
+//! `www/zh.txt`: a reader who picks Chinese (the source article's language) never gets
+//! an English text in its place. The code writes only English and looks each text up
+//! (`Lang::tr`), so a missing entry would show as English: these runs look for that.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use raft_sim::history::History;
+use raft_sim::network::NetworkSettings;
+use raft_sim::raft_core::{Config, NodeId};
+use raft_sim::{Action, Op, Setup, World};
+use raft_viz::inspect::{message_lines, node_lines};
+use raft_viz::lang::{Catalogue, Lang, install_bundled_chinese};
+use raft_viz::narrate::narrate_recent;
+
+/// The English words the Chinese text itself keeps (Raft's terms of art, as the
+/// article writes them: Leader, term, AppendEntries, ...): those of the catalogue's
+/// Chinese side, and the client's operations, which are commands as typed (`set 5`).
+fn kept_words() -> BTreeSet<String> {
+    let text = include_str!("../../../www/zh.txt");
+    let catalogue = Catalogue::parse(String::from(text)).expect("www/zh.txt parses");
+    let mut kept = BTreeSet::from([String::from("set"), String::from("add")]);
+    for key in catalogue.keys() {
+        kept.extend(words(catalogue.get(key).unwrap_or_default()));
+    }
+    kept
+}
+
+/// The runs of two or more ASCII letters in `s` (node names are single letters).
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 2)
+        .map(String::from)
+        .collect()
+}
+
+/// A busy, seeded run: elections, client writes, crashes and restarts, a partition
+/// and its healing, dropped and lost messages, forced timeouts; with pre-vote or not.
+fn busy_world(seed: u64) -> (World, History) {
+    let mut world = World::new(&Setup {
+        seed,
+        nodes: 5,
+        raft: Config {
+            pre_vote: seed.is_multiple_of(2),
+            ..Config::default()
+        },
+        network: NetworkSettings {
+            loss_ppm: 50_000,
+            ..NetworkSettings::default()
+        },
+        ..Setup::default()
+    })
+    .expect("valid setup");
+    world.set_recording(true);
+    let ids: Vec<NodeId> = world.ids().to_vec();
+    let mut history = History::new(1_000_000);
+    for round in 0..40u64 {
+        world.advance(Duration::from_millis(97 + 13 * (seed % 7)));
+        let pick = ids[(round + seed) as usize % ids.len()];
+        let action = match round % 10 {
+            0 | 5 => Action::ClientRequest {
+                op: if round % 4 == 0 {
+                    Op::Set(round as i64)
+                } else {
+                    Op::Add(-1)
+                },
+                to: None,
+            },
+            1 => Action::Crash(world.leader().unwrap_or(pick)),
+            2 => Action::Restart(pick),
+            3 => Action::TimeoutNow(pick),
+            4 => Action::Partition(vec![ids[..2].to_vec(), ids[2..].to_vec()]),
+            6 => Action::Heal,
+            7 => match world.flights().next() {
+                Some(f) => Action::DropMessage(f.id),
+                None => Action::Heal,
+            },
+            _ => Action::Restart(pick),
+        };
+        // Some actions do not apply (a restart of a running node): that is fine here.
+        let _ = world.apply(&action);
+        for item in world.take_records() {
+            history.push(item);
+        }
+    }
+    (world, history)
+}
+
+#[test]
+fn a_chinese_reader_sees_no_english_text_in_the_feed_or_the_inspector() {
+    install_bundled_chinese();
+    let kept = kept_words();
+    let mut untranslated = BTreeSet::new();
+    let mut lines = 0;
+    let mut check = |en: &str, zh: &str| {
+        lines += 1;
+        let stray: Vec<String> = words(zh)
+            .into_iter()
+            .filter(|w| !kept.contains(w))
+            .collect();
+        if !stray.is_empty() {
+            untranslated.insert(format!("{en:?} -> {zh:?} (English: {stray:?})"));
+        }
+    };
+    for seed in 0..12 {
+        let (world, history) = busy_world(seed);
+        let now = world.now();
+        let en = narrate_recent(&history, &world, Lang::En, now, usize::MAX);
+        let zh = narrate_recent(&history, &world, Lang::Zh, now, usize::MAX);
+        assert_eq!(
+            en.len(),
+            zh.len(),
+            "the same events are told in both languages"
+        );
+        assert!(
+            en.len() > 20,
+            "seed {seed}: a busy run tells a lot ({})",
+            en.len()
+        );
+        for ((_, e), (_, z)) in en.iter().zip(&zh) {
+            check(e, z);
+        }
+        for &id in world.ids() {
+            let (e, z) = (
+                node_lines(&world, id, Lang::En),
+                node_lines(&world, id, Lang::Zh),
+            );
+            for (e, z) in e.iter().zip(&z) {
+                check(e, z);
+            }
+        }
+        for f in world.flights() {
+            let (e, z) = (
+                message_lines(&world, f.id, Lang::En),
+                message_lines(&world, f.id, Lang::Zh),
+            );
+            for (e, z) in e.iter().zip(&z) {
+                check(e, z);
+            }
+        }
+    }
+    assert!(lines > 1_000, "enough text was looked at ({lines} lines)");
+    assert!(
+        untranslated.is_empty(),
+        "{} texts show English in Chinese; add them to www/zh.txt:\n{}",
+        untranslated.len(),
+        untranslated.into_iter().collect::<Vec<_>>().join("\n")
+    );
+}
+
+#[test]
+fn the_catalogue_parses_and_has_every_interface_text() {
+    let text = include_str!("../../../www/zh.txt");
+    let catalogue = Catalogue::parse(String::from(text)).expect("www/zh.txt parses");
+    assert!(catalogue.len() > 150, "{} entries", catalogue.len());
+    for key in catalogue.keys() {
+        let zh = catalogue.get(key).unwrap_or_default();
+        assert!(
+            !zh.is_empty() && zh != key,
+            "{key:?} has a translation: {zh:?}"
+        );
+        for p in ["{0}", "{1}", "{2}", "{3}"] {
+            assert_eq!(
+                key.contains(p),
+                zh.contains(p),
+                "{key:?} and {zh:?} have the same placeholders"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_tour_title_and_caption_has_its_chinese() {
+    // DESIGN.md: each scene has captions in Chinese, the article's language, and English.
+    let text = include_str!("../../../www/zh.txt");
+    let catalogue = Catalogue::parse(String::from(text)).expect("www/zh.txt parses");
+    let is_chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let mut captions = 0;
+    for s in raft_sim::scene::all() {
+        for en in std::iter::once(s.title_en).chain(s.waypoints.iter().map(|w| w.en)) {
+            let zh = catalogue.get(en);
+            assert!(
+                zh.is_some_and(is_chinese),
+                "{}: {en:?} has no Chinese",
+                s.id
+            );
+            captions += 1;
+        }
+    }
+    assert!(captions > 40, "{captions} titles and captions");
+}
+
+/// The string literals in `code`, unescaped, in order (plain `"..."` literals: the
+/// interface's texts use no raw strings).
+fn literals(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        if c != '"' {
+            continue;
+        }
+        let mut s = String::new();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => break,
+                '\\' => match chars.next() {
+                    Some('n') => s.push('\n'),
+                    Some('u') => {
+                        let hex: String =
+                            chars.by_ref().skip(1).take_while(|&c| c != '}').collect();
+                        s.extend(u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32));
+                    }
+                    Some(e) => s.push(e),
+                    None => {}
+                },
+                c => s.push(c),
+            }
+        }
+        out.push(s);
+    }
+    out
+}
+
+/// The text from `open` (which ends with an opening bracket) to its closing bracket.
+fn bracketed<'a>(code: &'a str, open: &str) -> Vec<&'a str> {
+    let mut regions = Vec::new();
+    for (at, _) in code.match_indices(open) {
+        let start = at + open.len();
+        let mut depth = 1;
+        let mut in_str = false;
+        let mut escaped = false;
+        for (i, c) in code[start..].char_indices() {
+            match (in_str, c) {
+                (true, _) if escaped => escaped = false,
+                (true, '\\') => escaped = true,
+                (true, '"') => in_str = false,
+                (true, _) => {}
+                (false, '"') => in_str = true,
+                (false, '(' | '[' | '{') => depth += 1,
+                (false, ')' | ']' | '}') => {
+                    depth -= 1;
+                    if depth == 0 {
+                        regions.push(&code[start..start + i]);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    regions
+}
+
+#[test]
+fn every_text_the_code_translates_has_an_entry_in_the_catalogue() {
+    let text = include_str!("../../../www/zh.txt");
+    let catalogue = Catalogue::parse(String::from(text)).expect("www/zh.txt parses");
+    let sources = [
+        include_str!("../src/app.rs"),
+        include_str!("../src/app_ext.rs"),
+        include_str!("../src/inspect.rs"),
+        include_str!("../src/narrate/mod.rs"),
+        include_str!("../src/options.rs"),
+        include_str!("../src/web/mod.rs"),
+        include_str!("../src/web/controls.rs"),
+        include_str!("../src/web/labels.rs"),
+    ];
+    let mut texts = Vec::new();
+    for code in sources {
+        // The code before its unit tests.
+        let code = code.split("#[cfg(test)]").next().unwrap_or_default();
+        // `lang.tr(...)` and the page's `self.say(...)`: every literal inside.
+        for open in [".tr(", ".say("] {
+            for region in bracketed(code, open) {
+                texts.extend(literals(region));
+            }
+        }
+        // `say!(lang, "template", args...)`: the template.
+        for region in bracketed(code, "say!(") {
+            texts.extend(literals(region).into_iter().take(1));
+        }
+        // Tables of `(key, English)` and `(option, Key, notice)`: every second literal.
+        for open in [
+            "const LABELS: &[(&str, &str)] = &[",
+            "const OPTIONS: [(&str, Key, &str); 10] = [",
+        ] {
+            for region in bracketed(code, open) {
+                texts.extend(literals(region).into_iter().skip(1).step_by(2));
+            }
+        }
+        // Templates chosen by a match before they are looked up.
+        for region in bracketed(code, "let template = match reason {") {
+            texts.extend(literals(region));
+        }
+    }
+    texts.extend(raft_sim::Property::ALL.iter().map(|p| p.name().to_string()));
+    // Texts with words; the client's commands `set` and `add` are the same in both.
+    texts.retain(|t| t.chars().any(|c| c.is_ascii_alphabetic()) && t != "set" && t != "add");
+    assert!(texts.len() > 200, "found {} texts in the code", texts.len());
+    let missing: Vec<&String> = texts
+        .iter()
+        .filter(|t| catalogue.get(t).is_none())
+        .collect();
+    assert!(missing.is_empty(), "not in www/zh.txt: {missing:#?}");
+}
