@@ -5,7 +5,7 @@
 #   Rust toolchain, targets, components   from rust-toolchain.toml (rustup)
 #   trunk 0.21.14                         cargo install --locked (~6.5 min the first time)
 #   wasm-bindgen-cli = the wasm-bindgen pin in Cargo.toml   cargo install, no --locked (~2 min)
-#   binaryen (wasm-opt), playwright-core  npm ci from package-lock.json
+#   binaryen (wasm-opt), terser, playwright-core   npm ci from package-lock.json
 #   chromium, chromium-driver             apt-get (Debian)
 set -euo pipefail
 
@@ -85,7 +85,9 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $bindgen_v
 fi
 say "wasm-bindgen-cli $bindgen_version ok"
 
-# --- npm packages (wasm-opt from binaryen, playwright-core), from the committed lock file.
+# --- npm packages (wasm-opt from binaryen, terser for the release build's post_build hook
+# scripts/shrink-glue.mjs, playwright-core), from the committed lock file. All of them are
+# devDependencies, which plain `npm ci` installs.
 if ! command -v npm >/dev/null 2>&1; then
   apt_install nodejs npm
 fi
@@ -97,6 +99,7 @@ if [ ! -d node_modules ] || [ "$(cat "$stamp" 2>/dev/null || true)" != "$want_st
   echo "$want_stamp" >"$stamp"
 fi
 command -v wasm-opt >/dev/null 2>&1 || die "wasm-opt missing from node_modules/.bin"
+[ -f node_modules/terser/package.json ] || die "terser missing from node_modules (scripts/shrink-glue.mjs needs it)"
 say "npm packages ok ($(wasm-opt --version | cut -d' ' -f1-3))"
 
 # --- Browser and driver (Debian's; Playwright cannot download its own here).
