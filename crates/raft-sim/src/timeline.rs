@@ -81,7 +81,7 @@ impl Timeline {
         Ok(Timeline {
             setup: setup.clone(),
             snapshots: alloc::vec![Snapshot {
-                world: world.clone(),
+                world: world.snapshot(),
                 next_action: 0,
             }],
             current: world,
@@ -301,7 +301,7 @@ impl Timeline {
 
     fn restore(&mut self, pos: usize) {
         if let Some(s) = self.snapshots.get(pos) {
-            self.current = s.world.clone();
+            self.current = s.world.snapshot();
             self.next_action = s.next_action;
         }
     }
@@ -343,7 +343,7 @@ impl Timeline {
             return;
         }
         self.snapshots.push(Snapshot {
-            world: self.current.clone(),
+            world: self.current.snapshot(),
             next_action: self.next_action,
         });
         if self.snapshots.len() > MAX_SNAPSHOTS {
