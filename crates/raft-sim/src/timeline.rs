@@ -173,7 +173,6 @@ impl Timeline {
                 stop = stop.min(next_snapshot);
             }
             if let Some(a) = self.actions.get(self.next_action).filter(|a| a.at <= stop) {
-                let a = a.clone();
                 // Replay up to exactly the event count the action followed.
                 while self.current.steps() < a.after_steps {
                     match self.current.next_event_time() {
@@ -208,7 +207,6 @@ impl Timeline {
         if let Some(a) = self.actions.get(self.next_action)
             && a.after_steps <= self.current.steps()
         {
-            let a = a.clone();
             self.current.set_clock(a.at);
             let _ = self.current.apply(&a.action);
             self.next_action += 1;
