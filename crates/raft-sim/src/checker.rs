@@ -129,10 +129,18 @@ impl Checker {
     /// A checker for `nodes` nodes with empty logs.
     #[must_use]
     pub fn new(nodes: usize) -> Checker {
+        // Every field spelled out: `..Checker::default()` would build (and drop) a
+        // second set of vectors, and `vec![x; n]` clones through a generic loop.
         Checker {
-            chains: alloc::vec![Vec::new(); nodes],
-            leading: alloc::vec![None; nodes],
-            ..Checker::default()
+            chains: core::iter::repeat_with(Vec::new).take(nodes).collect(),
+            leading: core::iter::repeat_n(None, nodes).collect(),
+            leader_of_term: VecMap::new(),
+            seen: VecMap::new(),
+            committed: Vec::new(),
+            acked: VecMap::new(),
+            violations: Vec::new(),
+            total: 0,
+            first_by_property: VecMap::new(),
         }
     }
 

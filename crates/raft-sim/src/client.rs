@@ -2,7 +2,7 @@
 //! redirects to the leader, retries on silence, and counts a write done only when a
 //! server answers that it is committed.
 
-use alloc::collections::VecDeque;
+use alloc::vec::Vec;
 use core::time::Duration;
 
 use raft_core::{Instant, LogIndex, NodeId};
@@ -68,7 +68,9 @@ pub struct Completed {
 pub struct Client {
     pub(crate) id: ClientId,
     pub(crate) settings: ClientSettings,
-    pub(crate) queue: VecDeque<(Op, Option<NodeId>)>,
+    /// Oldest first. A `Vec`, not a `VecDeque`: it holds a few clicks at most, and a
+    /// `Vec` of plain values clones (for every timeline snapshot) with one copy.
+    pub(crate) queue: Vec<(Op, Option<NodeId>)>,
     pub(crate) outstanding: Option<Outstanding>,
     pub(crate) next_seq: u64,
     pub(crate) leader_guess: Option<NodeId>,
@@ -81,7 +83,7 @@ impl Client {
         Client {
             id,
             settings,
-            queue: VecDeque::new(),
+            queue: Vec::new(),
             outstanding: None,
             next_seq: 1,
             leader_guess: None,

@@ -81,7 +81,7 @@ impl Timeline {
         Ok(Timeline {
             setup: setup.clone(),
             snapshots: alloc::vec![Snapshot {
-                world: world.clone(),
+                world: world.snapshot(),
                 next_action: 0,
             }],
             current: world,
@@ -173,7 +173,6 @@ impl Timeline {
                 stop = stop.min(next_snapshot);
             }
             if let Some(a) = self.actions.get(self.next_action).filter(|a| a.at <= stop) {
-                let a = a.clone();
                 // Replay up to exactly the event count the action followed.
                 while self.current.steps() < a.after_steps {
                     match self.current.next_event_time() {
@@ -208,7 +207,6 @@ impl Timeline {
         if let Some(a) = self.actions.get(self.next_action)
             && a.after_steps <= self.current.steps()
         {
-            let a = a.clone();
             self.current.set_clock(a.at);
             let _ = self.current.apply(&a.action);
             self.next_action += 1;
@@ -301,7 +299,7 @@ impl Timeline {
 
     fn restore(&mut self, pos: usize) {
         if let Some(s) = self.snapshots.get(pos) {
-            self.current = s.world.clone();
+            self.current = s.world.snapshot();
             self.next_action = s.next_action;
         }
     }
@@ -343,7 +341,7 @@ impl Timeline {
             return;
         }
         self.snapshots.push(Snapshot {
-            world: self.current.clone(),
+            world: self.current.snapshot(),
             next_action: self.next_action,
         });
         if self.snapshots.len() > MAX_SNAPSHOTS {

@@ -47,9 +47,12 @@ impl<K: Ord, V> VecMap<K, V> {
     /// Inserts or replaces; returns the value replaced.
     pub(crate) fn insert(&mut self, key: K, value: V) -> Option<V> {
         match self.find(&key) {
-            Ok(i) => Some(core::mem::replace(&mut self.items[i].1, value)),
+            Ok(i) => self
+                .items
+                .get_mut(i)
+                .map(|(_, v)| core::mem::replace(v, value)),
             Err(i) => {
-                self.items.insert(i, (key, value));
+                self.insert_at(i, key, value);
                 None
             }
         }
@@ -59,16 +62,26 @@ impl<K: Ord, V> VecMap<K, V> {
     pub(crate) fn get_or_insert(&mut self, key: K, value: V) -> &mut V {
         let i = match self.find(&key) {
             Ok(i) => i,
-            Err(i) => {
-                self.items.insert(i, (key, value));
-                i
-            }
+            Err(i) => self.insert_at(i, key, value),
         };
         &mut self.items[i].1
     }
 
+    /// Inserts at `i` (from `find`, so at most the length); returns where it went.
+    fn insert_at(&mut self, i: usize, key: K, value: V) -> usize {
+        // `min` tells the compiler what `find` guarantees, so that `insert` keeps no
+        // panic path.
+        let i = i.min(self.items.len());
+        self.items.insert(i, (key, value));
+        i
+    }
+
     pub(crate) fn remove(&mut self, key: &K) -> Option<V> {
-        self.find(key).ok().map(|i| self.items.remove(i).1)
+        // `i < len` is what `find` guarantees; checking it drops `remove`'s panic path.
+        match self.find(key) {
+            Ok(i) if i < self.items.len() => Some(self.items.remove(i).1),
+            _ => None,
+        }
     }
 
     /// Pairs in key order.

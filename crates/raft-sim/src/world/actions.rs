@@ -65,7 +65,7 @@ impl World {
             Action::ClientRequest { op, to } => {
                 // The visualization's client is client 0.
                 if let Some(client) = self.clients.first_mut() {
-                    client.queue.push_back((*op, *to));
+                    client.queue.push((*op, *to));
                 }
                 self.start_next_request(crate::command::ClientId(0));
             }
@@ -124,7 +124,7 @@ impl World {
             .clients
             .get_mut(client.0 as usize)
             .ok_or(ActionError::BadSettings)?;
-        c.queue.push_back((op, None));
+        c.queue.push((op, None));
         self.start_next_request(client);
         self.flush_violations();
         Ok(())

@@ -424,9 +424,10 @@ impl World {
         if client.outstanding.is_some() {
             return;
         }
-        let Some((op, to)) = client.queue.pop_front() else {
+        if client.queue.is_empty() {
             return;
-        };
+        }
+        let (op, to) = client.queue.remove(0);
         let seq = client.next_seq;
         client.next_seq += 1;
         let target = to.or(client.leader_guess).unwrap_or(first);
