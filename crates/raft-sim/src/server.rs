@@ -76,8 +76,17 @@ pub fn node_name(id: NodeId) -> String {
     match u8::try_from(id.0) {
         Ok(i) if i < 26 => s.push(char::from(b'A' + i)),
         _ => {
-            use core::fmt::Write;
-            let _ = write!(s, "N{}", id.0);
+            // Digits by hand: `write!` would bring integer formatting into the wasm.
+            s.push('N');
+            let digits = s.len();
+            let mut n = id.0;
+            loop {
+                s.insert(digits, char::from(b'0' + (n % 10) as u8));
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
         }
     }
     s

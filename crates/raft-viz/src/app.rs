@@ -6,12 +6,15 @@ use core::time::Duration;
 
 use raft_sim::raft_core::{Instant, NodeId, Role};
 use raft_sim::scene::{self, SceneRun};
-use raft_sim::{Action, MsgId, NetworkSettings, Op, Setup, Timeline, World};
+use raft_sim::{
+    Action, ActionError, MsgId, NetworkSettings, Op, Setup, SetupError, Timeline, World,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::lang::Lang;
 // The renderer rather than `format!`/`to_string`: each of those sites costs wasm code.
 use crate::layout::Point;
+use crate::narrate::say;
 use crate::narrate::text::{Arg, render};
 use crate::options::{MAX_SPEED, MIN_SPEED, Options};
 use crate::stage::Stage;
@@ -194,11 +197,11 @@ impl App {
         let seed = options.seed.unwrap_or(fresh_seed);
         let (scene, timeline) = match options.scene.as_deref().and_then(scene::by_id) {
             Some(s) => {
-                let (run, mut t) = SceneRun::new(s).map_err(|e| CommandError(e.to_string()))?;
+                let (run, mut t) = SceneRun::new(s).map_err(|e| setup_error(e, options.lang))?;
                 t.set_history_capacity(HISTORY_RECORDS);
                 (Some(run), t)
             }
-            None => (None, new_timeline(options.nodes, seed)?),
+            None => (None, new_timeline(options.nodes, seed, options.lang)?),
         };
         let nodes = timeline.world().ids().len();
         let seed = timeline.world().seed();
@@ -479,7 +482,7 @@ impl App {
                 let s = scene::by_id(&id)
                     .ok_or_else(|| CommandError(render("no scene called {0}", &[Arg::Str(&id)])))?;
                 let (run, mut timeline) =
-                    SceneRun::new(s).map_err(|e| CommandError(e.to_string()))?;
+                    SceneRun::new(s).map_err(|e| setup_error(e, self.lang))?;
                 timeline.set_history_capacity(HISTORY_RECORDS);
                 self.nodes = timeline.world().ids().len();
                 self.seed = timeline.world().seed();
@@ -518,13 +521,14 @@ impl App {
     }
 
     fn act(&mut self, action: Action) -> Result<(), CommandError> {
+        let lang = self.lang;
         self.sandbox_mut()
             .act(action)
-            .map_err(|e| CommandError(e.to_string()))
+            .map_err(|e| action_error(e, lang))
     }
 
     fn reset(&mut self, nodes: usize, seed: u64) -> Result<(), CommandError> {
-        self.timeline = new_timeline(nodes, seed)?;
+        self.timeline = new_timeline(nodes, seed, self.lang)?;
         self.history_reserved = false;
         self.scene = None;
         self.nodes = nodes;
@@ -655,13 +659,13 @@ impl App {
 /// (feed lines) are gone.
 pub const HISTORY_RECORDS: usize = 32_768;
 
-fn new_timeline(nodes: usize, seed: u64) -> Result<Timeline, CommandError> {
+fn new_timeline(nodes: usize, seed: u64, lang: Lang) -> Result<Timeline, CommandError> {
     let mut timeline = Timeline::new(&Setup {
         nodes,
         seed,
         ..Setup::default()
     })
-    .map_err(|e| CommandError(e.to_string()))?;
+    .map_err(|e| setup_error(e, lang))?;
     timeline.set_history_capacity(HISTORY_RECORDS);
     Ok(timeline)
 }
@@ -784,4 +788,31 @@ fn election_ms(v: f64) -> Result<Duration, CommandError> {
     } else {
         Err(CommandError("timeouts are 1 to 60,000 ms".into()))
     }
+}
+
+/// A refused action, in the reader's language: raft-sim's own `Display` is English and
+/// would bring integer formatting into the wasm module.
+fn action_error(e: ActionError, lang: Lang) -> CommandError {
+    CommandError(match e {
+        ActionError::NoSuchNode(id) => say!(lang, "there is no {0}", id),
+        ActionError::NodeDown(id) => say!(lang, "{0} is crashed", id),
+        ActionError::NodeUp(id) => say!(lang, "{0} is already running", id),
+        ActionError::IsLeader(id) => {
+            say!(lang, "{0} is the leader and has no election timer", id)
+        }
+        ActionError::NoSuchMessage(id) => say!(lang, "message #{0} is no longer in flight", id.0),
+        ActionError::BadSettings => say!(lang, "those settings are impossible"),
+    })
+}
+
+/// A world that could not be built (the front end checks sizes and settings before, so
+/// this is a bug if it shows).
+fn setup_error(e: SetupError, lang: Lang) -> CommandError {
+    CommandError(match e {
+        SetupError::NodeCount(n) => say!(lang, "a cluster has 1 to 9 nodes, not {0}", n),
+        _ => say!(
+            lang,
+            "the simulation could not be set up with these settings"
+        ),
+    })
 }

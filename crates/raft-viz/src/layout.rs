@@ -112,11 +112,11 @@ pub fn backing_size(css_width: f64, css_height: f64, device_pixel_ratio: f64) ->
 
 /// The name of the `index`-th node: A, B, C, … Z, then A1, B1, …
 pub fn node_name(index: usize) -> String {
-    let letter = char::from(b'A' + (index % 26) as u8);
-    match index / 26 {
-        0 => letter.to_string(),
-        round => format!("{letter}{round}"),
+    let mut name = String::from(char::from(b'A' + (index % 26) as u8));
+    if index >= 26 {
+        crate::num::push_u64(&mut name, (index / 26) as u64);
     }
+    name
 }
 
 fn sanitize(side: f64) -> f64 {
