@@ -280,14 +280,9 @@ fn every_text_the_code_translates_has_an_entry_in_the_catalogue() {
         for region in bracketed(code, "say!(") {
             texts.extend(literals(region).into_iter().take(1));
         }
-        // Tables of `(key, English)` and `(option, Key, notice)`: every second literal.
-        for open in [
-            "const LABELS: &[(&str, &str)] = &[",
-            "const OPTIONS: [(&str, Key, &str); 10] = [",
-        ] {
-            for region in bracketed(code, open) {
-                texts.extend(literals(region).into_iter().skip(1).step_by(2));
-            }
+        // The table of `(option, Key, notice)`: every second literal.
+        for region in bracketed(code, "const OPTIONS: [(&str, Key, &str); 10] = [") {
+            texts.extend(literals(region).into_iter().skip(1).step_by(2));
         }
         // Templates chosen by a match before they are looked up.
         for region in bracketed(code, "let template = match reason {") {
@@ -295,6 +290,13 @@ fn every_text_the_code_translates_has_an_entry_in_the_catalogue() {
         }
     }
     texts.extend(raft_sim::Property::ALL.iter().map(|p| p.name().to_string()));
+    let labels = html_labels(include_str!("../../../index.html"));
+    assert!(
+        labels.len() > 40,
+        "found {} labels in index.html",
+        labels.len()
+    );
+    texts.extend(labels);
     // Texts with words; the client's commands `set` and `add` are the same in both.
     texts.retain(|t| t.chars().any(|c| c.is_ascii_alphabetic()) && t != "set" && t != "add");
     assert!(texts.len() > 200, "found {} texts in the code", texts.len());
@@ -303,4 +305,27 @@ fn every_text_the_code_translates_has_an_entry_in_the_catalogue() {
         .filter(|t| catalogue.get(t).is_none())
         .collect();
     assert!(missing.is_empty(), "not in www/zh.txt: {missing:#?}");
+}
+
+/// The English labels of `index.html` that the page translates: the text of each
+/// element marked `data-l`, the `aria-label` (or `title`) of each marked `data-lt`.
+fn html_labels(html: &str) -> Vec<String> {
+    let attr = |tag: &str, name: &str| {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        tag[at..].split('"').next().map(String::from)
+    };
+    let mut labels = Vec::new();
+    for piece in html.split('<').skip(1) {
+        let Some((tag, after)) = piece.split_once('>') else {
+            continue;
+        };
+        let words: Vec<&str> = tag.split_whitespace().collect();
+        if words.contains(&"data-l") {
+            labels.push(after.trim().to_string());
+        }
+        if words.contains(&"data-lt") {
+            labels.extend(attr(tag, "aria-label").or_else(|| attr(tag, "title")));
+        }
+    }
+    labels
 }

@@ -16,7 +16,7 @@ use super::dom::{
     concat, decimal, find, get_element, has_attr, num, push_seconds, set_attr, set_hidden,
     set_prop, set_text, set_value, value_of,
 };
-use super::labels::{self, label};
+use super::labels;
 use super::strip::Strip;
 use crate::app::App;
 use crate::app_ext::{speed_param, split_minority};
@@ -354,7 +354,7 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
             text.push('\n');
         }
         let title = match selection {
-            None => String::from(label("inspector", lang)),
+            None => String::from(lang.tr("Inspector")),
             Some(Selection::Node(id)) => say!(lang, "Node {0}", id),
             Some(Selection::Message(MsgId(id))) => {
                 if lines.is_empty() {
@@ -524,7 +524,7 @@ fn set_list(doc: &Document, root: &Element, shown: &mut String, lines: String) {
 /// `innerHTML` (a fixed label and node names, nothing to escape) rather than an option
 /// element at a time: fewer JS imports.
 fn fill_cut(cut: &Element, node: Option<NodeId>, n: usize, lang: Lang) {
-    let mut html = concat(&["<option value=\"\">", label("cutTo", lang), "</option>"]);
+    let mut html = concat(&["<option value=\"\">", lang.tr("Cut link to…"), "</option>"]);
     if let Some(from) = node {
         for i in 0..n {
             if i == from.0 as usize {

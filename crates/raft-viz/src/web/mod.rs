@@ -34,7 +34,6 @@ use self::dom::{
     Listener, concat, err, escape_html, find, focus_select, get, message_of, num, set_hidden,
     set_value, value_of,
 };
-use self::labels::label;
 use self::runner::{LoopStats, Pending, Runner, Watch, Watchers, matches_media, pixel_ratio};
 use crate::app::{App, UiCommand};
 use crate::app_ext::{MAX_REPLAY_MS, percent_encode};
@@ -49,6 +48,9 @@ use crate::view::Selection;
 pub const CANVAS_ID: &str = "raft-canvas";
 /// The id of the error overlay in `index.html` (created if missing).
 pub const ERROR_ID: &str = "raft-error";
+/// The canvas's `aria-label` in English (as `index.html` writes it).
+const CANVAS_LABEL: &str = "A Raft cluster: nodes, messages between them, and each node's log";
+
 /// The id of the notice bar (created if missing).
 pub const NOTICES_ID: &str = "rv-notices";
 
@@ -353,7 +355,7 @@ impl Page {
         if self.app.lang() != Lang::En {
             let _ = self
                 .canvas
-                .set_attribute("aria-label", label("canvas", self.app.lang()));
+                .set_attribute("aria-label", self.app.lang().tr(CANVAS_LABEL));
         }
         // Size now, so the first frame is drawn at once (the observer reports later).
         // The canvas fills its container's content box: measure the canvas itself.
@@ -487,7 +489,7 @@ impl Page {
                         p.controls.relabel(p.app.lang());
                         let _ = p
                             .canvas
-                            .set_attribute("aria-label", label("canvas", p.app.lang()));
+                            .set_attribute("aria-label", p.app.lang().tr(CANVAS_LABEL));
                         p.app.invalidate();
                         p.after_input();
                     }
@@ -499,7 +501,7 @@ impl Page {
             self.controls.set_lang(self.app.lang());
             let _ = self
                 .canvas
-                .set_attribute("aria-label", label("canvas", self.app.lang()));
+                .set_attribute("aria-label", self.app.lang().tr(CANVAS_LABEL));
         }
         self.after_input();
         result
@@ -838,7 +840,7 @@ impl Page {
             "<span>",
             &escape_html(text),
             "</span><button type=\"button\" class=\"dismiss\" data-cmd=\"dismiss\" aria-label=\"",
-            label("dismiss", self.app.lang()),
+            self.app.lang().tr("Dismiss"),
             "\">×</button>",
         ]));
         bar.append_child(&notice)?;
