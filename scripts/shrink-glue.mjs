@@ -10,17 +10,27 @@
 //     terser minifies it here instead: module mode, compress, and mangling of local names
 //     only; property names, and so the import keys and `wasm.<export>` accesses, are kept.
 //   - every import carries a 16-hex-digit hash (`__wbg_setAttribute_2704501201f15687`),
-//     once as a key of the glue's import object and once in the wasm import section. Both
-//     sides get short names (`c`, `d`, ..., `aa`, ...) in import order, skipping every word
-//     the glue already contains, so the same build always gives the same bytes.
+//     once as a key of the glue's import object and once in the wasm import section, and
+//     every import (about 150) repeats the module name "./raft-viz_bg.js" in the wasm.
+//     The module becomes "_" and the imports get short names (`c`, `d`, ..., `aa`, ...) on
+//     both sides.
+//   - the exports the glue reads as `wasm.NAME` have long names, some hashed too
+//     (`wasm_bindgen__convert__closures_____invoke__h73ee43ec0bed459a`, `__wbindgen_malloc`
+//     11 times): they get short names in the wasm export section and in the glue, but for
+//     `memory`. The glue's own wrappers of the same names are local and terser renames
+//     them, so the minified glue must not name an old export anywhere, and no other file of
+//     the page may name one (or the module) at all. Exports the glue does not read (`main`,
+//     ...) keep their names, as does `memory`: the page's init script hands the exports
+//     object to the host (the TrunkApplicationStarted event), and tests/perf/soak.mjs
+//     reads its `memory`. New names skip every word the glue already contains, and the
+//     same build always gives the same bytes. Other sections (a "name" section, if a build
+//     kept one) are copied as they are.
 //   - trunk wrote Subresource Integrity hashes (`integrity=sha384-...`) of the original
 //     files into index.html (the glue's modulepreload link and the wasm's preload link),
 //     and a browser refuses a preloaded file whose hash differs, so those are recomputed.
 //     The init script trunk inlines names the files but carries no hash.
-// Exports keep their names: the page's init script hands the exports object to the host
-// (the TrunkApplicationStarted event). File names keep trunk's hash of the original
-// content; since this rewrite is deterministic, they still change exactly when the
-// content does.
+// File names keep trunk's hash of the original content; since this rewrite is
+// deterministic, they still change exactly when the content does.
 //
 // trunk 0.21.14 runs post_build hooks with the working directory at the project root
 // (where Trunk.toml is), after it has written index.html into the staging dir
@@ -125,10 +135,32 @@ function skipImportDesc(bytes, pos) {
   }
 }
 
+/** Reads a vector of `what`s at the start of `section` with `readOne(pos) -> [entry, next]`. */
+function readVector(bytes, section, what, readOne) {
+  let [count, p] = readU32(bytes, section.body, `${what} count`);
+  const entries = [];
+  for (let i = 0; i < count; i++) {
+    let entry;
+    [entry, p] = readOne(p);
+    if (p > section.end) fail(`wasm: ${what} section entries run past its end`);
+    entries.push(entry);
+  }
+  if (p !== section.end) fail(`wasm: ${what} section has ${section.end - p} stray bytes after ${count} entries`);
+  return entries;
+}
+
+/** The one section with this id (import: 2, export: 7). */
+function oneSection(sections, id, what) {
+  const found = sections.filter((s) => s.id === id);
+  if (found.length !== 1) fail(`wasm: expected one ${what} section, found ${found.length}`);
+  return found[0];
+}
+
 /**
- * Splits a wasm binary into its sections and parses the import section:
- * { sections: [{ id, start, end }] (start..end spans the whole section), importIndex,
- *   imports: [{ module, field, desc: Uint8Array }] }.
+ * Splits a wasm binary into its sections and parses the import and export sections:
+ * { sections: [{ id, start, body, end }] (start..end spans the whole section),
+ *   importSection, imports: [{ module, field, desc: Uint8Array }],
+ *   exportSection, exports: [{ name, kind, index }], hasNames (a "name" custom section) }.
  */
 function parseWasm(bytes) {
   const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
@@ -144,43 +176,61 @@ function parseWasm(bytes) {
     sections.push({ id, start, body, end });
     pos = end;
   }
-  const importSections = sections.filter((s) => s.id === 2);
-  if (importSections.length !== 1) fail(`wasm: expected one import section, found ${importSections.length}`);
-  const section = importSections[0];
-  let [count, p] = readU32(bytes, section.body, 'import count');
-  const imports = [];
-  for (let i = 0; i < count; i++) {
+  const importSection = oneSection(sections, 2, 'import');
+  const imports = readVector(bytes, importSection, 'import', (p) => {
     let module;
     let field;
     [module, p] = readName(bytes, p, 'import module name');
     [field, p] = readName(bytes, p, 'import field name');
     const descStart = p;
     p = skipImportDesc(bytes, p);
-    if (p > section.end) fail('wasm: import section entries run past its end');
-    imports.push({ module, field, desc: bytes.subarray(descStart, p) });
-  }
-  if (p !== section.end) fail(`wasm: import section has ${section.end - p} stray bytes after ${count} imports`);
-  return { sections, importIndex: sections.indexOf(section), imports };
+    return [{ module, field, desc: bytes.subarray(descStart, p) }, p];
+  });
+  const exportSection = oneSection(sections, 7, 'export');
+  const exports = readVector(bytes, exportSection, 'export', (p) => {
+    let name;
+    let index;
+    [name, p] = readName(bytes, p, 'export name');
+    const kind = bytes[p++];
+    if (kind === undefined || kind > 0x04) fail(`wasm: unknown export kind 0x${kind?.toString(16)} of ${name}`);
+    [index, p] = readU32(bytes, p, 'export index');
+    return [{ name, kind, index }, p];
+  });
+  const hasNames = sections.some((s) => s.id === 0 && readName(bytes, s.body, 'custom section name')[0] === 'name');
+  return { sections, importSection, imports, exportSection, exports, hasNames };
 }
 
-/** The same module with its import section replaced by `imports` (LEB128 sizes redone). */
-function rewriteImports(bytes, parsed, imports) {
-  const encoder = new TextEncoder();
-  const name = (s) => {
-    const utf8 = encoder.encode(s);
-    return [encodeU32(utf8.length), utf8];
-  };
-  const body = [encodeU32(imports.length)];
-  for (const imp of imports) body.push(...name(imp.module), ...name(imp.field), imp.desc);
-  const bodyLength = body.reduce((n, part) => n + part.length, 0);
-  const section = parsed.sections[parsed.importIndex];
-  return Buffer.concat([
-    bytes.subarray(0, section.start),
-    Uint8Array.of(2),
-    encodeU32(bodyLength),
-    ...body,
-    bytes.subarray(section.end),
+const encoder = new TextEncoder();
+/** A wasm name: LEB128 byte length, then UTF-8. */
+const encodeName = (s) => {
+  const utf8 = encoder.encode(s);
+  return [encodeU32(utf8.length), utf8];
+};
+
+/** A section with this id and body (parts), its size as LEB128. */
+function encodeSection(id, parts) {
+  const length = parts.reduce((n, part) => n + part.length, 0);
+  return [Uint8Array.of(id), encodeU32(length), ...parts];
+}
+
+/**
+ * The same module with its import and export sections replaced by `imports` and `exports`
+ * (LEB128 sizes redone); every other section is copied byte for byte, in place.
+ */
+function rewriteWasm(bytes, parsed, imports, exports) {
+  const importBody = [encodeU32(imports.length)];
+  for (const imp of imports) importBody.push(...encodeName(imp.module), ...encodeName(imp.field), imp.desc);
+  const exportBody = [encodeU32(exports.length)];
+  for (const exp of exports) exportBody.push(...encodeName(exp.name), Uint8Array.of(exp.kind), encodeU32(exp.index));
+  const replaced = new Map([
+    [parsed.importSection, encodeSection(2, importBody)],
+    [parsed.exportSection, encodeSection(7, exportBody)],
   ]);
+  const parts = [bytes.subarray(0, 8)];
+  for (const section of parsed.sections) {
+    parts.push(...(replaced.get(section) ?? [bytes.subarray(section.start, section.end)]));
+  }
+  return Buffer.concat(parts);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -190,8 +240,15 @@ const RESERVED = new Set(
   ('break case catch class const continue debugger default delete do else enum export extends false finally for ' +
     'function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
     'yield let static implements interface package private protected public await async of get set arguments eval ' +
-    'undefined NaN Infinity').split(' '),
+    // `then` too: the glue's init returns the exports object from an async function, so an
+    // export named `then` would be called as if the object were a promise.
+    'undefined NaN Infinity then').split(' '),
 );
+// The new name of the glue's import module ("./raft-viz_bg.js"): any string would do, and
+// the identifier names below never take this one.
+const MODULE = '_';
+// Exports that keep their names although the glue reads them (see shrink()).
+const KEPT_EXPORTS = new Set(['memory']);
 const FIRST = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const REST = FIRST + '0123456789';
 
@@ -243,6 +300,32 @@ function renameInGlue(js, renames) {
     if (n !== 1) fail(`js: the glue defines the wasm import ${old} ${n} times, expected once`);
   }
   return out;
+}
+
+/** `wasm.NAME` (whole identifiers), the glue's reads of the export NAME. */
+const memberAccess = (name, flags = '') => new RegExp(`(?<![\\w$.])wasm\\.${escapeRegExp(name)}(?![\\w$])`, flags);
+
+/**
+ * Renames the import module in the glue's import object. The module name (without its
+ * `./`) must occur once in the glue, as the quoted key of that object.
+ */
+function renameModuleInGlue(js, module) {
+  const count = js.split(module.replace(/^\.\//, '')).length - 1;
+  const key = new RegExp(`([{,]\\s*)(["'])${escapeRegExp(module)}\\2(\\s*:)`);
+  if (count !== 1 || !key.test(js)) {
+    fail(`js: the glue names the wasm import module ${module} ${count} times, expected once, as an import object key`);
+  }
+  return js.replace(key, `$1"${MODULE}"$3`);
+}
+
+/** Renames the glue's `wasm.OLD` reads of the exports (old name -> new name). */
+function renameExportsInGlue(js, renames) {
+  for (const [old, short] of renames) {
+    const access = memberAccess(old, 'g');
+    if (!access.test(js)) fail(`js: the glue never reads wasm.${old}`);
+    js = js.replace(access, `wasm.${short}`);
+  }
+  return js;
 }
 
 async function minifyJs(js) {
@@ -327,11 +410,11 @@ async function shrink(dir) {
   const parsed = parseWasm(wasm);
   const modules = [...new Set(parsed.imports.map((i) => i.module))];
   const glueModules = modules.filter((m) => /^\.\/.*_bg\.js$/.test(m));
-  if (glueModules.length !== 1) fail(`wasm: expected imports from one ./*_bg.js module, found: ${modules.join(', ')}`);
-  const glueModule = glueModules[0];
-  if (!js.includes(`"${glueModule}"`) && !js.includes(`'${glueModule}'`)) {
-    fail(`js: ${jsName} does not provide the wasm's import module ${glueModule}`);
+  if (glueModules.length !== 1) {
+    fail(`wasm: expected imports from one ./*_bg.js module, found: ${modules.join(', ')} (already shrunk? rebuild first)`);
   }
+  const glueModule = glueModules[0];
+  if (modules.includes(MODULE)) fail(`wasm: an import module is already named ${MODULE}`);
 
   const fields = [...new Set(parsed.imports.filter((i) => i.module === glueModule).map((i) => i.field))];
   const notBindgen = fields.filter((f) => !/^__wbg|^__wbindgen/.test(f));
@@ -339,21 +422,49 @@ async function shrink(dir) {
     fail(`wasm: import ${notBindgen[0]} is not a wasm-bindgen name (already shrunk? rebuild first)`);
   }
 
-  // Short names in import order, skipping reserved words and every word already in the
-  // glue or among the wasm's other import names.
-  const taken = words(js);
-  for (const imp of parsed.imports) taken.add(imp.field);
-  const renames = new Map();
-  const gen = identifiers();
-  for (const field of fields) {
-    let short;
-    do short = gen.next().value; while (RESERVED.has(short) || taken.has(short));
-    renames.set(field, short);
+  // The exports the glue reaches as `wasm.NAME`, but `memory`: the page's init script hands
+  // the exports object to the host (TrunkApplicationStarted), and tests/perf/soak.mjs reads
+  // its `memory`. Exports the glue does not name (`main`, ...) keep their names too.
+  if (!/(?<![\w$.])wasm = instance\.exports;/.test(js)) fail('js: the glue does not set `wasm = instance.exports;`');
+  const exportNames = parsed.exports.map((e) => e.name);
+  if (new Set(exportNames).size !== exportNames.length) fail('wasm: two exports have the same name');
+  const renamedExports = exportNames.filter((name) => !KEPT_EXPORTS.has(name) && memberAccess(name).test(js));
+  const unread = exportNames.find((name) => /[0-9a-f]{16}/.test(name) && !renamedExports.includes(name));
+  if (unread) fail(`js: the wasm exports the hashed ${unread}, but the glue never reads wasm.${unread}`);
+
+  // No other file of the page may name what changes: the module and the renamed exports.
+  const others = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? e.path, e.name))
+    .filter((file) => ![join(dir, wasmName), join(dir, jsName)].includes(file));
+  for (const file of others) {
+    const text = readFileSync(file, 'latin1');
+    for (const name of [glueModule.replace(/^\.\//, ''), ...renamedExports]) {
+      if (text.includes(name)) fail(`${file} names ${name}, which this script renames`);
+    }
   }
 
-  const newImports = parsed.imports.map((i) => (i.module === glueModule ? { ...i, field: renames.get(i.field) } : i));
-  const newWasm = rewriteImports(wasm, parsed, newImports);
-  // Check the result: it must compile and import exactly the new names.
+  // Short names in export order, then in import order (the glue reads the exports more
+  // often than it names the imports: the other way round costs 20 B gzipped), skipping
+  // reserved words and every word already in the glue or among the wasm's import and
+  // export names.
+  const taken = words(js);
+  for (const imp of parsed.imports) taken.add(imp.field);
+  for (const name of exportNames) taken.add(name);
+  const gen = identifiers();
+  const nextName = () => {
+    let short;
+    do short = gen.next().value; while (RESERVED.has(short) || taken.has(short));
+    return short;
+  };
+  const exportRenames = new Map(renamedExports.map((name) => [name, nextName()]));
+  const renames = new Map(fields.map((field) => [field, nextName()]));
+
+  const newImports = parsed.imports.map((i) => (i.module === glueModule ? { ...i, module: MODULE, field: renames.get(i.field) } : i));
+  const newExports = parsed.exports.map((e) => ({ ...e, name: exportRenames.get(e.name) ?? e.name }));
+  const newWasm = rewriteWasm(wasm, parsed, newImports, newExports);
+  // Check the result: it must compile, import and export exactly the new names, and keep
+  // every other section as it was.
   let compiled;
   try {
     compiled = new WebAssembly.Module(newWasm);
@@ -362,11 +473,35 @@ async function shrink(dir) {
   }
   const got = WebAssembly.Module.imports(compiled).map((i) => `${i.module}\0${i.name}`).join('\n');
   if (got !== newImports.map((i) => `${i.module}\0${i.field}`).join('\n')) fail('wasm: rewritten imports differ from the plan');
+  const KINDS = ['function', 'table', 'memory', 'global', 'tag'];
+  const gotExports = WebAssembly.Module.exports(compiled).map((e) => `${e.name}\0${e.kind}`).join('\n');
+  if (gotExports !== newExports.map((e) => `${e.name}\0${KINDS[e.kind]}`).join('\n')) {
+    fail('wasm: rewritten exports differ from the plan');
+  }
+  const reparsed = parseWasm(newWasm);
+  const rest = (p, bytes) => p.sections.filter((s) => s.id !== 2 && s.id !== 7).map((s) => bytes.subarray(s.start, s.end));
+  const [restBefore, restAfter] = [rest(parsed, wasm), rest(reparsed, newWasm)];
+  if (restBefore.length !== restAfter.length || restBefore.some((b, i) => !b.equals(restAfter[i]))) {
+    fail('wasm: the rewrite changed a section other than imports and exports');
+  }
+  if (reparsed.exports.some((e, i) => e.kind !== parsed.exports[i].kind || e.index !== parsed.exports[i].index)) {
+    fail('wasm: the rewrite changed what an export points at');
+  }
 
-  const newJs = await minifyJs(renameInGlue(js, renames));
+  const newJs = await minifyJs(renameExportsInGlue(renameModuleInGlue(renameInGlue(js, renames), glueModule), exportRenames));
   // The minified glue must still provide every new name as a key (terser keeps keys).
-  const lost = [...renames.values()].filter((s) => !new RegExp(`[{,]${s}:`).test(newJs));
+  const lost = [...renames.values(), MODULE].filter((s) => !new RegExp(`[{,]${escapeRegExp(s)}:`).test(newJs));
   if (lost.length) fail(`js: the minified glue lost the import key ${lost[0]}`);
+  // It must read every renamed export by its new name and name no old one anywhere: terser
+  // has given the glue's own functions of the same names (the closure invoke wrappers) short
+  // local names, so an old name left over is a use this script did not rename.
+  for (const [old, short] of exportRenames) {
+    if (new RegExp(`(?<![\\w$])${escapeRegExp(old)}(?![\\w$])`).test(newJs)) {
+      fail(`js: the glue names the wasm export ${old} other than as wasm.${old}`);
+    }
+    if (!new RegExp(`\\.${short}(?![\\w$])`).test(newJs)) fail(`js: the minified glue never reads the export ${short} (${old})`);
+  }
+  if (newJs.includes(glueModule.replace(/^\.\//, ''))) fail(`js: the minified glue still names ${glueModule}`);
 
   const files = new Map([
     [jsName, Buffer.from(newJs, 'utf8')],
@@ -395,8 +530,8 @@ async function shrink(dir) {
   for (const [name] of outputs) renameSync(tmp(name), join(dir, name));
 
   console.log(
-    `shrink-glue: ${renames.size} imports renamed; ${jsName} ${js.length} -> ${newJs.length} B, ` +
-      `${wasmName} ${wasm.length} -> ${newWasm.length} B; integrity updated for ${updated.length ? updated.join(', ') : 'nothing'}`,
+    `shrink-glue: ${renames.size} imports and ${exportRenames.size} exports renamed; ${jsName} ${js.length} -> ${newJs.length} B, ` +
+      `${wasmName} ${wasm.length} -> ${newWasm.length} B${parsed.hasNames ? ' (its "name" section kept as it was)' : ''}; integrity updated for ${updated.length ? updated.join(', ') : 'nothing'}`,
   );
 }
 

@@ -1,6 +1,6 @@
 // The release page's JS glue after scripts/shrink-glue.mjs (trunk's post_build hook):
-// dist/ (from `trunk build --release`) has short wasm import names on both sides, a
-// minified glue, and Subresource Integrity hashes that match the files as shipped (a
+// dist/ (from `trunk build --release`) has short wasm import, import module and export
+// names on both sides, a minified glue, and Subresource Integrity hashes that match the files as shipped (a
 // stale one makes the browser refuse the file). No browser needed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -62,12 +62,37 @@ test('the wasm imports have short names without hashes, and the minified glue pr
   assert.equal(new Set(imports.map((i) => `${i.module}\0${i.name}`)).size, imports.length, 'import names are unique');
 
   const glue = readFileSync(join(dist, js), 'utf8');
-  // (Exports keep their names, hashes included: wasm_bindgen__convert__closures_____invoke__h...)
   assert.doesNotMatch(glue, /__wbg_[\w$]*_[0-9a-f]{16}/, 'no hashed wasm-bindgen import name is left in the glue');
   assert.ok(glue.split('\n').length <= 3, 'the glue is minified');
   for (const { name } of imports) {
     assert.match(glue, new RegExp(`[{,]${name}:`), `the glue's import object has the key ${name}`);
   }
+});
+
+test('the wasm imports come from one short module name, and the minified glue provides it', async () => {
+  const { js, wasm } = built();
+  const module = await WebAssembly.compile(readFileSync(join(dist, wasm)));
+  const modules = [...new Set(WebAssembly.Module.imports(module).map((i) => i.module))];
+  assert.deepEqual(modules.filter((m) => m.length > 2), [], 'no import module name is longer than 2 characters');
+  assert.equal(modules.length, 1, `one import module: ${modules}`);
+  const glue = readFileSync(join(dist, js), 'utf8');
+  assert.doesNotMatch(glue, /_bg\.js/, 'the glue no longer names the ./*_bg.js module');
+  const key = modules[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  assert.match(glue, new RegExp(`[{,](?:${key}|"${key}"):`), `the glue's imports object has the module key ${modules[0]}`);
+});
+
+test('the wasm exports have no hashed or long wasm-bindgen names, and the glue reads the short ones', async () => {
+  const { js, wasm } = built();
+  const module = await WebAssembly.compile(readFileSync(join(dist, wasm)));
+  const exports = WebAssembly.Module.exports(module).map((e) => e.name);
+  assert.deepEqual(exports.filter((n) => /[0-9a-f]{16}/.test(n)), [], 'no export name has a hash');
+  assert.deepEqual(exports.filter((n) => /^__wbindgen_|^__externref_|^wasm_bindgen__/.test(n)), [], 'no export keeps a wasm-bindgen name');
+  assert.ok(exports.includes('memory'), `memory keeps its name (tests/perf/soak.mjs reads it): ${exports}`);
+  const glue = readFileSync(join(dist, js), 'utf8');
+  assert.doesNotMatch(glue, /[0-9a-f]{16}/, 'no hash is left in the glue');
+  const short = exports.filter((n) => /^[A-Za-z][A-Za-z0-9]{0,2}$/.test(n));
+  assert.ok(short.length >= 10, `the glue's exports have short names: ${exports}`);
+  for (const name of short) assert.match(glue, new RegExp(`\\.${name}(?![\\w$])`), `the glue reads the export ${name}`);
 });
 
 test('shrink-glue refuses an already shrunk page with one line and leaves it untouched', () => {
