@@ -645,7 +645,7 @@ impl App {
             violations: checker
                 .violations()
                 .iter()
-                .map(ToString::to_string)
+                .map(|v| crate::narrate::violation(v, Lang::En))
                 .collect(),
             scene: self.scene.as_ref().map(|s| s.scene().id.to_owned()),
         }

@@ -45,7 +45,8 @@ use core::time::Duration;
 use raft_sim::raft_core::{Instant, NodeId};
 use raft_sim::{Action, MsgId, NetworkSettings, Op, Stamped};
 
-use crate::narrate::text::{Arg, render};
+use crate::lang::Lang;
+use crate::narrate::text::{Arg, render_in};
 
 /// The format version written first.
 const VERSION: u128 = 1;
@@ -107,8 +108,15 @@ pub enum ShareError {
 }
 
 impl fmt::Display for ShareError {
-    // One template and the renderer instead of a `write!` per variant (wasm size).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe(Lang::En))
+    }
+}
+
+impl ShareError {
+    /// What is wrong with the link, in `lang`. One template and the renderer instead
+    /// of a `write!` per variant, and no `core::fmt` for the page (wasm size).
+    pub fn describe(&self, lang: Lang) -> String {
         let mut ch_text = [0u8; 4];
         let (template, args): (&str, [Arg<'_>; 3]) = match *self {
             ShareError::Version => (
@@ -144,7 +152,7 @@ impl fmt::Display for ShareError {
                 [Arg::from(item), Arg::Num(tag), Arg::Num(0)],
             ),
         };
-        f.write_str(&render(template, &args))
+        render_in(lang, template, &args)
     }
 }
 

@@ -265,6 +265,7 @@ fn every_text_the_code_translates_has_an_entry_in_the_catalogue() {
         include_str!("../src/web/mod.rs"),
         include_str!("../src/web/controls.rs"),
         include_str!("../src/web/labels.rs"),
+        include_str!("../src/share.rs"),
     ];
     let mut texts = Vec::new();
     for code in sources {
@@ -285,7 +286,13 @@ fn every_text_the_code_translates_has_an_entry_in_the_catalogue() {
             texts.extend(literals(region).into_iter().skip(1).step_by(2));
         }
         // Templates chosen by a match before they are looked up.
-        for region in bracketed(code, "let template = match reason {") {
+        for region in bracketed(code, "let template = match reason {")
+            .into_iter()
+            .chain(bracketed(
+                code,
+                "let (template, args): (&str, [Arg<'_>; 3]) = match *self {",
+            ))
+        {
             texts.extend(literals(region));
         }
     }

@@ -26,7 +26,7 @@ use raft_sim::network::{DropReason, Endpoint, PacketSummary, Reply};
 use raft_sim::raft_core::{
     Event, Instant, LogIndex, MessageKind, NodeId, Payload, Role, RoleChangeCause, VoteRefusal,
 };
-use raft_sim::{Action, ClientId, Command, MsgId, World, node_name};
+use raft_sim::{Action, ClientId, Command, MsgId, Violation, World, node_name};
 
 use crate::lang::Lang;
 
@@ -255,26 +255,7 @@ fn narrate_in(item: &Item, ctx: &Context<'_>, world: &World, lang: Lang) -> Opti
         }
         Record::Dropped { reason, .. } => return dropped(*reason, ctx.sent, lang),
         Record::Action(action) => return intervention(action, world, lang),
-        Record::Violation(v) => {
-            let parts = [
-                v.other.map(|o| (lang.tr("vs {0}"), Arg::Node(o))),
-                v.term.map(|t| ("term {0}", Arg::from(t))),
-                v.index.map(|i| ("index {0}", Arg::from(i))),
-            ];
-            let mut detail = String::new();
-            for (template, arg) in parts.into_iter().flatten() {
-                if !detail.is_empty() {
-                    detail.push_str(lang.pick(", ", "，"));
-                }
-                text::render_into(&mut detail, template, &[arg]);
-            }
-            let p = v.property.name();
-            if detail.is_empty() {
-                say!(lang, "⚠ {0} broken at {1}", p, v.node)
-            } else {
-                say!(lang, "⚠ {0} broken at {1} ({2})", p, v.node, &detail)
-            }
-        }
+        Record::Violation(v) => violation(v, lang),
         Record::Sent { .. } | Record::Delivered { .. } | Record::TimerFired { .. } => {
             return None;
         }
@@ -726,5 +707,28 @@ fn client_name(c: ClientId, lang: Lang, start: bool) -> String {
         (0, true) => lang.tr("The client").into(),
         (0, false) => lang.tr("the client").into(),
         _ => say!(lang, "client {0}", c),
+    }
+}
+
+/// A safety violation as the feed tells it: "⚠ Election Safety broken at B (vs C,
+/// term 3)". Also the snapshot's text for it (in English).
+pub fn violation(v: &Violation, lang: Lang) -> String {
+    let parts = [
+        v.other.map(|o| (lang.tr("vs {0}"), Arg::Node(o))),
+        v.term.map(|t| ("term {0}", Arg::from(t))),
+        v.index.map(|i| ("index {0}", Arg::from(i))),
+    ];
+    let mut detail = String::new();
+    for (template, arg) in parts.into_iter().flatten() {
+        if !detail.is_empty() {
+            detail.push_str(lang.pick(", ", "，"));
+        }
+        text::render_into(&mut detail, template, &[arg]);
+    }
+    let p = v.property.name();
+    if detail.is_empty() {
+        say!(lang, "⚠ {0} broken at {1}", p, v.node)
+    } else {
+        say!(lang, "⚠ {0} broken at {1} ({2})", p, v.node, &detail)
     }
 }

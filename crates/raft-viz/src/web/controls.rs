@@ -407,7 +407,10 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
                     labels::property(property, lang),
                 ]),
             );
-            let text = broken.map(ToString::to_string).unwrap_or_default();
+            // The feed's sentence, in the reader's language (and no `core::fmt`).
+            let text = broken
+                .map(|v| narrate::violation(v, lang))
+                .unwrap_or_default();
             set_text(detail, &text);
             set_attr(li, "title", &text);
         }

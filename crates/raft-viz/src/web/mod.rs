@@ -182,7 +182,8 @@ pub fn show_error(message: &str) {
 fn fresh_seed() -> Result<u64, String> {
     getrandom::u64()
         .map(|r| r % 1_000_000)
-        .map_err(|e| format!("no random source ({e})"))
+        // The error's own text would bring integer formatting into the module.
+        .map_err(|_| String::from("no random source (crypto.getRandomValues)"))
 }
 
 /// Whether the query names `key` at all (`autoplay=1` must be explicit to override
@@ -958,7 +959,11 @@ fn build_app(opts: &Options, seed: u64, notices: &mut Vec<String>) -> Result<App
                     Err(e) => notices.push(concat(&["a=: ", &e.0])),
                 }
             }
-            Err(e) => notices.push(say!(lang, "a=: {0}; starting a new run.", &e.to_string())),
+            Err(e) => notices.push(say!(
+                lang,
+                "a=: {0}; starting a new run.",
+                &e.describe(lang)
+            )),
         }
     }
     App::new(opts, seed).map_err(|e| e.0)
@@ -1072,7 +1077,7 @@ fn api_snapshot() -> Result<JsValue, JsValue> {
         p.app
             .snapshot()
             .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|e| err(&concat(&["raftviz.snapshot: ", &e.to_string()])))
+            .map_err(JsValue::from)
     })
     .unwrap_or_else(|| Err(err("raftviz is not running (or is busy)")))
 }
