@@ -707,14 +707,17 @@ pub struct NodeSnapshot {
     /// follower, precandidate, candidate, leader or crashed.
     pub role: &'static str,
     /// Current term.
+    #[serde(serialize_with = "number")]
     pub term: u64,
     /// Vote in the current term.
     pub voted_for: Option<String>,
     /// Votes received (candidates).
     pub votes: Vec<String>,
     /// Its value.
+    #[serde(serialize_with = "signed_number")]
     pub value: i64,
     /// Commit index.
+    #[serde(serialize_with = "number")]
     pub commit_index: u64,
     /// The log.
     pub log: Vec<EntrySnapshot>,
@@ -726,8 +729,10 @@ pub struct NodeSnapshot {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EntrySnapshot {
     /// Index.
+    #[serde(serialize_with = "number")]
     pub index: u64,
     /// Term.
+    #[serde(serialize_with = "number")]
     pub term: u64,
     /// "set 5", "add 1" or "noop".
     pub command: String,
@@ -740,6 +745,7 @@ pub struct EntrySnapshot {
 #[serde(rename_all = "camelCase")]
 pub struct MessageSnapshot {
     /// Id (for `drop`).
+    #[serde(serialize_with = "number")]
     pub id: u64,
     /// Sender name.
     pub from: String,
@@ -788,6 +794,18 @@ fn election_ms(v: f64) -> Result<Duration, CommandError> {
     } else {
         Err(CommandError("timeouts are 1 to 60,000 ms".into()))
     }
+}
+
+/// A whole number for JS as a plain number: exact up to 2^53, which no term, index or
+/// message id reaches. (serde-wasm-bindgen's own `u64` path formats an error for larger
+/// ones, and that brings integer formatting into the wasm module.)
+fn number<S: serde::Serializer>(n: &u64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(*n as f64)
+}
+
+/// [`number`] for the state machine's signed value.
+fn signed_number<S: serde::Serializer>(n: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(*n as f64)
 }
 
 /// A refused action, in the reader's language: raft-sim's own `Display` is English and
