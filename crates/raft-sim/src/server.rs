@@ -78,15 +78,16 @@ pub fn node_name(id: NodeId) -> String {
         _ => {
             // Digits by hand: `write!` would bring integer formatting into the wasm.
             s.push('N');
-            let digits = s.len();
+            let mut reversed = String::new();
             let mut n = id.0;
             loop {
-                s.insert(digits, char::from(b'0' + (n % 10) as u8));
+                reversed.push(char::from(b'0' + (n % 10) as u8));
                 n /= 10;
                 if n == 0 {
                     break;
                 }
             }
+            s.extend(reversed.chars().rev());
         }
     }
     s

@@ -127,7 +127,8 @@ pub fn decimal(v: f64, places: u32) -> String {
     if !v.is_finite() {
         return String::from("0");
     }
-    let scale = 10u64.pow(places.min(9));
+    // At least 1, which lets the compiler drop the division's zero check.
+    let scale = 10u64.pow(places.min(9)).max(1);
     let scaled = (v.abs() * scale as f64).round();
     if scaled >= u64::MAX as f64 {
         return String::from("0");

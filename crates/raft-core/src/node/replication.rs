@@ -317,7 +317,8 @@ impl<C: Clone> Node<C> {
     }
 
     fn append_from_leader(&mut self, mut entries: Vec<Entry<C>>, start: usize) {
-        let new: Vec<Entry<C>> = entries.split_off(start);
+        // `min` (the caller's `start` is at most the length) drops `split_off`'s panic.
+        let new: Vec<Entry<C>> = entries.split_off(start.min(entries.len()));
         let Some(last_term) = new.last().map(|e| e.term) else {
             return;
         };

@@ -490,7 +490,7 @@ pub fn timeouts() -> Scene {
                                 .iter()
                                 .filter_map(|s| s.node()?.election_deadline())
                                 .collect();
-                            d.len() == 3 && d[0] != d[1] && d[1] != d[2] && d[0] != d[2]
+                            matches!(d[..], [a, b, c] if a != b && b != c && a != c)
                         },
                     },
                     Waypoint {

@@ -69,7 +69,10 @@ impl World {
             if span == 0 {
                 min
             } else {
-                min + latency_roll % (span + 1)
+                // `span + 1` wraps to 0 only for the full range, where any roll fits.
+                min + latency_roll
+                    .checked_rem(span.wrapping_add(1))
+                    .unwrap_or(latency_roll)
             }
         });
         if fixed.is_none() && reorder_roll < u64::from(self.network.reorder_ppm) {

@@ -217,7 +217,8 @@ pub fn render_into(out: &mut String, template: &str, args: &[Arg<'_>]) {
 /// Appends `n / 10^places` with its fraction, trailing zeros left out: `push_fixed(_,
 /// 12_500, 3)` writes "12.5".
 fn push_fixed(out: &mut String, n: u64, places: u32) {
-    let mut unit = 10u64.pow(places);
+    // At least 1, which lets the compiler drop the division's zero check.
+    let mut unit = 10u64.pow(places).max(1);
     push_u64(out, n / unit);
     let mut frac = n % unit;
     if frac != 0 {

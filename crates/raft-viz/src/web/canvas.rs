@@ -157,15 +157,14 @@ impl CanvasPainter {
             let array = match s.dash {
                 None => &self.solid,
                 Some(pattern) => {
-                    let i = match self.dashes.iter().position(|(p, _)| *p == pattern) {
-                        Some(i) => i,
-                        None => {
-                            let a = js_sys::Array::of2(&pattern.0.into(), &pattern.1.into());
-                            self.dashes.push((pattern, a));
-                            self.dashes.len() - 1
-                        }
-                    };
-                    &self.dashes[i].1
+                    if !self.dashes.iter().any(|(p, _)| *p == pattern) {
+                        let a = js_sys::Array::of2(&pattern.0.into(), &pattern.1.into());
+                        self.dashes.push((pattern, a));
+                    }
+                    match self.dashes.iter().find(|(p, _)| *p == pattern) {
+                        Some((_, a)) => a,
+                        None => return,
+                    }
                 }
             };
             let _ = self.ctx.set_line_dash(array);

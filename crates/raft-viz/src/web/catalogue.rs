@@ -57,7 +57,12 @@ pub fn load(done: Done) {
         done(Ok(()));
         return;
     }
-    let on_its_way = PENDING.with(|p| p.borrow().as_ref().is_some_and(|p| p.done.is_some()));
+    // `try_borrow*` throughout: a `RefCell` panic path costs module bytes, and no
+    // borrow here can overlap another (each callback runs alone).
+    let on_its_way = PENDING.with(|p| {
+        p.try_borrow()
+            .map_or(true, |p| p.as_ref().is_some_and(|p| p.done.is_some()))
+    });
     if on_its_way {
         return;
     }
@@ -83,7 +88,7 @@ pub fn load(done: Done) {
                 });
             match text {
                 Ok(text) => PENDING.with(|p| {
-                    if let Some(p) = p.borrow().as_ref() {
+                    if let Some(p) = p.try_borrow().ok().as_ref().and_then(|p| p.as_ref()) {
                         let _ = text.then2(&p.on_text, &p.on_error);
                     }
                 }),
@@ -101,12 +106,20 @@ pub fn load(done: Done) {
         on_error: Closure::new(|e: JsValue| settle(Err(message_of(&e)))),
     };
     let _ = promise.then2(&pending.on_response, &pending.on_error);
-    PENDING.with(|p| *p.borrow_mut() = Some(pending));
+    PENDING.with(|p| {
+        if let Ok(mut p) = p.try_borrow_mut() {
+            *p = Some(pending);
+        }
+    });
 }
 
 /// Ends the fetch: calls its `done`, once.
 fn settle(outcome: Result<(), String>) {
-    let done = PENDING.with(|p| p.borrow_mut().as_mut().and_then(|p| p.done.take()));
+    let done = PENDING.with(|p| {
+        p.try_borrow_mut()
+            .ok()
+            .and_then(|mut p| p.as_mut().and_then(|p| p.done.take()))
+    });
     if let Some(done) = done {
         done(outcome.map_err(|e| {
             dom::concat(&[

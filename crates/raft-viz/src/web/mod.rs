@@ -124,7 +124,12 @@ pub fn start_with(query: &str) -> Result<(), JsValue> {
     stop();
     DEAD.with(|d| d.set(false));
     let page = Page::new(query)?;
-    PAGE.with(|cell| cell.replace(Some(page)));
+    // `stop` emptied the cell; `try_borrow_mut` keeps a `RefCell` panic out of the module.
+    PAGE.with(|cell| {
+        if let Ok(mut p) = cell.try_borrow_mut() {
+            *p = Some(page);
+        }
+    });
     with_page(Page::wire).unwrap_or(Ok(()))
 }
 

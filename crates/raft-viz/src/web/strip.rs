@@ -129,10 +129,13 @@ fn draw(marks: &[Mark], frontier_us: u64, w: f64, h: f64, theme: &Theme, p: &mut
             Mark::Violation(_) => 3,
         };
         // One mark per pixel and kind is enough.
-        if mx - last_x[slot] < 1.0 {
+        let Some(last) = last_x.get_mut(slot) else {
+            continue;
+        };
+        if mx - *last < 1.0 {
             continue;
         }
-        last_x[slot] = mx;
+        *last = mx;
         match m {
             Mark::Elected { .. } => p.line(
                 Point { x: mx, y: 0.0 },
