@@ -138,6 +138,73 @@ async fn the_loop_requests_no_frame_when_paused_and_drawn() -> Result<(), JsValu
     Ok(())
 }
 
+/// An object's own keys, in order.
+fn keys(value: &JsValue) -> Vec<String> {
+    js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>())
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn snapshots_are_plain_objects_with_camel_case_keys_in_order() -> Result<(), JsValue> {
+    // (The snapshot types serialize by hand, as maps: this is the shape JS relies on.)
+    let stage = mount_stage()?;
+    web::start_with("?autoplay=0&seed=5&at=3000&controls=none")?;
+    // A client request, then steps until the leader's log holds it.
+    call_api("command", &[json(r#"{"type":"set","value":-7}"#)?])?;
+    let mut snap = call_api("snapshot", &[])?;
+    for _ in 0..200 {
+        if get(&snap, &["nodes", "2", "log", "length"])?.as_f64() != Some(0.0) {
+            break;
+        }
+        call_api("command", &[json(r#"{"type":"step"}"#)?])?;
+        snap = call_api("snapshot", &[])?;
+    }
+    assert_eq!(
+        js_sys::Object::get_prototype_of(&snap),
+        js_sys::Object::get_prototype_of(&js_sys::Object::new()),
+        "a plain object, not a Map"
+    );
+    #[rustfmt::skip]
+    assert_eq!(keys(&snap), [
+        "timeMs", "seed", "playing", "speed", "live", "leader", "nodes", "messages", "safe",
+        "violations", "scene",
+    ]);
+    assert!(get(&snap, &["scene"])?.is_null(), "None is null");
+    let nodes: js_sys::Array = get(&snap, &["nodes"])?.dyn_into()?;
+    #[rustfmt::skip]
+    assert_eq!(keys(&nodes.get(0)), [
+        "name", "role", "term", "votedFor", "votes", "value", "commitIndex", "log", "timerMs",
+    ]);
+    assert_eq!(get(&nodes.get(0), &["term"])?.as_f64(), Some(1.0));
+    let leader = nodes
+        .iter()
+        .find(|n| {
+            get(n, &["role"])
+                .ok()
+                .and_then(|r| r.as_string())
+                .as_deref()
+                == Some("leader")
+        })
+        .ok_or("no leader at 3 s")?;
+    assert!(
+        get(&leader, &["timerMs"])?.is_null(),
+        "a leader has no timer"
+    );
+    let entry = get(&leader, &["log", "0"])?;
+    assert_eq!(keys(&entry), ["index", "term", "command", "committed"]);
+    assert_eq!(get(&entry, &["index"])?.as_f64(), Some(1.0));
+    let message = get(&snap, &["messages", "0"])?;
+    #[rustfmt::skip]
+    assert_eq!(keys(&message), [
+        "id", "from", "to", "kind", "ok", "heartbeat", "sentMs", "arriveMs",
+    ]);
+    web::stop();
+    stage.remove();
+    Ok(())
+}
+
 #[wasm_bindgen_test]
 async fn the_js_api_round_trips_commands_and_snapshots() -> Result<(), JsValue> {
     let stage = mount_stage()?;
