@@ -25,6 +25,8 @@
 //     reads its `memory`. New names skip every word the glue already contains, and the
 //     same build always gives the same bytes. Other sections (a "name" section, if a build
 //     kept one) are copied as they are.
+//   - the glue's `initSync` export is dropped (see dropInitSync): trunk starts the module
+//     with the default export.
 //   - trunk wrote Subresource Integrity hashes (`integrity=sha384-...`) of the original
 //     files into index.html (the glue's modulepreload link and the wasm's preload link),
 //     and a browser refuses a preloaded file whose hash differs, so those are recomputed.
@@ -328,6 +330,16 @@ function renameExportsInGlue(js, renames) {
   return js;
 }
 
+// The glue also exports `initSync`, a synchronous start for hosts that compile the module
+// themselves; trunk's init script (`import init, * as bindings`) starts it with the default
+// export, and nothing else on the page imports the glue, so terser may drop `initSync` and
+// what only it uses (its deprecated-argument warning among them).
+const GLUE_EXPORTS = 'export { initSync, __wbg_init as default };';
+function dropInitSync(js) {
+  if (js.split(GLUE_EXPORTS).length !== 2) fail(`js: the glue does not end with "${GLUE_EXPORTS}" once`);
+  return js.replace(GLUE_EXPORTS, 'export { __wbg_init as default };');
+}
+
 async function minifyJs(js) {
   let terser;
   try {
@@ -488,7 +500,7 @@ async function shrink(dir) {
     fail('wasm: the rewrite changed what an export points at');
   }
 
-  const newJs = await minifyJs(renameExportsInGlue(renameModuleInGlue(renameInGlue(js, renames), glueModule), exportRenames));
+  const newJs = await minifyJs(dropInitSync(renameExportsInGlue(renameModuleInGlue(renameInGlue(js, renames), glueModule), exportRenames)));
   // The minified glue must still provide every new name as a key (terser keeps keys).
   const lost = [...renames.values(), MODULE].filter((s) => !new RegExp(`[{,]${escapeRegExp(s)}:`).test(newJs));
   if (lost.length) fail(`js: the minified glue lost the import key ${lost[0]}`);
