@@ -14,9 +14,13 @@
 //!
 //! Commands are read by [`read_command`], by hand, not by `UiCommand`'s serde
 //! derive: the derived deserializer of that internally tagged enum alone weighs about
-//! 20 KB of gzipped wasm, a fifth of the page's budget. The browser tests check that
-//! both accept and refuse the same objects, and [`type_name`]'s exhaustive match makes
-//! a new variant a compile error here until it is readable.
+//! 20 KB of gzipped wasm, a fifth of the page's budget. It is table-driven: `NAMES`
+//! and `FIELDS` say which fields each `type` has and of what kind, one reader checks
+//! every field, and `build` only moves the values into the variant (one arm per
+//! command calling typed readers was ~6 KB of wasm). The browser tests check that both
+//! accept and refuse the same objects and that every variant is read, and
+//! [`type_name`]'s exhaustive match makes a new variant a compile error here, a
+//! reminder to add it to the table.
 
 use wasm_bindgen::prelude::*;
 use web_sys::Window;
@@ -70,7 +74,7 @@ impl Drop for Api {
 }
 
 /// The `type` string of a command (the inverse of [`read_command`]'s dispatch; its
-/// exhaustive match keeps the reader complete).
+/// exhaustive match is a reminder to add a new variant to `NAMES`).
 pub fn type_name(c: &UiCommand) -> &'static str {
     match c {
         UiCommand::Play => "play",
@@ -101,206 +105,294 @@ pub fn type_name(c: &UiCommand) -> &'static str {
     }
 }
 
-/// Reads a command object (`{type: "crash", node: "A"}`), as `UiCommand`'s serde
-/// derive would: `type` picks the variant, fields are camelCase, optional ones may be
-/// missing, `null` or `undefined`, and unknown fields are ignored.
-pub fn read_command(v: &JsValue) -> Result<UiCommand, String> {
-    if !v.is_object() {
-        return Err(String::from(
-            "invalid type: expected an object like {type: \"play\"}",
-        ));
-    }
-    let f = Fields(v);
-    let ty = f.string("type")?;
-    Ok(match ty.as_str() {
-        "play" => UiCommand::Play,
-        "pause" => UiCommand::Pause,
-        "toggle" => UiCommand::Toggle,
-        "speed" => UiCommand::Speed {
-            value: f.number("value")?,
-        },
-        "step" => UiCommand::Step,
-        "back" => UiCommand::Back,
-        "seek" => UiCommand::Seek {
-            ms: f.number("ms")?,
-        },
-        "live" => UiCommand::Live,
-        "crash" => UiCommand::Crash {
-            node: f.string("node")?,
-        },
-        "restart" => UiCommand::Restart {
-            node: f.string("node")?,
-        },
-        "timeout" => UiCommand::Timeout {
-            node: f.string("node")?,
-        },
-        "set" => UiCommand::Set {
-            value: f.int("value")?,
-            node: f.opt(Fields::string, "node")?,
-        },
-        "add" => UiCommand::Add {
-            value: f.int("value")?,
-            node: f.opt(Fields::string, "node")?,
-        },
-        "drop" => UiCommand::Drop {
-            message: f.unsigned("message")?,
-        },
-        "partition" => UiCommand::Partition {
-            groups: f.groups("groups")?,
-        },
-        "cut" => UiCommand::Cut {
-            from: f.string("from")?,
-            to: f.string("to")?,
-            both: f.opt(Fields::boolean, "both")?,
-        },
-        "heal" => UiCommand::Heal,
-        "network" => UiCommand::Network {
-            loss: f.opt(Fields::number, "loss")?,
-            latency_min: f.opt(Fields::number, "latencyMin")?,
-            latency_max: f.opt(Fields::number, "latencyMax")?,
-            duplicate: f.opt(Fields::number, "duplicate")?,
-            reorder: f.opt(Fields::number, "reorder")?,
-        },
-        "timeouts" => UiCommand::Timeouts {
-            min: f.number("min")?,
-            max: f.number("max")?,
-        },
-        "nodes" => UiCommand::Nodes {
-            count: usize::try_from(f.unsigned("count")?)
-                .map_err(|_| String::from("invalid value for `count`"))?,
-        },
-        "seed" => UiCommand::Seed {
-            seed: f.unsigned("seed")?,
-        },
-        "select" => UiCommand::Select {
-            node: f.opt(Fields::string, "node")?,
-            message: f.opt(Fields::unsigned, "message")?,
-        },
-        "scene" => UiCommand::Scene {
-            id: f.string("id")?,
-        },
-        "sandbox" => UiCommand::Sandbox,
-        "lang" => UiCommand::Lang {
-            lang: f.string("lang")?,
-        },
-        other => {
-            return Err(concat(&[
-                "unknown variant `",
-                other,
-                "`: use play, pause, toggle, speed, step, back, seek, live, crash, restart, timeout, set, add, drop, partition, cut, heal, network, timeouts, nodes, seed, select, scene, sandbox or lang",
-            ]));
-        }
-    })
+/// What a field holds.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Str,
+    Bool,
+    Groups,
+    Num,
+    Int,
+    Uint,
 }
 
-/// The fields of a command object. The readers are `#[inline(never)]`: inlined, each
-/// of their ~40 calls in [`read_command`] carried its own copy of the lookup and error path.
-struct Fields<'a>(&'a JsValue);
+use Kind::*;
+
+/// What each [`Kind`] expects, for error messages.
+const EXPECTED: [&str; 6] = [
+    "a string",
+    "a boolean",
+    "arrays of node names",
+    "a number",
+    "a whole number from -2^53 to 2^53",
+    "a whole number from 0 to 2^53",
+];
+
+/// Marks an optional field: missing, `null` and `undefined` read as `None`.
+const OPT: bool = true;
+const REQ: bool = false;
+
+/// A field: its camelCase name and kind.
+type Field = (&'static str, Kind, bool);
+
+const NODE: &[Field] = &[("node", Str, REQ)];
+const VALUE_NODE: &[Field] = &[("value", Int, REQ), ("node", Str, OPT)];
+
+/// Every command's `type`, in [`FIELDS`]' and `build`'s order (also the list shown
+/// for an unknown one).
+const NAMES: &str = "play pause toggle speed step back seek live crash restart timeout set add drop partition cut heal network timeouts nodes seed select scene sandbox lang";
+
+/// The fields of each command of [`NAMES`], in order. The field at position `i` is
+/// read into slot `i` of [`Values`] (`s` for a string, `n` for a number); `build`
+/// takes a required string from the first position and an optional one (or `cut`'s
+/// `to`) from the second.
+static FIELDS: [&[Field]; 25] = [
+    /* play */ &[],
+    /* pause */ &[],
+    /* toggle */ &[],
+    /* speed */ &[("value", Num, REQ)],
+    /* step */ &[],
+    /* back */ &[],
+    /* seek */ &[("ms", Num, REQ)],
+    /* live */ &[],
+    /* crash */ NODE,
+    /* restart */ NODE,
+    /* timeout */ NODE,
+    /* set */ VALUE_NODE,
+    /* add */ VALUE_NODE,
+    /* drop */ &[("message", Uint, REQ)],
+    /* partition */ &[("groups", Groups, REQ)],
+    /* cut */ &[("from", Str, REQ), ("to", Str, REQ), ("both", Bool, OPT)],
+    /* heal */ &[],
+    /* network */
+    &[
+        ("loss", Num, OPT),
+        ("latencyMin", Num, OPT),
+        ("latencyMax", Num, OPT),
+        ("duplicate", Num, OPT),
+        ("reorder", Num, OPT),
+    ],
+    /* timeouts */ &[("min", Num, REQ), ("max", Num, REQ)],
+    /* nodes */ &[("count", Uint, REQ)],
+    /* seed */ &[("seed", Uint, REQ)],
+    /* select */ &[("message", Uint, OPT), ("node", Str, OPT)],
+    /* scene */ &[("id", Str, REQ)],
+    /* sandbox */ &[],
+    /* lang */ &[("lang", Str, REQ)],
+];
+
+/// The fields read so far (see [`NAMES`]).
+#[derive(Default)]
+struct Values {
+    s: [Option<String>; 2],
+    n: [Option<f64>; 8],
+    b: Option<bool>,
+    g: Vec<Vec<String>>,
+}
 
 /// The largest integer a JS number holds exactly.
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
-impl Fields<'_> {
-    #[inline(never)]
-    fn get(&self, key: &str) -> Result<JsValue, String> {
-        js_sys::Reflect::get(self.0, &JsValue::from_str(key))
-            .map_err(|_| concat(&["cannot read field `", key, "`"]))
-    }
-
-    fn missing(key: &str) -> String {
-        concat(&["missing field `", key, "`"])
-    }
-
-    /// "invalid type for `key`: expected {what}".
-    fn invalid(key: &str, what: &str) -> String {
-        concat(&["invalid type for `", key, "`: expected ", what])
-    }
-
-    fn present(&self, key: &str) -> Result<JsValue, String> {
-        let v = self.get(key)?;
-        if v.is_undefined() {
-            Err(Self::missing(key))
-        } else {
-            Ok(v)
-        }
-    }
-
-    fn opt<T>(
-        &self,
-        read: fn(&Self, &str) -> Result<T, String>,
-        key: &str,
-    ) -> Result<Option<T>, String> {
-        let v = self.get(key)?;
-        if v.is_undefined() || v.is_null() {
-            Ok(None)
-        } else {
-            read(self, key).map(Some)
-        }
-    }
-
-    #[inline(never)]
-    fn string(&self, key: &str) -> Result<String, String> {
-        self.present(key)?
-            .as_string()
-            .ok_or_else(|| Self::invalid(key, "a string"))
-    }
-
-    #[inline(never)]
-    fn boolean(&self, key: &str) -> Result<bool, String> {
-        self.present(key)?
-            .as_bool()
-            .ok_or_else(|| Self::invalid(key, "a boolean"))
-    }
-
-    #[inline(never)]
-    fn number(&self, key: &str) -> Result<f64, String> {
-        self.present(key)?
-            .as_f64()
-            .ok_or_else(|| Self::invalid(key, "a number"))
-    }
-
-    #[inline(never)]
-    fn integer(&self, key: &str, min: f64) -> Result<f64, String> {
-        let n = self.number(key)?;
-        if n.fract() != 0.0 || !(min..=MAX_SAFE).contains(&n) {
-            return Err(concat(&[
-                "invalid value for `",
-                key,
-                "`: expected a whole number from ",
-                if min < 0.0 { "-2^53" } else { "0" },
-                " to 2^53",
-            ]));
-        }
-        Ok(n)
-    }
-
-    fn int(&self, key: &str) -> Result<i64, String> {
-        self.integer(key, -MAX_SAFE).map(|n| n as i64)
-    }
-
-    fn unsigned(&self, key: &str) -> Result<u64, String> {
-        self.integer(key, 0.0).map(|n| n as u64)
-    }
-
-    #[inline(never)]
-    fn groups(&self, key: &str) -> Result<Vec<Vec<String>>, String> {
-        let bad = || Self::invalid(key, "arrays of node names");
-        let outer = self.present(key)?;
-        if !js_sys::Array::is_array(&outer) {
-            return Err(bad());
-        }
-        // Loops, not nested `collect::<Result<..>>`: fewer generic instantiations.
-        let mut groups = Vec::new();
-        for g in js_sys::Array::from(&outer).iter() {
-            if !js_sys::Array::is_array(&g) {
-                return Err(bad());
+/// Reads field `key` of `obj` into slot `i` of `v`: one path for every field of every
+/// command (per-command code, ~25 arms each calling typed readers, was 6 KB of wasm).
+#[inline(never)]
+fn read_field(
+    obj: &JsValue,
+    (key, kind, optional): Field,
+    i: usize,
+    v: &mut Values,
+) -> Result<(), String> {
+    let failure = match js_sys::Reflect::get(obj, &JsValue::from_str(key)) {
+        Err(_) => "cannot read field `",
+        Ok(x) if x.is_undefined() || x.is_null() => {
+            if optional {
+                return Ok(());
             }
-            let mut group = Vec::new();
-            for n in js_sys::Array::from(&g).iter() {
-                group.push(n.as_string().ok_or_else(bad)?);
-            }
-            groups.push(group);
+            "missing field `"
         }
-        Ok(groups)
+        Ok(x) => {
+            let ok = match kind {
+                Str => {
+                    let s = &mut v.s[i & 1];
+                    *s = x.as_string();
+                    s.is_some()
+                }
+                Bool => {
+                    v.b = x.as_bool();
+                    v.b.is_some()
+                }
+                Groups => groups(&x).map(|g| v.g = g).is_some(),
+                _ => {
+                    let n = &mut v.n[i & 7];
+                    *n = x.as_f64();
+                    n.is_some_and(|n| {
+                        kind == Num
+                            || (n.fract() == 0.0
+                                && n >= if kind == Int { -MAX_SAFE } else { 0.0 }
+                                && n <= MAX_SAFE)
+                    })
+                }
+            };
+            if ok {
+                return Ok(());
+            }
+            "invalid value for `"
+        }
+    };
+    Err(concat(&[
+        failure,
+        key,
+        "`: expected ",
+        EXPECTED[kind as usize],
+    ]))
+}
+
+/// `x` as an array, if it is one.
+fn array(x: &JsValue) -> Option<&js_sys::Array> {
+    js_sys::Array::is_array(x).then(|| x.unchecked_ref())
+}
+
+/// An array of arrays of strings.
+fn groups(x: &JsValue) -> Option<Vec<Vec<String>>> {
+    // Loops, not nested `collect::<Option<..>>`: fewer generic instantiations.
+    let mut groups = Vec::new();
+    for g in array(x)?.iter() {
+        let mut group = Vec::new();
+        for n in array(&g)?.iter() {
+            group.push(n.as_string()?);
+        }
+        groups.push(group);
+    }
+    Some(groups)
+}
+
+/// Reads a command object (`{type: "crash", node: "A"}`), as `UiCommand`'s serde
+/// derive would: `type` picks the variant, fields are camelCase, optional ones may be
+/// missing, `null` or `undefined`, and unknown fields are ignored.
+pub fn read_command(obj: &JsValue) -> Result<UiCommand, String> {
+    if !obj.is_object() {
+        return Err(String::from(
+            "invalid type: expected an object like {type: \"play\"}",
+        ));
+    }
+    let mut v = Values::default();
+    read_field(obj, ("type", Str, REQ), 0, &mut v)?;
+    let ty = v.s[0].take().unwrap_or_default();
+    let c = NAMES.split(' ').position(|name| name == ty).unwrap_or(99);
+    let Some(fields) = FIELDS.get(c) else {
+        return Err(concat(&["unknown variant `", &ty, "`: use one of ", NAMES]));
+    };
+    for (i, &field) in fields.iter().enumerate() {
+        read_field(obj, field, i, &mut v)?;
+    }
+    Ok(build(c, &mut v))
+}
+
+/// Command `c` of [`NAMES`] from its fields.
+#[inline(never)]
+fn build(c: usize, v: &mut Values) -> UiCommand {
+    // Unpacked once for every arm: a required string is always first, an optional one second.
+    let s0 = v.s[0].take().unwrap_or_default();
+    let s1 = v.s[1].take();
+    let n0 = v.n[0].unwrap_or(0.0);
+    match c {
+        0 => UiCommand::Play,
+        1 => UiCommand::Pause,
+        2 => UiCommand::Toggle,
+        3 => UiCommand::Speed { value: n0 },
+        4 => UiCommand::Step,
+        5 => UiCommand::Back,
+        6 => UiCommand::Seek { ms: n0 },
+        7 => UiCommand::Live,
+        8 => UiCommand::Crash { node: s0 },
+        9 => UiCommand::Restart { node: s0 },
+        10 => UiCommand::Timeout { node: s0 },
+        11 => UiCommand::Set {
+            value: n0 as i64,
+            node: s1,
+        },
+        12 => UiCommand::Add {
+            value: n0 as i64,
+            node: s1,
+        },
+        13 => UiCommand::Drop { message: n0 as u64 },
+        14 => UiCommand::Partition {
+            groups: core::mem::take(&mut v.g),
+        },
+        15 => UiCommand::Cut {
+            from: s0,
+            to: s1.unwrap_or_default(),
+            both: v.b,
+        },
+        16 => UiCommand::Heal,
+        17 => UiCommand::Network {
+            loss: v.n[0],
+            latency_min: v.n[1],
+            latency_max: v.n[2],
+            duplicate: v.n[3],
+            reorder: v.n[4],
+        },
+        18 => UiCommand::Timeouts {
+            min: n0,
+            max: v.n[1].unwrap_or(0.0),
+        },
+        // Past `usize` (2^32 here) saturates: the app refuses it like any count over 9.
+        19 => UiCommand::Nodes { count: n0 as usize },
+        20 => UiCommand::Seed { seed: n0 as u64 },
+        21 => UiCommand::Select {
+            node: s1,
+            message: v.n[0].map(|n| n as u64),
+        },
+        22 => UiCommand::Scene { id: s0 },
+        23 => UiCommand::Sandbox,
+        _ => UiCommand::Lang { lang: s0 },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    #[wasm_bindgen_test]
+    fn the_tables_and_build_agree_on_the_order() {
+        assert_eq!(NAMES.split(' ').count(), FIELDS.len());
+        for (c, name) in NAMES.split(' ').enumerate() {
+            assert_eq!(type_name(&build(c, &mut Values::default())), name);
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn errors_name_the_field_and_what_was_expected() -> Result<(), JsValue> {
+        for (text, want) in [
+            (
+                r#"{"type":"crash"}"#,
+                "missing field `node`: expected a string",
+            ),
+            (
+                r#"{"type":"crash","node":1}"#,
+                "invalid value for `node`: expected a string",
+            ),
+            (
+                r#"{"type":"drop","message":-1}"#,
+                "invalid value for `message`: expected a whole number from 0 to 2^53",
+            ),
+            (
+                r#"{"type":"cut","from":"A","to":"B","both":1}"#,
+                "invalid value for `both`: expected a boolean",
+            ),
+            (
+                r#"{"type":"partition","groups":[1]}"#,
+                "invalid value for `groups`: expected arrays of node names",
+            ),
+            (r#"{}"#, "missing field `type`: expected a string"),
+        ] {
+            let value = js_sys::JSON::parse(text)?;
+            assert_eq!(read_command(&value), Err(String::from(want)), "{text}");
+        }
+        let unknown = read_command(&js_sys::JSON::parse(r#"{"type":"warp"}"#)?);
+        assert!(unknown.is_err_and(|e| e.starts_with("unknown variant `warp`: use one of play ")));
+        Ok(())
     }
 }
