@@ -1,6 +1,12 @@
 // Launches Debian's chromium headless through playwright-core (which cannot download a
 // browser here), with the flags TOOLCHAIN.md lists; root needs --no-sandbox.
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 import { chromium } from 'playwright-core';
+
+import { serveStatic } from './server.mjs';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -28,4 +34,29 @@ export function collectErrors(page) {
   });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
   return errors;
+}
+
+/**
+ * The set-up every browser test file shares: before its tests, serve the built dist/
+ * (from `trunk build --release`) and launch Chromium; after them, close both. Returns
+ * the live handles ({ server, browser } are set once `before` has run) and the folder
+ * for screenshots.
+ */
+export function usePage(before, after) {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const dist = join(here, '..', '..', 'dist');
+  const suite = { server: null, browser: null, shots: join(here, 'screenshots') };
+  before(async () => {
+    if (!existsSync(join(dist, 'index.html'))) {
+      throw new Error('dist/index.html missing: run `trunk build --release` first');
+    }
+    mkdirSync(suite.shots, { recursive: true });
+    suite.server = await serveStatic(dist);
+    suite.browser = await launchBrowser();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  return suite;
 }

@@ -2,37 +2,18 @@
 // (window.raftviz: snapshot() and command()) and real keyboard and mouse input.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-import { collectErrors, launchBrowser } from './browser.mjs';
-import { serveStatic } from './server.mjs';
+import { collectErrors, usePage } from './browser.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const dist = join(here, '..', '..', 'dist');
-const shots = join(here, 'screenshots');
-
-let server;
-let browser;
-
-before(async () => {
-  assert.ok(existsSync(join(dist, 'index.html')), 'dist/index.html missing: run `trunk build --release` first');
-  mkdirSync(shots, { recursive: true });
-  server = await serveStatic(dist);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = usePage(before, after);
+const shots = suite.shots;
 
 /** Opens the page with `query`, waits for the API, and returns { page, errors }. */
 async function open(query = '', viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1) {
-  const page = await browser.newPage({ viewport, deviceScaleFactor });
+  const page = await suite.browser.newPage({ viewport, deviceScaleFactor });
   const errors = collectErrors(page);
-  await page.goto(server.url + query, { waitUntil: 'load' });
+  await page.goto(suite.server.url + query, { waitUntil: 'load' });
   await page.waitForFunction(() => window.raftviz && typeof window.raftviz.snapshot === 'function', null, { timeout: 15_000 });
   return { page, errors };
 }

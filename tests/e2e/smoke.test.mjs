@@ -3,33 +3,15 @@
 // reports no errors.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-import { collectErrors, launchBrowser } from './browser.mjs';
-import { serveStatic } from './server.mjs';
+import { collectErrors, usePage } from './browser.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const dist = join(here, '..', '..', 'dist');
-const screenshots = join(here, 'screenshots');
-
-let server;
-let browser;
-
-before(async () => {
-  assert.ok(existsSync(join(dist, 'index.html')), 'dist/index.html missing: run `trunk build --release` first');
-  server = await serveStatic(dist);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = usePage(before, after);
+const shots = suite.shots;
 
 test('the page loads, draws the cluster with its controls and JS API, and logs no errors', async () => {
-  const page = await browser.newPage({ viewport: { width: 960, height: 640 }, deviceScaleFactor: 2 });
+  const page = await suite.browser.newPage({ viewport: { width: 960, height: 640 }, deviceScaleFactor: 2 });
   const errors = collectErrors(page);
   const failed = [];
   page.on('requestfailed', (req) => failed.push(`${req.url()}: ${req.failure()?.errorText}`));
@@ -37,7 +19,7 @@ test('the page loads, draws the cluster with its controls and JS API, and logs n
     if (res.status() >= 400) failed.push(`${res.url()}: HTTP ${res.status()}`);
   });
 
-  await page.goto(server.url, { waitUntil: 'load' });
+  await page.goto(suite.server.url, { waitUntil: 'load' });
   const canvas = page.locator('canvas#raft-canvas');
   await canvas.waitFor({ state: 'visible' });
   // The wasm module sizes the backing store for devicePixelRatio once it has started.
@@ -79,8 +61,7 @@ test('the page loads, draws the cluster with its controls and JS API, and logs n
   await page.locator('#rv-speed').waitFor({ state: 'visible' });
   assert.equal(await page.locator('#rv-badges li').count(), 6, 'six safety badges');
 
-  mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: join(screenshots, 'smoke.png') });
+  await page.screenshot({ path: join(shots, 'smoke.png') });
 
   assert.deepEqual(failed, [], 'every request succeeds');
   assert.deepEqual(errors, [], 'no console errors or page errors');
@@ -88,9 +69,9 @@ test('the page loads, draws the cluster with its controls and JS API, and logs n
 });
 
 test('the canvas follows the dark colour scheme and refits when the window resizes', async () => {
-  const page = await browser.newPage({ viewport: { width: 800, height: 600 }, colorScheme: 'dark' });
+  const page = await suite.browser.newPage({ viewport: { width: 800, height: 600 }, colorScheme: 'dark' });
   const errors = collectErrors(page);
-  await page.goto(server.url, { waitUntil: 'load' });
+  await page.goto(suite.server.url, { waitUntil: 'load' });
   const fitted = () => page.waitForFunction(() => {
     const c = document.querySelector('canvas#raft-canvas');
     const r = c.getBoundingClientRect();
@@ -111,7 +92,7 @@ test('the canvas follows the dark colour scheme and refits when the window resiz
   await fitted();
   const afterWidth = await page.evaluate(() => document.querySelector('canvas#raft-canvas').width);
   assert.ok(afterWidth < before, `canvas refits on resize (${before} -> ${afterWidth})`);
-  await page.screenshot({ path: join(screenshots, 'smoke-dark-narrow.png') });
+  await page.screenshot({ path: join(shots, 'smoke-dark-narrow.png') });
 
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 430, height: 700 }); // a redraw reads the theme again
