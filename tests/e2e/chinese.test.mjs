@@ -74,3 +74,18 @@ test('switching to Chinese on a running page fetches the text and relabels every
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('without its Chinese text (zh.txt unreachable) the page still starts, in English, and says why', async () => {
+  const page = await suite.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = collectErrors(page);
+  await page.route('**/zh.txt', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await page.goto(suite.server.url + '?lang=zh&seed=3', { waitUntil: 'load' });
+  await page.waitForFunction(() => window.raftviz && typeof window.raftviz.snapshot === 'function', null, { timeout: 15_000 });
+  const notices = await page.locator('#rv-notices').innerText();
+  assert.match(notices, /Chinese text could not be loaded \(zh\.txt: HTTP 404\)/);
+  assert.equal(await page.locator('#rv-play-label').innerText().then((t) => /^(Play|Pause)$/.test(t)), true);
+  assert.equal((await page.evaluate(() => window.raftviz.snapshot())).nodes.length, 5);
+  // The browser logs the failed request itself; the page adds no error of its own.
+  assert.deepEqual(errors.filter((e) => !/404/.test(e)), []);
+  await page.close();
+});
