@@ -304,26 +304,12 @@ impl Page {
             mode == ControlsMode::All,
         )?;
         let runner = Runner::new(&window, on_frame, on_timeout);
-        let copied = Closure::<dyn FnMut(JsValue)>::new(|_| {
-            with_page(|p| {
-                let m = p.copy_messages.0.clone();
-                p.flash(&m, false);
-            });
-        });
-        let copy_failed = Closure::<dyn FnMut(JsValue)>::new(|_| {
-            with_page(|p| {
-                let m = p.copy_messages.1.clone();
-                p.flash(&m, true);
-            });
-        });
-        let flash_cb = Closure::<dyn FnMut()>::new(|| {
-            with_page(|p| {
-                p.flash_timer = None;
-                if let Some(el) = p.document.get_element_by_id("rv-flash") {
-                    el.remove();
-                }
-            });
-        });
+        // Plain `fn`s rather than closures: callbacks of one signature then share one
+        // closure type, so one copy of its code and JS shim is in the wasm (the
+        // runner's timeout is a `fn()` too).
+        let copied = Closure::<dyn FnMut(JsValue)>::new(on_copied as fn(JsValue));
+        let copy_failed = Closure::<dyn FnMut(JsValue)>::new(on_copy_failed as fn(JsValue));
+        let flash_cb = Closure::<dyn FnMut()>::new(on_flash_over as fn());
         let ratio = pixel_ratio(&window);
         Ok(Page {
             window,
@@ -381,11 +367,12 @@ impl Page {
         let doc: &web_sys::EventTarget = &self.document;
         let root: &web_sys::EventTarget = &self.root;
         self.listeners = vec![
-            Listener::new(root, "click", on_click)?,
-            Listener::new(root, "change", |e| on_setting(e, false))?,
-            Listener::new(root, "input", |e| on_setting(e, true))?,
-            Listener::new(doc, "keydown", on_key)?,
-            Listener::new(&self.canvas, "click", on_canvas_click)?,
+            // All `fn(Event)`: one closure type for the five (see `Page::new`).
+            Listener::new(root, "click", on_click as fn(Event))?,
+            Listener::new(root, "change", on_change as fn(Event))?,
+            Listener::new(root, "input", on_input as fn(Event))?,
+            Listener::new(doc, "keydown", on_key as fn(Event))?,
+            Listener::new(&self.canvas, "click", on_canvas_click as fn(Event))?,
         ];
         self.api = Some(Api::install(&self.window, api_snapshot, api_command)?);
         self.runner.set_hidden(self.document.hidden());
@@ -1047,6 +1034,37 @@ fn on_click(event: Event) {
     if let Some(cmd) = el.get_attribute("data-cmd") {
         with_page(|p| p.perform(&cmd, &el));
     }
+}
+
+fn on_change(event: Event) {
+    on_setting(event, false);
+}
+
+fn on_input(event: Event) {
+    on_setting(event, true);
+}
+
+fn on_copied(_: JsValue) {
+    with_page(|p| {
+        let m = p.copy_messages.0.clone();
+        p.flash(&m, false);
+    });
+}
+
+fn on_copy_failed(_: JsValue) {
+    with_page(|p| {
+        let m = p.copy_messages.1.clone();
+        p.flash(&m, true);
+    });
+}
+
+fn on_flash_over() {
+    with_page(|p| {
+        p.flash_timer = None;
+        if let Some(el) = p.document.get_element_by_id("rv-flash") {
+            el.remove();
+        }
+    });
 }
 
 fn on_setting(event: Event, live: bool) {
