@@ -54,6 +54,20 @@ const CANVAS_LABEL: &str = "A Raft cluster: nodes, messages between them, and ea
 /// The id of the notice bar (created if missing).
 pub const NOTICES_ID: &str = "rv-notices";
 
+/// The keys (letters in lower case) and the buttons' `data-cmd` they press.
+const KEYS: [(&str, &str); 10] = [
+    (" ", "toggle"),
+    ("ArrowLeft", "back"),
+    ("ArrowRight", "step"),
+    ("l", "live"),
+    ("c", "crash"),
+    ("r", "restart"),
+    ("t", "timeout"),
+    ("h", "heal"),
+    ("p", "split"),
+    ("?", "help"),
+];
+
 /// How long a passing message ("link copied") stays, in ms.
 const FLASH_MS: i32 = 6_000;
 
@@ -501,7 +515,7 @@ impl Page {
     }
 
     /// A button (`data-cmd`).
-    fn perform(&mut self, cmd: &str, el: &Element) {
+    fn perform(&mut self, cmd: &str, el: Option<&Element>) {
         let result = match cmd {
             "toggle" => self.command(UiCommand::Toggle),
             "back" => self.command(UiCommand::Back),
@@ -545,7 +559,7 @@ impl Page {
                 Ok(())
             }
             "dismiss" => {
-                if let Some(notice) = el.parent_element() {
+                if let Some(notice) = el.and_then(|e| e.parent_element()) {
                     notice.remove();
                 }
                 Ok(())
@@ -873,47 +887,40 @@ impl Page {
             }
             return;
         }
-        let result = match key.as_str() {
-            " " => self.command(UiCommand::Toggle),
-            "ArrowLeft" => self.command(UiCommand::Back),
-            "ArrowRight" => self.command(UiCommand::Step),
-            "l" | "L" => self.command(UiCommand::Live),
-            "c" | "C" => self.on_selected_node("crash"),
-            "r" | "R" => self.on_selected_node("restart"),
-            "t" | "T" => self.on_selected_node("timeout"),
-            "h" | "H" => self.command(UiCommand::Heal),
-            "p" | "P" => self
-                .app
-                .split_command()
-                .map_err(|e| e.0)
-                .and_then(|c| self.command(c)),
-            "s" | "S" => {
+        // Letters in either case.
+        let key = if key.len() == 1 {
+            key.to_ascii_lowercase()
+        } else {
+            key
+        };
+        let cmd = match key.as_str() {
+            "s" => "",
+            "Escape" => "escape",
+            key => match KEYS.iter().find(|(k, _)| *k == key) {
+                Some((_, cmd)) => cmd,
+                None => return,
+            },
+        };
+        // The page must not scroll on Space or the arrows, nor a focused button click.
+        event.prevent_default();
+        match cmd {
+            "" => {
                 if let Some(b) = self.controls.value_box()
                     && self.mode == ControlsMode::All
                 {
                     focus_select(b);
                 }
-                Ok(())
             }
-            "?" => {
-                self.toggle_overlay("rv-help");
-                Ok(())
-            }
-            "Escape" => {
+            "escape" => {
                 if !self.close_overlays() {
                     let _ = self.command(UiCommand::Select {
                         node: None,
                         message: None,
                     });
                 }
-                Ok(())
             }
-            _ => return,
-        };
-        // The page must not scroll on Space or the arrows, nor a focused button click.
-        event.prevent_default();
-        if let Err(e) = result {
-            self.flash(&e, true);
+            // The other keys do what their buttons do: one dispatcher for both.
+            cmd => self.perform(cmd, None),
         }
     }
 }
@@ -1032,7 +1039,7 @@ fn on_click(event: Event) {
         return;
     }
     if let Some(cmd) = el.get_attribute("data-cmd") {
-        with_page(|p| p.perform(&cmd, &el));
+        with_page(|p| p.perform(&cmd, Some(&el)));
     }
 }
 
