@@ -54,6 +54,20 @@ const CANVAS_LABEL: &str = "A Raft cluster: nodes, messages between them, and ea
 /// The id of the notice bar (created if missing).
 pub const NOTICES_ID: &str = "rv-notices";
 
+/// The keys (letters in lower case) and the buttons' `data-cmd` they press.
+const KEYS: [(&str, &str); 10] = [
+    (" ", "toggle"),
+    ("ArrowLeft", "back"),
+    ("ArrowRight", "step"),
+    ("l", "live"),
+    ("c", "crash"),
+    ("r", "restart"),
+    ("t", "timeout"),
+    ("h", "heal"),
+    ("p", "split"),
+    ("?", "help"),
+];
+
 /// How long a passing message ("link copied") stays, in ms.
 const FLASH_MS: i32 = 6_000;
 
@@ -304,26 +318,12 @@ impl Page {
             mode == ControlsMode::All,
         )?;
         let runner = Runner::new(&window, on_frame, on_timeout);
-        let copied = Closure::<dyn FnMut(JsValue)>::new(|_| {
-            with_page(|p| {
-                let m = p.copy_messages.0.clone();
-                p.flash(&m, false);
-            });
-        });
-        let copy_failed = Closure::<dyn FnMut(JsValue)>::new(|_| {
-            with_page(|p| {
-                let m = p.copy_messages.1.clone();
-                p.flash(&m, true);
-            });
-        });
-        let flash_cb = Closure::<dyn FnMut()>::new(|| {
-            with_page(|p| {
-                p.flash_timer = None;
-                if let Some(el) = p.document.get_element_by_id("rv-flash") {
-                    el.remove();
-                }
-            });
-        });
+        // Plain `fn`s rather than closures: callbacks of one signature then share one
+        // closure type, so one copy of its code and JS shim is in the wasm (the
+        // runner's timeout is a `fn()` too).
+        let copied = Closure::<dyn FnMut(JsValue)>::new(on_copied as fn(JsValue));
+        let copy_failed = Closure::<dyn FnMut(JsValue)>::new(on_copy_failed as fn(JsValue));
+        let flash_cb = Closure::<dyn FnMut()>::new(on_flash_over as fn());
         let ratio = pixel_ratio(&window);
         Ok(Page {
             window,
@@ -381,11 +381,12 @@ impl Page {
         let doc: &web_sys::EventTarget = &self.document;
         let root: &web_sys::EventTarget = &self.root;
         self.listeners = vec![
-            Listener::new(root, "click", on_click)?,
-            Listener::new(root, "change", |e| on_setting(e, false))?,
-            Listener::new(root, "input", |e| on_setting(e, true))?,
-            Listener::new(doc, "keydown", on_key)?,
-            Listener::new(&self.canvas, "click", on_canvas_click)?,
+            // All `fn(Event)`: one closure type for the five (see `Page::new`).
+            Listener::new(root, "click", on_click as fn(Event))?,
+            Listener::new(root, "change", on_change as fn(Event))?,
+            Listener::new(root, "input", on_input as fn(Event))?,
+            Listener::new(doc, "keydown", on_key as fn(Event))?,
+            Listener::new(&self.canvas, "click", on_canvas_click as fn(Event))?,
         ];
         self.api = Some(Api::install(&self.window, api_snapshot, api_command)?);
         self.runner.set_hidden(self.document.hidden());
@@ -514,7 +515,7 @@ impl Page {
     }
 
     /// A button (`data-cmd`).
-    fn perform(&mut self, cmd: &str, el: &Element) {
+    fn perform(&mut self, cmd: &str, el: Option<&Element>) {
         let result = match cmd {
             "toggle" => self.command(UiCommand::Toggle),
             "back" => self.command(UiCommand::Back),
@@ -558,7 +559,7 @@ impl Page {
                 Ok(())
             }
             "dismiss" => {
-                if let Some(notice) = el.parent_element() {
+                if let Some(notice) = el.and_then(|e| e.parent_element()) {
                     notice.remove();
                 }
                 Ok(())
@@ -886,47 +887,40 @@ impl Page {
             }
             return;
         }
-        let result = match key.as_str() {
-            " " => self.command(UiCommand::Toggle),
-            "ArrowLeft" => self.command(UiCommand::Back),
-            "ArrowRight" => self.command(UiCommand::Step),
-            "l" | "L" => self.command(UiCommand::Live),
-            "c" | "C" => self.on_selected_node("crash"),
-            "r" | "R" => self.on_selected_node("restart"),
-            "t" | "T" => self.on_selected_node("timeout"),
-            "h" | "H" => self.command(UiCommand::Heal),
-            "p" | "P" => self
-                .app
-                .split_command()
-                .map_err(|e| e.0)
-                .and_then(|c| self.command(c)),
-            "s" | "S" => {
+        // Letters in either case.
+        let key = if key.len() == 1 {
+            key.to_ascii_lowercase()
+        } else {
+            key
+        };
+        let cmd = match key.as_str() {
+            "s" => "",
+            "Escape" => "escape",
+            key => match KEYS.iter().find(|(k, _)| *k == key) {
+                Some((_, cmd)) => cmd,
+                None => return,
+            },
+        };
+        // The page must not scroll on Space or the arrows, nor a focused button click.
+        event.prevent_default();
+        match cmd {
+            "" => {
                 if let Some(b) = self.controls.value_box()
                     && self.mode == ControlsMode::All
                 {
                     focus_select(b);
                 }
-                Ok(())
             }
-            "?" => {
-                self.toggle_overlay("rv-help");
-                Ok(())
-            }
-            "Escape" => {
+            "escape" => {
                 if !self.close_overlays() {
                     let _ = self.command(UiCommand::Select {
                         node: None,
                         message: None,
                     });
                 }
-                Ok(())
             }
-            _ => return,
-        };
-        // The page must not scroll on Space or the arrows, nor a focused button click.
-        event.prevent_default();
-        if let Err(e) = result {
-            self.flash(&e, true);
+            // The other keys do what their buttons do: one dispatcher for both.
+            cmd => self.perform(cmd, None),
         }
     }
 }
@@ -1045,8 +1039,39 @@ fn on_click(event: Event) {
         return;
     }
     if let Some(cmd) = el.get_attribute("data-cmd") {
-        with_page(|p| p.perform(&cmd, &el));
+        with_page(|p| p.perform(&cmd, Some(&el)));
     }
+}
+
+fn on_change(event: Event) {
+    on_setting(event, false);
+}
+
+fn on_input(event: Event) {
+    on_setting(event, true);
+}
+
+fn on_copied(_: JsValue) {
+    with_page(|p| {
+        let m = p.copy_messages.0.clone();
+        p.flash(&m, false);
+    });
+}
+
+fn on_copy_failed(_: JsValue) {
+    with_page(|p| {
+        let m = p.copy_messages.1.clone();
+        p.flash(&m, true);
+    });
+}
+
+fn on_flash_over() {
+    with_page(|p| {
+        p.flash_timer = None;
+        if let Some(el) = p.document.get_element_by_id("rv-flash") {
+            el.remove();
+        }
+    });
 }
 
 fn on_setting(event: Event, live: bool) {

@@ -17,8 +17,8 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{
-    Document, Element, IntersectionObserver, IntersectionObserverEntry, MediaQueryList,
-    ResizeObserver, ResizeObserverEntry, Window,
+    Document, Element, Event, EventTarget, IntersectionObserver, IntersectionObserverEntry,
+    MediaQueryList, ResizeObserver, ResizeObserverEntry, Window,
 };
 
 use super::dom::{Listener, concat, decimal, err, message_of};
@@ -138,8 +138,8 @@ impl Runner {
         if self.blocked() || self.frame.is_some() {
             return;
         }
-        let on_frame = self.on_frame;
-        let closure = Closure::once(move |t: f64| on_frame(t));
+        // The `fn` itself, not a closure around it: no closure type of its own.
+        let closure = Closure::once(self.on_frame);
         match self
             .window
             .request_animation_frame(closure.as_ref().unchecked_ref())
@@ -321,6 +321,28 @@ pub fn matches_media(window: &Window, query: &str) -> bool {
         .is_some_and(|m| m.matches())
 }
 
+/// A listener that reports `read(event)`. One closure type for every watcher (the
+/// differences are in plain `fn`s): one copy of the closure's code and JS shim in the
+/// wasm rather than one per listener.
+fn watch(
+    target: &EventTarget,
+    kind: &'static str,
+    report: fn(Watch),
+    read: fn(&Event) -> Watch,
+) -> Result<Listener, JsValue> {
+    Listener::new(target, kind, move |e| report(read(&e)))
+}
+
+/// An observer's callback: reports `read(last entry)` (one closure type for both
+/// observers, as in [`watch`]).
+fn observed(report: fn(Watch), read: fn(JsValue) -> Watch) -> Callback<js_sys::Array> {
+    Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+        if let Some(entry) = entries.iter().last() {
+            report(read(entry));
+        }
+    })
+}
+
 impl Watchers {
     /// Watches `canvas` (visibility), `container` (size), the page's visibility and
     /// the media; every change goes to `report`. `follow_scheme`: listen to
@@ -333,64 +355,54 @@ impl Watchers {
         follow_scheme: bool,
         report: fn(Watch),
     ) -> Result<Watchers, JsValue> {
-        let doc = document.clone();
-        let visibility = Listener::new(document, "visibilitychange", move |_| {
-            report(Watch::Hidden(doc.hidden()));
+        let visibility = watch(document, "visibilitychange", report, |e| {
+            // Fired at the document itself: its target is the document.
+            Watch::Hidden(
+                e.target()
+                    .is_some_and(|t| t.unchecked_into::<Document>().hidden()),
+            )
         })?;
 
         // Observers are missing in very old browsers: then the loop just never pauses
         // for scrolling, and resizes are caught on the next frame.
-        let intersection = {
-            let closure =
-                Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-                    // Only the browser calls this, with entries of this type: unchecked
-                    // (an `instanceof` check would be one more JS import).
-                    if let Some(entry) = entries.iter().last() {
-                        let entry = entry.unchecked_into::<IntersectionObserverEntry>();
-                        report(Watch::Offscreen(!entry.is_intersecting()));
-                    }
-                });
-            IntersectionObserver::new(closure.as_ref().unchecked_ref())
-                .ok()
-                .map(|observer| {
-                    observer.observe(canvas);
-                    (observer, closure)
-                })
-        };
-        let resize = {
-            let closure =
-                Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-                    // As above: unchecked.
-                    if let Some(entry) = entries.iter().last() {
-                        let entry = entry.unchecked_into::<ResizeObserverEntry>();
-                        let rect = entry.content_rect();
-                        report(Watch::Resized(rect.width(), rect.height()));
-                    }
-                });
-            // Kept as an `IntersectionObserver`: `observe(target)` and `disconnect()` are
-            // the same calls on both, so one pair of JS imports serves both observers.
-            ResizeObserver::new(closure.as_ref().unchecked_ref())
-                .ok()
-                .map(|observer| {
-                    let observer = observer.unchecked_into::<IntersectionObserver>();
-                    observer.observe(container);
-                    (observer, closure)
-                })
-        };
+        // Only the browser calls these, with entries of these types: unchecked (an
+        // `instanceof` check would be one more JS import).
+        let closure = observed(report, |entry| {
+            let entry = entry.unchecked_into::<IntersectionObserverEntry>();
+            Watch::Offscreen(!entry.is_intersecting())
+        });
+        let intersection = IntersectionObserver::new(closure.as_ref().unchecked_ref())
+            .ok()
+            .map(|observer| {
+                observer.observe(canvas);
+                (observer, closure)
+            });
+        let closure = observed(report, |entry| {
+            let rect = entry.unchecked_into::<ResizeObserverEntry>().content_rect();
+            Watch::Resized(rect.width(), rect.height())
+        });
+        // Kept as an `IntersectionObserver`: `observe(target)` and `disconnect()` are
+        // the same calls on both, so one pair of JS imports serves both observers.
+        let resize = ResizeObserver::new(closure.as_ref().unchecked_ref())
+            .ok()
+            .map(|observer| {
+                let observer = observer.unchecked_into::<IntersectionObserver>();
+                observer.observe(container);
+                (observer, closure)
+            });
         let ratio = match ratio_query(window) {
-            Ok(mql) => Some(Listener::new(&mql, "change", move |_| {
-                report(Watch::PixelRatio)
-            })?),
+            Ok(mql) => Some(watch(&mql, "change", report, |_| Watch::PixelRatio)?),
             Err(_) => None,
         };
         let scheme = if follow_scheme {
             match window.match_media("(prefers-color-scheme: dark)")? {
-                Some(mql) => {
-                    let list = mql.clone();
-                    Some(Listener::new(&mql, "change", move |_| {
-                        report(Watch::DarkScheme(list.matches()))
-                    })?)
-                }
+                // The `change` event's target is the list itself.
+                Some(mql) => Some(watch(&mql, "change", report, |e| {
+                    Watch::DarkScheme(
+                        e.target()
+                            .is_some_and(|t| t.unchecked_into::<MediaQueryList>().matches()),
+                    )
+                })?),
                 None => None,
             }
         } else {
