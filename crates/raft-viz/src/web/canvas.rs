@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use super::dom::{err, push_u64};
+use super::dom::{err, push_u64, set_prop};
 use crate::layout::{self, Point};
 use crate::paint::{Align, Painter, Stroke};
 
@@ -67,12 +67,10 @@ impl CanvasPainter {
         opaque: bool,
     ) -> Result<CanvasPainter, JsValue> {
         let options = js_sys::Object::new();
-        js_sys::Reflect::set(&options, &"alpha".into(), &JsValue::from_bool(!opaque))?;
-        js_sys::Reflect::set(
-            &options,
-            &"desynchronized".into(),
-            &JsValue::from_bool(opaque),
-        )?;
+        // `set_prop` rather than `Reflect::set` and `?` here: setting a property of a
+        // plain new object cannot fail, and the shared helper is less code (wasm size).
+        set_prop(&options, "alpha", &JsValue::from_bool(!opaque));
+        set_prop(&options, "desynchronized", &JsValue::from_bool(opaque));
         let ctx = canvas
             .get_context_with_context_options("2d", &options)?
             .ok_or_else(|| err("this browser gives no 2D canvas context"))?
@@ -157,11 +155,16 @@ impl CanvasPainter {
             let array = match s.dash {
                 None => &self.solid,
                 Some(pattern) => {
-                    if !self.dashes.iter().any(|(p, _)| *p == pattern) {
-                        let a = js_sys::Array::of2(&pattern.0.into(), &pattern.1.into());
-                        self.dashes.push((pattern, a));
-                    }
-                    match self.dashes.iter().find(|(p, _)| *p == pattern) {
+                    // One search, not one to test and one to fetch (wasm size).
+                    let i = match self.dashes.iter().position(|(p, _)| *p == pattern) {
+                        Some(i) => i,
+                        None => {
+                            let a = js_sys::Array::of2(&pattern.0.into(), &pattern.1.into());
+                            self.dashes.push((pattern, a));
+                            self.dashes.len() - 1
+                        }
+                    };
+                    match self.dashes.get(i) {
                         Some((_, a)) => a,
                         None => return,
                     }

@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, HtmlCanvasElement};
 
 use super::dom::{
-    concat, decimal, find, get_element, has_attr, num, push_seconds, set_attr, set_hidden,
+    concat, decimal, find, get_element, num, push_seconds, set_attr, set_flag, set_hidden,
     set_prop, set_text, set_value, value_of,
 };
 use super::labels;
@@ -354,7 +354,8 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
             text.push('\n');
         }
         let title = match selection {
-            None => String::from(lang.tr("Inspector")),
+            // Through `say!` like the others, not a copy of `tr`'s text by hand.
+            None => say!(lang, "Inspector"),
             Some(Selection::Node(id)) => say!(lang, "Node {0}", id),
             Some(Selection::Message(MsgId(id))) => {
                 if lines.is_empty() {
@@ -466,13 +467,7 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
 }
 
 fn disable(el: &Element, disabled: bool) {
-    if has_attr(el, "disabled") != disabled {
-        let _ = if disabled {
-            el.set_attribute("disabled", "")
-        } else {
-            el.remove_attribute("disabled")
-        };
-    }
+    set_flag(el, "disabled", disabled);
 }
 
 /// Makes `root`'s `<li>` children show `lines`, touching only what changed. `lines` holds

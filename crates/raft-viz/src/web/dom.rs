@@ -104,11 +104,17 @@ pub fn css_box(el: &Element) -> DomRectReadOnly {
 
 /// Shows or hides `el` through its `hidden` attribute, only when that changes.
 pub fn set_hidden(el: &Element, hidden: bool) {
-    if has_attr(el, "hidden") != hidden {
-        let _ = if hidden {
-            el.set_attribute("hidden", "")
+    set_flag(el, "hidden", hidden);
+}
+
+/// Gives `el` the empty boolean attribute `name` (`hidden`, `disabled`) or takes it
+/// away, only when that changes. One body for every such attribute (wasm size).
+pub fn set_flag(el: &Element, name: &str, on: bool) {
+    if has_attr(el, name) != on {
+        let _ = if on {
+            el.set_attribute(name, "")
         } else {
-            el.remove_attribute("hidden")
+            el.remove_attribute(name)
         };
     }
 }
