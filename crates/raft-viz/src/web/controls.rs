@@ -180,7 +180,12 @@ impl Controls {
             doc: doc.clone(),
             toolbar,
             panel,
-            shown: Shown::default(),
+            // The html is written in English: an English page needs no relabelling
+            // before its first frame (the first one to Chinese keeps the English).
+            shown: Shown {
+                lang: Some(Lang::En),
+                ..Shown::default()
+            },
             last_slow: f64::NEG_INFINITY,
         };
         controls.set_lang(app.lang());
