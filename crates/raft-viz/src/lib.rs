@@ -17,6 +17,7 @@ pub mod num;
 pub mod options;
 pub mod paint;
 pub mod share;
+pub mod snapshot;
 pub mod stage;
 pub mod theme;
 pub mod view;

@@ -1,0 +1,213 @@
+//! What `window.raftviz.snapshot()` returns: the visible state as plain data, built by
+//! [`App::snapshot`](crate::app::App::snapshot) and serialized for JS through
+//! serde-wasm-bindgen.
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+/// The visible state, for hosts and tests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    /// Virtual time, ms.
+    pub time_ms: f64,
+    /// The seed (a string: JavaScript numbers lose precision past 2^53).
+    pub seed: String,
+    /// Playing or paused.
+    pub playing: bool,
+    /// Playback speed.
+    pub speed: f64,
+    /// At the live end of the timeline.
+    pub live: bool,
+    /// The leader with the highest term, if any.
+    pub leader: Option<String>,
+    /// Every node.
+    pub nodes: Vec<NodeSnapshot>,
+    /// Messages in flight.
+    pub messages: Vec<MessageSnapshot>,
+    /// No safety violation so far.
+    pub safe: bool,
+    /// The violations, described.
+    pub violations: Vec<String>,
+    /// The tour scene, if any.
+    pub scene: Option<String>,
+}
+
+/// One node in a [`Snapshot`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeSnapshot {
+    /// A, B, C...
+    pub name: String,
+    /// follower, precandidate, candidate, leader or crashed.
+    pub role: &'static str,
+    /// Current term.
+    pub term: u64,
+    /// Vote in the current term.
+    pub voted_for: Option<String>,
+    /// Votes received (candidates).
+    pub votes: Vec<String>,
+    /// Its value.
+    pub value: i64,
+    /// Commit index.
+    pub commit_index: u64,
+    /// The log.
+    pub log: Vec<EntrySnapshot>,
+    /// When the election timer fires, ms (none for leaders and crashed nodes).
+    pub timer_ms: Option<f64>,
+}
+
+/// One log entry in a [`Snapshot`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntrySnapshot {
+    /// Index.
+    pub index: u64,
+    /// Term.
+    pub term: u64,
+    /// "set 5", "add 1" or "noop".
+    pub command: String,
+    /// Committed on this node.
+    pub committed: bool,
+}
+
+/// One message in a [`Snapshot`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageSnapshot {
+    /// Id (for `drop`).
+    pub id: u64,
+    /// Sender name.
+    pub from: String,
+    /// Receiver name.
+    pub to: String,
+    /// requestVote, voteReply, appendEntries, appendReply, clientRequest, clientReply.
+    pub kind: &'static str,
+    /// Granted / success, for replies.
+    pub ok: Option<bool>,
+    /// An empty AppendEntries.
+    pub heartbeat: bool,
+    /// Sent at, ms.
+    pub sent_ms: f64,
+    /// Arrives at, ms.
+    pub arrive_ms: f64,
+}
+
+// The snapshot types serialize by hand, as maps with string keys, not with derived
+// `Serialize` (structs): serde-wasm-bindgen turns a struct's `&'static str` field names into
+// JS strings through a thread-local cache (a hash map), some 2 KB of wasm that nothing
+// else needs, while a map's keys are plain strings. With `json_compatible()`, the only
+// serializer they meet, a map is a plain JS object: JS sees the same camelCase keys, in the
+// same order, with `null` for `None`. Every field goes through one value type, [`Value`],
+// and one loop, [`object`]: a map entry's code (a `Map`-or-object choice, a string-key
+// check) is large, and would otherwise be repeated for each field or value type.
+//
+// Whole numbers go out as plain JS numbers (`as f64`): exact up to 2^53, which no term,
+// index or message id reaches. (serde-wasm-bindgen's own `u64` path formats an error for
+// larger ones, and that brings integer formatting into the wasm module.)
+
+/// A snapshot field's value.
+#[derive(Clone, Copy)]
+enum Value<'a> {
+    Number(f64),
+    Bool(bool),
+    Str(&'a str),
+    Null,
+    Strings(&'a [String]),
+    Nodes(&'a [NodeSnapshot]),
+    Entries(&'a [EntrySnapshot]),
+    Messages(&'a [MessageSnapshot]),
+}
+
+use Value::{Bool, Entries, Messages, Nodes, Null, Number, Str, Strings};
+
+impl Serialize for Value<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Number(n) => s.serialize_f64(n),
+            Bool(b) => s.serialize_bool(b),
+            Str(t) => s.serialize_str(t),
+            Null => s.serialize_none(),
+            Strings(v) => s.collect_seq(v),
+            Nodes(v) => s.collect_seq(v),
+            Entries(v) => s.collect_seq(v),
+            Messages(v) => s.collect_seq(v),
+        }
+    }
+}
+
+/// Serializes `(key, value)` pairs as a map, in order.
+fn object<S: Serializer>(s: S, fields: &[(&str, Value)]) -> Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(Some(fields.len()))?;
+    for (key, value) in fields {
+        map.serialize_entry(key, value)?;
+    }
+    map.end()
+}
+
+impl Serialize for Snapshot {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        object(
+            s,
+            &[
+                ("timeMs", Number(self.time_ms)),
+                ("seed", Str(&self.seed)),
+                ("playing", Bool(self.playing)),
+                ("speed", Number(self.speed)),
+                ("live", Bool(self.live)),
+                ("leader", self.leader.as_deref().map_or(Null, Str)),
+                ("nodes", Nodes(&self.nodes)),
+                ("messages", Messages(&self.messages)),
+                ("safe", Bool(self.safe)),
+                ("violations", Strings(&self.violations)),
+                ("scene", self.scene.as_deref().map_or(Null, Str)),
+            ],
+        )
+    }
+}
+
+impl Serialize for NodeSnapshot {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        object(
+            s,
+            &[
+                ("name", Str(&self.name)),
+                ("role", Str(self.role)),
+                ("term", Number(self.term as f64)),
+                ("votedFor", self.voted_for.as_deref().map_or(Null, Str)),
+                ("votes", Strings(&self.votes)),
+                ("value", Number(self.value as f64)),
+                ("commitIndex", Number(self.commit_index as f64)),
+                ("log", Entries(&self.log)),
+                ("timerMs", self.timer_ms.map_or(Null, Number)),
+            ],
+        )
+    }
+}
+
+impl Serialize for EntrySnapshot {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        object(
+            s,
+            &[
+                ("index", Number(self.index as f64)),
+                ("term", Number(self.term as f64)),
+                ("command", Str(&self.command)),
+                ("committed", Bool(self.committed)),
+            ],
+        )
+    }
+}
+
+impl Serialize for MessageSnapshot {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        object(
+            s,
+            &[
+                ("id", Number(self.id as f64)),
+                ("from", Str(&self.from)),
+                ("to", Str(&self.to)),
+                ("kind", Str(self.kind)),
+                ("ok", self.ok.map_or(Null, Bool)),
+                ("heartbeat", Bool(self.heartbeat)),
+                ("sentMs", Number(self.sent_ms)),
+                ("arriveMs", Number(self.arrive_ms)),
+            ],
+        )
+    }
+}
