@@ -65,13 +65,7 @@ impl Arg<'_> {
             Arg::Str(s) => out.push_str(s),
             Arg::Num(n) => push_u64(out, n),
             Arg::Int(i) => push_i64(out, i),
-            Arg::Node(id) => match u8::try_from(id.0) {
-                Ok(i) if i < 26 => out.push(char::from(b'A' + i)),
-                _ => {
-                    out.push('N');
-                    push_u64(out, u64::from(id.0));
-                }
-            },
+            Arg::Node(id) => out.push_str(&raft_sim::node_name(id)),
             Arg::Op(op) => {
                 let (name, v) = match op {
                     Op::Set(v) => ("set ", v),
@@ -111,59 +105,28 @@ impl<'a> From<&'a String> for Arg<'a> {
     }
 }
 
-impl From<u64> for Arg<'_> {
-    fn from(n: u64) -> Self {
-        Arg::Num(n)
-    }
+/// `From` conversions of owned values into an [`Arg`], one line each.
+macro_rules! arg_from {
+    ($($t:ty => |$v:ident| $arg:expr;)*) => {
+        $(impl From<$t> for Arg<'_> {
+            fn from($v: $t) -> Self {
+                $arg
+            }
+        })*
+    };
 }
 
-impl From<usize> for Arg<'_> {
-    fn from(n: usize) -> Self {
-        Arg::Num(n as u64)
-    }
-}
-
-impl From<i64> for Arg<'_> {
-    fn from(i: i64) -> Self {
-        Arg::Int(i)
-    }
-}
-
-impl From<Term> for Arg<'_> {
-    fn from(t: Term) -> Self {
-        Arg::Num(t.0)
-    }
-}
-
-impl From<LogIndex> for Arg<'_> {
-    fn from(i: LogIndex) -> Self {
-        Arg::Num(i.0)
-    }
-}
-
-impl From<ClientId> for Arg<'_> {
-    fn from(c: ClientId) -> Self {
-        Arg::Num(u64::from(c.0))
-    }
-}
-
-impl From<NodeId> for Arg<'_> {
-    fn from(id: NodeId) -> Self {
-        Arg::Node(id)
-    }
-}
-
-impl From<Op> for Arg<'_> {
-    fn from(op: Op) -> Self {
-        Arg::Op(op)
-    }
-}
-
-/// A point in virtual time, in milliseconds.
-impl From<Instant> for Arg<'_> {
-    fn from(t: Instant) -> Self {
-        Arg::Micros(t.as_micros())
-    }
+arg_from! {
+    u64 => |n| Arg::Num(n);
+    usize => |n| Arg::Num(n as u64);
+    i64 => |i| Arg::Int(i);
+    Term => |t| Arg::Num(t.0);
+    LogIndex => |i| Arg::Num(i.0);
+    ClientId => |c| Arg::Num(u64::from(c.0));
+    NodeId => |id| Arg::Node(id);
+    Op => |op| Arg::Op(op);
+    // A point in virtual time, in milliseconds.
+    Instant => |t| Arg::Micros(t.as_micros());
 }
 
 /// A duration, in milliseconds.

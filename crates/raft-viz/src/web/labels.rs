@@ -1,6 +1,7 @@
 //! The page's labels. Their English is written once, in `index.html`: an element with
-//! `data-l` has its text translated, one with `data-lt` its `title` and `aria-label`
-//! (its `aria-label`, or `title`, in the html is the English). [`relabel`] keeps the
+//! `data-l` has its text translated, one with `data-lt` its `aria-label` and, if it has
+//! one, its `title` (its `aria-label`, or `title`, in the html is the English; the
+//! canvas's label is one of them). [`relabel`] keeps the
 //! English in the attribute the first time it runs and writes [`Lang::tr`] of it.
 
 use wasm_bindgen::JsCast;
@@ -42,7 +43,9 @@ pub fn relabel(doc: &Document, lang: Lang) {
             if text_label {
                 super::dom::set_text(&el, text);
             } else {
-                let _ = el.set_attribute("title", text);
+                if el.has_attribute("title") {
+                    let _ = el.set_attribute("title", text);
+                }
                 let _ = el.set_attribute("aria-label", text);
             }
         }

@@ -48,9 +48,6 @@ use crate::view::Selection;
 pub const CANVAS_ID: &str = "raft-canvas";
 /// The id of the error overlay in `index.html` (created if missing).
 pub const ERROR_ID: &str = "raft-error";
-/// The canvas's `aria-label` in English (as `index.html` writes it).
-const CANVAS_LABEL: &str = "A Raft cluster: nodes, messages between them, and each node's log";
-
 /// The id of the notice bar (created if missing).
 pub const NOTICES_ID: &str = "rv-notices";
 
@@ -358,11 +355,6 @@ impl Page {
         for n in core::mem::take(&mut self.notices) {
             self.notice(&n);
         }
-        if self.app.lang() != Lang::En {
-            let _ = self
-                .canvas
-                .set_attribute("aria-label", self.app.lang().tr(CANVAS_LABEL));
-        }
         // Size now, so the first frame is drawn at once (the observer reports later).
         // The canvas fills its container's content box: measure the canvas itself.
         // The first picture and the controls are drawn by the first animation frame,
@@ -494,9 +486,6 @@ impl Page {
                 with_page(|p| match outcome {
                     Ok(()) => {
                         p.controls.relabel(p.app.lang());
-                        let _ = p
-                            .canvas
-                            .set_attribute("aria-label", p.app.lang().tr(CANVAS_LABEL));
                         p.app.invalidate();
                         p.after_input();
                     }
@@ -506,9 +495,6 @@ impl Page {
         }
         if lang {
             self.controls.set_lang(self.app.lang());
-            let _ = self
-                .canvas
-                .set_attribute("aria-label", self.app.lang().tr(CANVAS_LABEL));
         }
         self.after_input();
         result
