@@ -12,16 +12,16 @@ fn main() {
         eprintln!("no scene {id}");
         std::process::exit(2);
     };
-    let (mut run, mut tl) = match SceneRun::new(scene) {
+    let (run, mut tl) = match SceneRun::new(scene) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{e}");
             std::process::exit(2);
         }
     };
-    run.advance_to(&mut tl, Instant::from_millis(3_000));
-    for (w, t) in run.reached() {
-        println!("{t}  waypoint {}: {}", w.id, w.en);
+    tl.seek(Instant::from_millis(3_000));
+    for (w, m) in run.reached() {
+        println!("{}  waypoint {}: {}", m.at, w.id, w.en);
     }
     for item in tl.history().iter() {
         if let Record::Node { node, event } = &item.record {

@@ -69,26 +69,19 @@ impl Server {
     }
 }
 
-/// The display name of node `i`: A, B, C, ... as in the article.
+/// The display name of node `id`: A, B, C, ... as in the article, then AA, AB, ...
+/// (a cluster has at most [`MAX_NODES`](crate::MAX_NODES) nodes; the rest is only so
+/// that no id is nameless). Letters only: no number formatting.
 #[must_use]
 pub fn node_name(id: NodeId) -> String {
-    let mut s = String::new();
-    match u8::try_from(id.0) {
-        Ok(i) if i < 26 => s.push(char::from(b'A' + i)),
-        _ => {
-            // Digits by hand: `write!` would bring integer formatting into the wasm.
-            s.push('N');
-            let mut reversed = String::new();
-            let mut n = id.0;
-            loop {
-                reversed.push(char::from(b'0' + (n % 10) as u8));
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
-            }
-            s.extend(reversed.chars().rev());
+    let mut letters = Vec::new();
+    let mut n = id.0;
+    loop {
+        letters.push(b'A' + (n % 26) as u8);
+        if n < 26 {
+            break;
         }
+        n = n / 26 - 1;
     }
-    s
+    letters.iter().rev().map(|&b| char::from(b)).collect()
 }

@@ -95,16 +95,42 @@ impl Timeline {
     }
 
     /// Rebuilds a timeline from a seed (in `setup`) and a list of actions (a share
-    /// link), simulated up to `until`. Actions that cannot apply are skipped.
+    /// link), then puts the cursor at `until`. Each action is applied where it is
+    /// stamped, as [`Timeline::act`] stamped it: at its time, after its count of
+    /// events. An action the world refuses is left out, as a live session would never
+    /// have recorded it. Returns the timeline and how many actions were left out.
     pub fn replay(
         setup: &Setup,
         actions: &[Stamped],
         until: Instant,
-    ) -> Result<Timeline, SetupError> {
+    ) -> Result<(Timeline, usize), SetupError> {
         let mut t = Timeline::new(setup)?;
-        t.actions = actions.to_vec();
-        t.advance_to(until);
-        Ok(t)
+        let mut refused = 0;
+        for a in actions {
+            t.move_to(a.at, a.after_steps);
+            if t.act(a.action.clone()).is_err() {
+                refused += 1;
+            }
+        }
+        t.seek(until);
+        Ok((t, refused))
+    }
+
+    /// Moves the cursor forward to time `at` with `steps` events processed (where an
+    /// action stamped so happened): the events before `at`, then those at `at` until
+    /// the count is reached. Stamps that do not fit the run (a hand-edited link) stop
+    /// at whichever comes first.
+    fn move_to(&mut self, at: Instant, steps: u64) {
+        while self.current.steps() < steps {
+            match self.current.next_event_time() {
+                Some(t) if t <= at => {
+                    self.step_forward();
+                }
+                _ => break,
+            }
+        }
+        self.current.set_clock(at);
+        self.extend_frontier();
     }
 
     /// The setup it started from.

@@ -1,27 +1,54 @@
 //! Every waypoint of every scene is reached by the protocol itself.
 
-use core::time::Duration;
-use raft_sim::raft_core::Instant;
+use raft_sim::raft_core::{Instant, NodeId, Role};
 use raft_sim::scene::{self, SceneRun};
 
 #[test]
 fn split_vote_scene_reaches_every_waypoint_article_split_vote() {
-    let (mut run, mut tl) = SceneRun::new(scene::split_vote()).expect("valid scene");
-    while !run.is_complete() {
-        let id = run.next_waypoint().map(|w| w.id);
-        assert!(
-            run.run_to_next_waypoint(&mut tl, Duration::from_secs(5))
-                .is_some(),
-            "waypoint {id:?} not reached"
-        );
-    }
-    let times: Vec<_> = run.reached().map(|(_, t)| t).collect();
+    let (run, mut tl) = SceneRun::new(scene::split_vote()).expect("valid scene");
+    assert!(run.is_complete());
+    let times: Vec<_> = run.reached().map(|(_, m)| m).collect();
     assert_eq!(times.len(), 5);
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
     // B and C became candidates at the same instant (their timers were set together).
-    assert_eq!(times[0], Instant::from_millis(100));
-    assert!(run.is_complete());
+    assert_eq!(times[0].at, Instant::from_millis(100));
+    tl.go_live();
     assert_eq!(tl.world().checker().total(), 0);
+}
+
+#[test]
+fn a_scene_starts_at_time_zero_with_its_cues_recorded_in_the_timeline_article_split_vote() {
+    let (run, mut tl) = SceneRun::new(scene::split_vote()).expect("valid scene");
+    assert_eq!(tl.now(), Instant::ZERO);
+    assert_eq!(run.passed(tl.world()), 0, "no waypoint at time 0");
+    // The cues are the timeline's own actions: seeking replays them, before the
+    // scene was ever played forward.
+    assert_eq!(tl.actions().len(), run.scene().cues.len());
+    tl.seek(Instant::from_millis(160));
+    for id in [NodeId(1), NodeId(2)] {
+        let role = tl.world().node(id).map(raft_sim::raft_core::Node::role);
+        assert_eq!(role, Some(Role::Candidate), "{id:?} at 160 ms");
+    }
+    // By then both have their two votes and neither has a majority.
+    assert_eq!(
+        run.current_waypoint(tl.world()).map(|w| w.id),
+        Some("no-majority")
+    );
+}
+
+#[test]
+fn seeking_to_each_waypoint_of_each_scene_lands_where_it_holds() {
+    for s in scene::all() {
+        let id = s.id;
+        let (run, _) = SceneRun::new(s).expect("valid scene");
+        for (i, (w, m)) in run.reached().enumerate() {
+            // A fresh timeline for each seek, as a fresh page load.
+            let (_, mut tl) = SceneRun::new(run.scene().clone()).expect("valid scene");
+            tl.seek(m.at);
+            assert!((w.reached)(tl.world()), "{id}/{}: not so at {}", w.id, m.at);
+            assert_eq!(run.passed(tl.world()), i + 1, "{id}/{}", w.id);
+        }
+    }
 }
 
 #[test]
@@ -32,14 +59,14 @@ fn every_scene_reaches_every_waypoint_in_order_and_only_unsafe_ones_break_safety
     for s in scene::all() {
         let id = s.id;
         let unsafe_rules = s.setup.raft.unsafe_rules.any();
-        let (mut run, mut tl) = SceneRun::new(s).expect("valid scene");
-        run.advance_to(&mut tl, Instant::from_millis(10_000));
+        let (run, mut tl) = SceneRun::new(s).expect("valid scene");
+        tl.go_live();
         assert!(
             run.is_complete(),
-            "scene {id} stopped before {:?}",
-            run.next_waypoint().map(|w| w.id)
+            "scene {id} stopped after {:?}",
+            run.reached().last().map(|(w, _)| w.id)
         );
-        let times: Vec<_> = run.reached().map(|(_, t)| t).collect();
+        let times: Vec<_> = run.reached().map(|(_, m)| m).collect();
         assert!(times.windows(2).all(|w| w[0] <= w[1]), "{id}: {times:?}");
         if unsafe_rules {
             assert!(

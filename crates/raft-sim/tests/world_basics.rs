@@ -95,3 +95,14 @@ fn lossy_network_still_commits_and_records_drops() {
     assert!(drops > 0);
     assert_eq!(w.checker().total(), 0, "{:?}", w.checker().violations());
 }
+
+#[test]
+fn nodes_are_named_by_letters_as_in_the_article() {
+    use raft_sim::node_name;
+    let names: Vec<String> = (0..5).map(|i| node_name(NodeId(i))).collect();
+    assert_eq!(names, ["A", "B", "C", "D", "E"]);
+    assert_eq!(node_name(NodeId(25)), "Z");
+    assert_eq!(node_name(NodeId(26)), "AA");
+    assert_eq!(node_name(NodeId(27)), "AB");
+    assert_eq!(node_name(NodeId(26 + 26 * 26)), "AAA");
+}

@@ -1,179 +1,61 @@
-//! The application state behind the page, as plain Rust: the timeline (or a tour
-//! scene), playback, selection and every user command. The web layer only forwards
-//! time, clicks and commands here and draws what [`App::frame`] returns.
+//! The application state behind the page, as plain Rust: the timeline, the tour
+//! scene playing on it (if any), playback, selection, and every [`Command`].
 
 use core::time::Duration;
 
-use raft_sim::raft_core::{Instant, NodeId, Role};
+use raft_sim::raft_core::{Instant, NodeId};
 use raft_sim::scene::{self, SceneRun};
-use raft_sim::{
-    Action, ActionError, MsgId, NetworkSettings, Op, Setup, SetupError, Timeline, World,
-};
-use serde::Deserialize;
+use raft_sim::{Action, NetworkSettings, Setup, Timeline, World};
 
+use crate::command::{Command, CommandError, NetworkChange, Outcome};
 use crate::lang::Lang;
-// The renderer rather than `format!`/`to_string`: each of those sites costs wasm code.
 use crate::layout::Point;
-use crate::narrate::say;
-use crate::narrate::text::{Arg, render};
 use crate::options::{MAX_SPEED, MIN_SPEED, Options};
-pub use crate::snapshot::{EntrySnapshot, MessageSnapshot, NodeSnapshot, Snapshot};
 use crate::stage::Stage;
 use crate::view::{self, Frame, Selection};
 
-/// A user command, from a button, a key, a click or `window.raftviz.command(...)`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-pub enum UiCommand {
-    /// Start playing.
-    Play,
-    /// Stop playing.
-    Pause,
-    /// Play or pause.
-    Toggle,
-    /// Set the speed (virtual time per real time, 0.001 to 1).
-    Speed {
-        /// The speed.
-        value: f64,
-    },
-    /// Process the next event.
-    Step,
-    /// Undo the last event.
-    Back,
-    /// Move to a virtual time, in ms.
-    Seek {
-        /// The time.
-        ms: f64,
-    },
-    /// Jump to the live end of the timeline.
-    Live,
-    /// Crash a node (by name, e.g. "A").
-    Crash {
-        /// Node name.
-        node: String,
-    },
-    /// Restart a crashed node.
-    Restart {
-        /// Node name.
-        node: String,
-    },
-    /// Make a node's election timeout elapse now.
-    Timeout {
-        /// Node name.
-        node: String,
-    },
-    /// The client sends `set value`.
-    Set {
-        /// The value.
-        value: i64,
-        /// The node to ask first.
-        #[serde(default)]
-        node: Option<String>,
-    },
-    /// The client sends `add value`.
-    Add {
-        /// The increment.
-        value: i64,
-        /// The node to ask first.
-        #[serde(default)]
-        node: Option<String>,
-    },
-    /// Drop a message in flight.
-    Drop {
-        /// Its id.
-        message: u64,
-    },
-    /// Split the nodes into groups that cannot talk.
-    Partition {
-        /// Groups of node names.
-        groups: Vec<Vec<String>>,
-    },
-    /// Cut one link.
-    Cut {
-        /// From.
-        from: String,
-        /// To.
-        to: String,
-        /// Both directions (default true).
-        #[serde(default)]
-        both: Option<bool>,
-    },
-    /// Restore every link.
-    Heal,
-    /// Change the network.
-    Network {
-        /// Loss probability, 0 to 1.
-        #[serde(default)]
-        loss: Option<f64>,
-        /// Shortest latency, ms.
-        #[serde(default, rename = "latencyMin")]
-        latency_min: Option<f64>,
-        /// Longest latency, ms.
-        #[serde(default, rename = "latencyMax")]
-        latency_max: Option<f64>,
-        /// Duplication probability, 0 to 1.
-        #[serde(default)]
-        duplicate: Option<f64>,
-        /// Reordering probability, 0 to 1.
-        #[serde(default)]
-        reorder: Option<f64>,
-    },
-    /// Change the election timeout range, ms.
-    Timeouts {
-        /// Lower bound.
-        min: f64,
-        /// Upper bound.
-        max: f64,
-    },
-    /// A new cluster of this size (same seed).
-    Nodes {
-        /// 1 to 9.
-        count: usize,
-    },
-    /// A new run with this seed.
-    Seed {
-        /// The seed.
-        seed: u64,
-    },
-    /// Select a node or a message (or nothing).
-    Select {
-        /// A node name.
-        #[serde(default)]
-        node: Option<String>,
-        /// A message id.
-        #[serde(default)]
-        message: Option<u64>,
-    },
-    /// Open a tour scene.
-    Scene {
-        /// Its id.
-        id: String,
-    },
-    /// Leave the tour for the free sandbox, keeping the current state.
+/// Where a run's world came from: what a share link must name to build it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A sandbox cluster: [`Setup::default`] with the app's node count and seed.
     Sandbox,
-    /// Change the language.
-    Lang {
-        /// `en` or `zh`.
-        lang: String,
-    },
+    /// A tour scene's setup (its cues are actions of the timeline).
+    Scene(&'static str),
 }
 
-/// Why a command was refused. Nothing changed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommandError(pub String);
-
-impl core::fmt::Display for CommandError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// The whole application state.
+/// The whole application state: a [`Timeline`] and how the page shows it.
+///
+/// # Contract
+/// The web layer owns one `App` and calls it in this order:
+/// - **each animation frame:** [`App::tick`] with the real time elapsed (it advances
+///   the virtual clock at the speed, and says whether to redraw); if so, draws
+///   [`App::frame`]; then [`App::reserve_history`] (a no-op but for the first frame of
+///   a run); then asks [`App::next_frame_in_ms`] when to come back (`None`: not until
+///   an input).
+/// - **on input:** [`App::command`] for a [`Command`], or [`App::click`] for a click
+///   on the canvas; both change nothing but the app and mark it for a redraw. A
+///   command returns what it changed beyond the picture ([`Outcome`]: a new run, a
+///   new language) or, refused, a [`CommandError`]; a refused command changes
+///   nothing. [`App::resize`] and [`App::invalidate`] when the canvas or the theme
+///   change.
+/// - **reads,** at any time and without effect: the getters, [`App::node_id`], and
+///   [`Snapshot::of`](crate::snapshot::Snapshot::of).
+///
+/// Time comes only from `tick` (and seeks): the app reads no clock and no random
+/// source, so the same commands at the same ticks give the same run. Nothing here
+/// touches the DOM.
+///
+/// # The tour
+/// A tour scene's cues are recorded actions of its timeline ([`SceneRun`]), so
+/// playing, seeking, stepping and going live keep the scene and its captions. Any other
+/// command that changes the world (a crash, a client write, a partition...) ends the
+/// script ("try it yourself"): the world stays as it is, in the sandbox.
 #[derive(Debug)]
 pub struct App {
     timeline: Timeline,
-    /// The tour scene driving the timeline, if any; dropped by "try it yourself".
+    /// The tour scene playing on the timeline, if any; dropped by "try it yourself".
     scene: Option<SceneRun>,
+    origin: Origin,
     seed: u64,
     nodes: usize,
     playing: bool,
@@ -192,24 +74,40 @@ pub struct App {
 /// The longest wall-clock gap one tick accounts for (a hidden tab must not fast-forward).
 const MAX_TICK_MS: f64 = 250.0;
 
+/// The furthest a seek may go past the live end, and the latest moment a shared link
+/// may ask to simulate at start-up (10 minutes): a hand-made link or a typed time
+/// cannot hang the page.
+pub const MAX_REPLAY: Duration = Duration::from_secs(10 * 60);
+
 impl App {
-    /// An app for these options; `fresh_seed` is used when the options name none.
+    /// An app for these options, at time 0: the tour scene they name, else a sandbox
+    /// cluster (`fresh_seed` when they name no seed). Shared runs are opened by
+    /// [`share::open`](crate::share::open).
     pub fn new(options: &Options, fresh_seed: u64) -> Result<App, CommandError> {
-        let seed = options.seed.unwrap_or(fresh_seed);
-        let (scene, timeline) = match options.scene.as_deref().and_then(scene::by_id) {
-            Some(s) => {
-                let (run, mut t) = SceneRun::new(s).map_err(|e| setup_error(e, options.lang))?;
-                t.set_history_capacity(HISTORY_RECORDS);
-                (Some(run), t)
-            }
-            None => (None, new_timeline(options.nodes, seed, options.lang)?),
+        let Some(id) = options.scene.as_deref() else {
+            let seed = options.seed.unwrap_or(fresh_seed);
+            let timeline = new_timeline(options.nodes, seed)?;
+            return Ok(App::from_timeline(timeline, Origin::Sandbox, options));
         };
+        let s = scene::by_id(id).ok_or_else(|| CommandError::NoScene(id.into()))?;
+        let origin = Origin::Scene(s.id);
+        let (run, timeline) = SceneRun::new(s)?;
+        let mut app = App::from_timeline(timeline, origin, options);
+        app.scene = Some(run);
+        Ok(app)
+    }
+
+    /// An app showing `timeline` (its cursor where it is), built from `origin`: a
+    /// shared run rebuilt by [`Timeline::replay`], say. Playback and language come
+    /// from `options`; the seed and the size from the timeline.
+    pub fn from_timeline(mut timeline: Timeline, origin: Origin, options: &Options) -> App {
+        timeline.set_history_capacity(HISTORY_RECORDS);
         let nodes = timeline.world().ids().len();
-        let seed = timeline.world().seed();
-        Ok(App {
+        App {
+            seed: timeline.world().seed(),
             timeline,
-            scene,
-            seed,
+            scene: None,
+            origin,
             nodes,
             playing: options.autoplay,
             speed: options.speed,
@@ -219,7 +117,7 @@ impl App {
             stage: Stage::new(nodes, 800.0, 500.0),
             dirty: true,
             history_reserved: false,
-        })
+        }
     }
 
     /// Allocates the whole history ring of the current timeline, once (the web layer
@@ -241,9 +139,14 @@ impl App {
         self.timeline().world()
     }
 
-    /// The running scene, if in the tour.
+    /// The tour scene playing, if in the tour.
     pub fn scene(&self) -> Option<&SceneRun> {
         self.scene.as_ref()
+    }
+
+    /// Where this run's world came from.
+    pub fn origin(&self) -> Origin {
+        self.origin
     }
 
     /// The seed of this run.
@@ -299,7 +202,7 @@ impl App {
             if whole >= 1.0 {
                 self.owed_us -= whole;
                 let target = self.now().after(Duration::from_micros(whole as u64));
-                self.advance_to(target);
+                self.timeline.advance_to(target);
                 redraw = true;
             }
         }
@@ -342,164 +245,98 @@ impl App {
         hit
     }
 
-    /// Carries out a command.
-    pub fn command(&mut self, cmd: UiCommand) -> Result<(), CommandError> {
+    /// Carries out a command; refused, it changes nothing.
+    pub fn command(&mut self, cmd: Command) -> Result<Outcome, CommandError> {
         self.dirty = true;
         match cmd {
-            UiCommand::Play => self.playing = true,
-            UiCommand::Pause => self.playing = false,
-            UiCommand::Toggle => self.playing = !self.playing,
-            UiCommand::Speed { value } => {
+            Command::Play => self.playing = true,
+            Command::Pause => self.playing = false,
+            Command::Toggle => self.playing = !self.playing,
+            Command::Speed(value) => {
                 if !(value.is_finite() && (MIN_SPEED..=MAX_SPEED).contains(&value)) {
-                    // MIN_SPEED and MAX_SPEED written out (tests/app.rs checks the text).
-                    return Err(CommandError("speed must be between 0.001 and 1".into()));
+                    return Err(CommandError::Speed);
                 }
                 self.speed = value;
             }
-            UiCommand::Step => {
-                self.playing = false;
-                self.owed_us = 0.0;
-                match &mut self.scene {
-                    None => {
-                        self.timeline.step_forward();
-                    }
-                    Some(s) => {
-                        let next = self
-                            .timeline
-                            .world()
-                            .next_event_time()
-                            .unwrap_or(self.timeline.now());
-                        s.advance_to(&mut self.timeline, next);
-                    }
-                }
+            Command::Step => {
+                self.pause_here();
+                self.timeline.step_forward();
             }
-            UiCommand::Back => {
-                self.playing = false;
-                self.owed_us = 0.0;
-                self.sandbox_mut().step_back();
+            Command::Back => {
+                self.pause_here();
+                self.timeline.step_back();
             }
-            UiCommand::Seek { ms } => {
-                if !(ms.is_finite() && ms >= 0.0) {
-                    return Err(CommandError("seek needs a time in ms, 0 or more".into()));
+            Command::Seek(t) => {
+                if t > self.timeline.frontier().after(MAX_REPLAY) {
+                    return Err(CommandError::SeekTooFar);
                 }
                 self.owed_us = 0.0;
-                let t = Instant::from_micros((ms * 1_000.0) as u64);
-                self.sandbox_mut().seek(t);
+                self.timeline.seek(t);
             }
-            UiCommand::Live => self.sandbox_mut().go_live(),
-            UiCommand::Crash { node } => {
-                let id = self.node_id(&node)?;
-                self.act(Action::Crash(id))?;
-            }
-            UiCommand::Restart { node } => {
-                let id = self.node_id(&node)?;
-                self.act(Action::Restart(id))?;
-            }
-            UiCommand::Timeout { node } => {
-                let id = self.node_id(&node)?;
-                self.act(Action::TimeoutNow(id))?;
-            }
-            UiCommand::Set { value, node } => {
-                let to = node.map(|n| self.node_id(&n)).transpose()?;
-                self.act(Action::ClientRequest {
-                    op: Op::Set(value),
-                    to,
-                })?;
-            }
-            UiCommand::Add { value, node } => {
-                let to = node.map(|n| self.node_id(&n)).transpose()?;
-                self.act(Action::ClientRequest {
-                    op: Op::Add(value),
-                    to,
-                })?;
-            }
-            UiCommand::Drop { message } => self.act(Action::DropMessage(MsgId(message)))?,
-            UiCommand::Partition { groups } => {
-                // Loops, not `collect::<Result<..>>`: one generic instantiation less.
-                let mut ids = Vec::with_capacity(groups.len());
-                for g in &groups {
-                    let mut group = Vec::with_capacity(g.len());
-                    for n in g {
-                        group.push(self.node_id(n)?);
-                    }
-                    ids.push(group);
-                }
-                let groups = ids;
+            Command::Live => self.timeline.go_live(),
+            Command::Crash(id) => self.act(Action::Crash(id))?,
+            Command::Restart(id) => self.act(Action::Restart(id))?,
+            Command::Timeout(id) => self.act(Action::TimeoutNow(id))?,
+            Command::Client { op, to } => self.act(Action::ClientRequest { op, to })?,
+            Command::Drop(id) => self.act(Action::DropMessage(id))?,
+            Command::Partition(groups) => self.act(Action::Partition(groups))?,
+            Command::Split => {
+                let groups = self.split_groups()?;
                 self.act(Action::Partition(groups))?;
             }
-            UiCommand::Cut { from, to, both } => {
-                let (from, to) = (self.node_id(&from)?, self.node_id(&to)?);
-                if from == to {
-                    return Err(CommandError("a link joins two different nodes".into()));
-                }
-                self.act(Action::CutLink {
-                    from,
-                    to,
-                    both: both.unwrap_or(true),
-                })?;
+            Command::IsolateLeader => {
+                let groups = self.isolate_groups()?;
+                self.act(Action::Partition(groups))?;
             }
-            UiCommand::Heal => self.act(Action::Heal)?,
-            UiCommand::Network {
-                loss,
-                latency_min,
-                latency_max,
-                duplicate,
-                reorder,
-            } => {
-                let mut n: NetworkSettings = self.world().network().clone();
-                n.loss_ppm = ppm(loss, n.loss_ppm)?;
-                n.duplicate_ppm = ppm(duplicate, n.duplicate_ppm)?;
-                n.reorder_ppm = ppm(reorder, n.reorder_ppm)?;
-                n.latency_min = latency_ms(latency_min, n.latency_min)?;
-                n.latency_max = latency_ms(latency_max, n.latency_max)?;
-                if n.latency_max < n.latency_min {
-                    return Err(CommandError(
-                        "the longest latency must not be shorter than the shortest".into(),
-                    ));
+            Command::Cut { from, to, both } => {
+                if from == to {
+                    return Err(CommandError::SameNode);
                 }
+                self.act(Action::CutLink { from, to, both })?;
+            }
+            Command::Heal => self.act(Action::Heal)?,
+            Command::Network(change) => {
+                let n = network(self.world().network(), change)?;
                 self.act(Action::SetNetwork(n))?;
             }
-            UiCommand::Timeouts { min, max } => {
+            Command::Timeouts { min, max } => {
                 self.act(Action::SetElectionTimeout {
-                    min: election_ms(min)?,
-                    max: election_ms(max)?,
+                    min: election_timeout(min)?,
+                    max: election_timeout(max)?,
                 })?;
             }
-            UiCommand::Nodes { count } => {
+            Command::Nodes(count) => {
                 if !(1..=raft_sim::MAX_NODES).contains(&count) {
-                    return Err(CommandError("a cluster has 1 to 9 nodes".into()));
+                    return Err(CommandError::NodeCount);
                 }
-                self.reset(count, self.seed)?;
+                self.reset(new_timeline(count, self.seed)?, Origin::Sandbox);
+                return Ok(Outcome::NewRun);
             }
-            UiCommand::Seed { seed } => self.reset(self.nodes, seed)?,
-            UiCommand::Select { node, message } => {
-                self.selection = match (node, message) {
-                    (Some(n), _) => Some(Selection::Node(self.node_id(&n)?)),
-                    (None, Some(m)) => Some(Selection::Message(MsgId(m))),
-                    (None, None) => None,
-                };
+            Command::Seed(seed) => {
+                self.reset(new_timeline(self.nodes, seed)?, Origin::Sandbox);
+                return Ok(Outcome::NewRun);
             }
-            UiCommand::Scene { id } => {
-                let s = scene::by_id(&id)
-                    .ok_or_else(|| CommandError(render("no scene called {0}", &[Arg::Str(&id)])))?;
-                let (run, mut timeline) =
-                    SceneRun::new(s).map_err(|e| setup_error(e, self.lang))?;
-                timeline.set_history_capacity(HISTORY_RECORDS);
-                self.nodes = timeline.world().ids().len();
-                self.seed = timeline.world().seed();
-                self.timeline = timeline;
-                self.history_reserved = false;
-                self.scene = Some(run);
-                self.owed_us = 0.0;
-                self.selection = None;
-                self.stage = Stage::new(self.nodes, self.stage.width, self.stage.height);
+            Command::Select(selection) => self.selection = selection,
+            Command::Scene(id) => {
+                self.open_scene(&id)?;
+                return Ok(Outcome::NewRun);
             }
-            UiCommand::Sandbox => self.scene = None,
-            UiCommand::Lang { lang } => {
-                self.lang =
-                    Lang::parse(&lang).ok_or_else(|| CommandError("use en or zh".into()))?;
+            Command::Sandbox => self.scene = None,
+            Command::Lang(lang) => {
+                self.lang = lang;
+                return Ok(Outcome::NewLang);
             }
         }
+        Ok(Outcome::Done)
+    }
+
+    /// Opens the tour scene `id` at its start.
+    fn open_scene(&mut self, id: &str) -> Result<(), CommandError> {
+        let s = scene::by_id(id).ok_or_else(|| CommandError::NoScene(id.into()))?;
+        let origin = Origin::Scene(s.id);
+        let (run, timeline) = SceneRun::new(s)?;
+        self.reset(timeline, origin);
+        self.scene = Some(run);
         Ok(())
     }
 
@@ -507,37 +344,31 @@ impl App {
         self.timeline().now()
     }
 
-    fn advance_to(&mut self, t: Instant) {
-        match &mut self.scene {
-            None => self.timeline.advance_to(t),
-            Some(s) => s.advance_to(&mut self.timeline, t),
-        }
+    /// Stops playback where the cursor is (a step forward or back).
+    fn pause_here(&mut self) {
+        self.playing = false;
+        self.owed_us = 0.0;
     }
 
-    /// The sandbox timeline; any user intervention ends the tour's script ("try it
-    /// yourself"), keeping the world as it is.
-    fn sandbox_mut(&mut self) -> &mut Timeline {
-        self.scene = None;
-        &mut self.timeline
-    }
-
+    /// Applies an action at the cursor. It ends the tour's script ("try it yourself"),
+    /// keeping the world as it is.
     fn act(&mut self, action: Action) -> Result<(), CommandError> {
-        let lang = self.lang;
-        self.sandbox_mut()
-            .act(action)
-            .map_err(|e| action_error(e, lang))
+        self.timeline.act(action)?;
+        self.scene = None;
+        Ok(())
     }
 
-    fn reset(&mut self, nodes: usize, seed: u64) -> Result<(), CommandError> {
-        self.timeline = new_timeline(nodes, seed, self.lang)?;
+    fn reset(&mut self, mut timeline: Timeline, origin: Origin) {
+        timeline.set_history_capacity(HISTORY_RECORDS);
+        self.nodes = timeline.world().ids().len();
+        self.seed = timeline.world().seed();
+        self.timeline = timeline;
         self.history_reserved = false;
         self.scene = None;
-        self.nodes = nodes;
-        self.seed = seed;
+        self.origin = origin;
         self.selection = None;
         self.owed_us = 0.0;
-        self.stage = Stage::new(nodes, self.stage.width, self.stage.height);
-        Ok(())
+        self.stage = Stage::new(self.nodes, self.stage.width, self.stage.height);
     }
 
     /// A node id from a name ("A", "b") or an index ("0").
@@ -550,107 +381,46 @@ impl App {
         };
         match index {
             Some(i) if i < n => Ok(NodeId(i as u32)),
-            _ => Err(CommandError(render(
-                "no node \"{0}\" in a cluster of {1}",
-                &[Arg::Str(name), Arg::Num(n as u64)],
-            ))),
+            _ => Err(CommandError::NoSuchNode {
+                name: name.into(),
+                nodes: n,
+            }),
         }
     }
 
-    /// The visible state as plain data (for `window.raftviz.snapshot()`).
-    pub fn snapshot(&self) -> Snapshot {
-        let w = self.world();
-        let nodes = w
-            .servers()
-            .iter()
-            .map(|s| {
-                let n = s.node();
-                let commit = n.map_or(0, |n| n.commit_index().0);
-                let name = |id: NodeId| raft_sim::node_name(id);
-                NodeSnapshot {
-                    name: s.name().to_owned(),
-                    role: match n.map(raft_sim::raft_core::Node::role) {
-                        None => "crashed",
-                        Some(Role::Follower) => "follower",
-                        Some(Role::PreCandidate) => "precandidate",
-                        Some(Role::Candidate) => "candidate",
-                        Some(Role::Leader) => "leader",
-                    },
-                    term: s.storage().hard_state.current_term.0,
-                    voted_for: s.storage().hard_state.voted_for.map(name),
-                    votes: n.map_or(Vec::new(), |n| {
-                        n.votes_granted().iter().map(|&v| name(v)).collect()
-                    }),
-                    value: s.machine().value(),
-                    commit_index: commit,
-                    log: s
-                        .storage()
-                        .log
-                        .iter()
-                        .map(|(i, e)| EntrySnapshot {
-                            index: i.0,
-                            term: e.term.0,
-                            command: match &e.payload {
-                                raft_sim::raft_core::Payload::Noop => String::from("noop"),
-                                raft_sim::raft_core::Payload::Command(c) => {
-                                    render("{0}", &[Arg::Op(c.op)])
-                                }
-                            },
-                            committed: i.0 <= commit,
-                        })
-                        .collect(),
-                    timer_ms: n
-                        .and_then(|n| n.election_deadline())
-                        .map(|d| d.as_micros() as f64 / 1_000.0),
-                }
-            })
-            .collect();
-        let messages = w
-            .flights()
-            .map(|f| {
-                let (shape, request, ok, heartbeat) = view::describe(&f.packet);
-                let end = |e: raft_sim::Endpoint| match e {
-                    raft_sim::Endpoint::Node(id) => raft_sim::node_name(id),
-                    raft_sim::Endpoint::Client(_) => String::from("client"),
-                };
-                MessageSnapshot {
-                    id: f.id.0,
-                    from: end(f.from),
-                    to: end(f.to),
-                    kind: match (shape, request) {
-                        (view::Shape::Vote, true) => "requestVote",
-                        (view::Shape::Vote, false) => "voteReply",
-                        (view::Shape::Append, true) => "appendEntries",
-                        (view::Shape::Append, false) => "appendReply",
-                        (view::Shape::Client, true) => "clientRequest",
-                        (view::Shape::Client, false) => "clientReply",
-                    },
-                    ok,
-                    heartbeat,
-                    sent_ms: f.sent_at.as_micros() as f64 / 1_000.0,
-                    arrive_ms: f.arrive_at.as_micros() as f64 / 1_000.0,
-                }
-            })
-            .collect();
-        let checker = w.checker();
-        Snapshot {
-            time_ms: w.now().as_micros() as f64 / 1_000.0,
-            seed: render("{0}", &[Arg::Num(self.seed)]),
-            playing: self.playing,
-            speed: self.speed,
-            live: self.timeline().is_live(),
-            leader: w.leader().map(raft_sim::node_name),
-            nodes,
-            messages,
-            safe: checker.total() == 0,
-            violations: checker
-                .violations()
-                .iter()
-                .map(|v| crate::narrate::violation(v, Lang::En))
-                .collect(),
-            scene: self.scene.as_ref().map(|s| s.scene().id.to_owned()),
+    /// The "split" preset's groups: the leader (or A, before any election) and the
+    /// next [`split_minority`]` - 1` nodes after it, against the rest.
+    pub fn split_groups(&self) -> Result<Vec<Vec<NodeId>>, CommandError> {
+        let n = self.world().ids().len();
+        if n < 3 {
+            return Err(CommandError::SplitTooSmall);
         }
+        let first = self.world().leader().map_or(0, |id| id.0 as usize);
+        let k = split_minority(n);
+        let id = |i: usize| NodeId(i as u32);
+        let minority: Vec<NodeId> = (0..k).map(|i| id((first + i) % n)).collect();
+        let majority = (0..n).map(id).filter(|i| !minority.contains(i)).collect();
+        Ok(vec![minority, majority])
     }
+
+    /// The "isolate leader" preset's groups: the leader alone, the rest together.
+    pub fn isolate_groups(&self) -> Result<Vec<Vec<NodeId>>, CommandError> {
+        let leader = self.world().leader().ok_or(CommandError::NoLeader)?;
+        let rest = self
+            .world()
+            .ids()
+            .iter()
+            .copied()
+            .filter(|&id| id != leader)
+            .collect();
+        Ok(vec![vec![leader], rest])
+    }
+}
+
+/// How many nodes the "split" preset puts with the leader: the largest minority
+/// (2 of 5, 1 of 3, 4 of 9), at least 1.
+pub fn split_minority(nodes: usize) -> usize {
+    (nodes.saturating_sub(1) / 2).max(1)
 }
 
 /// History records the page keeps (about 2.5 MB; some minutes of virtual time for five
@@ -660,73 +430,56 @@ impl App {
 /// (feed lines) are gone.
 pub const HISTORY_RECORDS: usize = 32_768;
 
-fn new_timeline(nodes: usize, seed: u64, lang: Lang) -> Result<Timeline, CommandError> {
-    let mut timeline = Timeline::new(&Setup {
+/// A sandbox timeline: the default setup with this size and seed.
+fn new_timeline(nodes: usize, seed: u64) -> Result<Timeline, CommandError> {
+    Ok(Timeline::new(&Setup {
         nodes,
         seed,
         ..Setup::default()
-    })
-    .map_err(|e| setup_error(e, lang))?;
-    timeline.set_history_capacity(HISTORY_RECORDS);
-    Ok(timeline)
+    })?)
 }
 
-/// A probability for [`UiCommand::Network`] in parts per million (`None` keeps `old`).
-/// Out of line, as are the two below: each is called more than once in `App::command`.
+/// The network after `change`, checked.
+fn network(now: &NetworkSettings, change: NetworkChange) -> Result<NetworkSettings, CommandError> {
+    let mut n = now.clone();
+    n.loss_ppm = ppm(change.loss, n.loss_ppm)?;
+    n.duplicate_ppm = ppm(change.duplicate, n.duplicate_ppm)?;
+    n.reorder_ppm = ppm(change.reorder, n.reorder_ppm)?;
+    n.latency_min = latency(change.latency_min, n.latency_min)?;
+    n.latency_max = latency(change.latency_max, n.latency_max)?;
+    if n.latency_max < n.latency_min {
+        return Err(CommandError::LatencyOrder);
+    }
+    Ok(n)
+}
+
+/// A probability in parts per million (`None` keeps `old`). Out of line, as are the
+/// two below: each is called more than once.
 #[inline(never)]
 fn ppm(p: Option<f64>, old: u32) -> Result<u32, CommandError> {
     match p {
         None => Ok(old),
         Some(p) if p.is_finite() && (0.0..=1.0).contains(&p) => Ok((p * 1e6).round() as u32),
-        Some(_) => Err(CommandError("probabilities are between 0 and 1".into())),
+        Some(_) => Err(CommandError::Probability),
     }
 }
 
-/// A latency in ms for [`UiCommand::Network`] (`None` keeps `old`).
+/// A latency of at most 10 s (`None` keeps `old`).
 #[inline(never)]
-fn latency_ms(v: Option<f64>, old: Duration) -> Result<Duration, CommandError> {
+fn latency(v: Option<Duration>, old: Duration) -> Result<Duration, CommandError> {
     match v {
         None => Ok(old),
-        Some(v) if v.is_finite() && (0.0..=10_000.0).contains(&v) => {
-            Ok(Duration::from_micros((v * 1_000.0) as u64))
-        }
-        Some(_) => Err(CommandError("latency is 0 to 10,000 ms".into())),
+        Some(v) if v <= Duration::from_secs(10) => Ok(v),
+        Some(_) => Err(CommandError::Latency),
     }
 }
 
-/// An election timeout bound in ms for [`UiCommand::Timeouts`].
+/// An election timeout bound, 1 ms to 60 s.
 #[inline(never)]
-fn election_ms(v: f64) -> Result<Duration, CommandError> {
-    if v.is_finite() && (1.0..=60_000.0).contains(&v) {
-        Ok(Duration::from_micros((v * 1_000.0) as u64))
+fn election_timeout(v: Duration) -> Result<Duration, CommandError> {
+    if (Duration::from_millis(1)..=Duration::from_secs(60)).contains(&v) {
+        Ok(v)
     } else {
-        Err(CommandError("timeouts are 1 to 60,000 ms".into()))
+        Err(CommandError::ElectionTimeout)
     }
-}
-
-/// A refused action, in the reader's language: raft-sim's own `Display` is English and
-/// would bring integer formatting into the wasm module.
-fn action_error(e: ActionError, lang: Lang) -> CommandError {
-    CommandError(match e {
-        ActionError::NoSuchNode(id) => say!(lang, "there is no {0}", id),
-        ActionError::NodeDown(id) => say!(lang, "{0} is crashed", id),
-        ActionError::NodeUp(id) => say!(lang, "{0} is already running", id),
-        ActionError::IsLeader(id) => {
-            say!(lang, "{0} is the leader and has no election timer", id)
-        }
-        ActionError::NoSuchMessage(id) => say!(lang, "message #{0} is no longer in flight", id.0),
-        ActionError::BadSettings => say!(lang, "those settings are impossible"),
-    })
-}
-
-/// A world that could not be built (the front end checks sizes and settings before, so
-/// this is a bug if it shows).
-fn setup_error(e: SetupError, lang: Lang) -> CommandError {
-    CommandError(match e {
-        SetupError::NodeCount(n) => say!(lang, "a cluster has 1 to 9 nodes, not {0}", n),
-        _ => say!(
-            lang,
-            "the simulation could not be set up with these settings"
-        ),
-    })
 }

@@ -148,7 +148,7 @@ fn draw_node(n: &NodeView<'_>, stage: &Stage, theme: &Theme, p: &mut impl Painte
         false,
     );
     // The stored value, in a small box under the node (the article's "data").
-    let value = crate::num::int_string(n.value);
+    let value = crate::num::i64_text(n.value);
     let w = (value.len() as f64 * f * 0.62 + f).max(f * 1.8);
     let top = Point {
         x: n.at.x - w / 2.0,
@@ -340,7 +340,7 @@ fn draw_logs(frame: &Frame<'_>, stage: &Stage, theme: &Theme, p: &mut impl Paint
         if col % 2 == 0 || area.cell_width > 24.0 {
             let at = area.cell(0, col);
             p.text(
-                &render("{0}", &[Arg::Num(index)]),
+                &crate::num::u64_text(index),
                 Point {
                     x: at.x + area.cell_width / 2.0,
                     y: area.origin.y + area.row_height / 2.0,

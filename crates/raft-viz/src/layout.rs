@@ -110,15 +110,6 @@ pub fn backing_size(css_width: f64, css_height: f64, device_pixel_ratio: f64) ->
     (side(css_width), side(css_height))
 }
 
-/// The name of the `index`-th node: A, B, C, … Z, then A1, B1, …
-pub fn node_name(index: usize) -> String {
-    let mut name = String::from(char::from(b'A' + (index % 26) as u8));
-    if index >= 26 {
-        crate::num::push_u64(&mut name, (index / 26) as u64);
-    }
-    name
-}
-
 fn sanitize(side: f64) -> f64 {
     if side.is_finite() && side > 0.0 {
         side
@@ -223,12 +214,5 @@ mod tests {
         assert_eq!(backing_size(101.0, 33.0, 1.5), (152, 50));
         assert_eq!(backing_size(0.0, f64::NAN, 2.0), (1, 1));
         assert_eq!(backing_size(10.0, 10.0, 0.0), (10, 10));
-    }
-
-    #[test]
-    fn node_names_follow_the_article() {
-        let names: Vec<String> = (0..5).map(node_name).collect();
-        assert_eq!(names, ["A", "B", "C", "D", "E"]);
-        assert_eq!(node_name(26), "A1");
     }
 }

@@ -7,7 +7,7 @@
 //! loop and the JS API.
 
 pub mod app;
-pub mod app_ext;
+pub mod command;
 pub mod draw;
 pub mod inspect;
 pub mod lang;

@@ -1,4 +1,6 @@
-//! The little numeric help the front end needs, written out so the wasm stays small.
+//! The little numeric help the front end needs, written out so the wasm stays small,
+//! and the one way it writes numbers as text: [`push_u64`] and [`push_i64`] append,
+//! [`u64_text`] and [`i64_text`] make a new string, [`decimal`] writes a fraction.
 //!
 //! `f64::sin`, `f64::hypot` and `str::parse::<f64>` each pull kilobytes of libm or
 //! decimal-conversion code into the module (the trigonometry's general range reduction
@@ -169,8 +171,16 @@ pub fn push_i64(out: &mut String, i: i64) {
     push_u64(out, i.unsigned_abs());
 }
 
-/// `i` in decimal, without `core::fmt` (`to_string` costs a formatting call per site).
-pub fn int_string(i: i64) -> String {
+/// `n` in decimal, as a new string (`to_string` costs a formatting call per site).
+#[inline(never)]
+pub fn u64_text(n: u64) -> String {
+    let mut out = String::new();
+    push_u64(&mut out, n);
+    out
+}
+
+/// `i` in decimal, with a `-` when negative, as a new string.
+pub fn i64_text(i: i64) -> String {
     let mut out = String::new();
     push_i64(&mut out, i);
     out

@@ -3,6 +3,7 @@
 
 use crate::lang::Lang;
 use crate::num::parse_decimal;
+use crate::share::percent_decode;
 
 /// Slowest playback: a thousandth of real time.
 pub const MIN_SPEED: f64 = 0.001;
@@ -233,51 +234,25 @@ pub fn parse_speed(v: &str) -> Option<f64> {
         .then(|| crate::num::clamp(value, MIN_SPEED, MAX_SPEED))
 }
 
+/// A speed as [`parse_speed`] reads it: `1/15` for the usual fractions, else a
+/// decimal (the values of the page's speed select too).
+pub fn speed_param(speed: f64) -> String {
+    let inverse = 1.0 / speed;
+    if (speed - 1.0).abs() < 1e-9 {
+        String::from("1")
+    } else if (inverse - inverse.round()).abs() < 1e-6 {
+        let mut s = String::from("1/");
+        crate::num::push_u64(&mut s, inverse.round() as u64);
+        s
+    } else {
+        crate::num::decimal(speed, 6)
+    }
+}
+
 fn parse_bool(v: &str) -> Option<bool> {
     match v {
         "1" | "true" | "yes" | "" => Some(true),
         "0" | "false" | "no" => Some(false),
-        _ => None,
-    }
-}
-
-/// Decodes `%xx` escapes and `+` as space; invalid escapes are kept as written.
-/// Iterates instead of indexing and parses hex by hand: the indexing and
-/// `from_str_radix` versions linked in panic and error paths.
-pub fn percent_decode(s: &str) -> String {
-    let mut out = Vec::with_capacity(s.len());
-    let mut bytes = s.bytes();
-    while let Some(b) = bytes.next() {
-        match b {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let mut ahead = bytes.clone();
-                let pair = (ahead.next(), ahead.next().and_then(hex));
-                // `%+f` decodes to 0x0f, as `u8::from_str_radix("+f", 16)` did before.
-                match (
-                    pair.0
-                        .and_then(|b| if b == b'+' { Some(0) } else { hex(b) }),
-                    pair.1,
-                ) {
-                    (Some(hi), Some(lo)) => {
-                        out.push(hi << 4 | lo);
-                        bytes = ahead;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// The value of one hex digit.
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
         _ => None,
     }
 }

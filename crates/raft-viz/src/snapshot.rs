@@ -1,8 +1,15 @@
 //! What `window.raftviz.snapshot()` returns: the visible state as plain data, built by
-//! [`App::snapshot`](crate::app::App::snapshot) and serialized for JS through
-//! serde-wasm-bindgen.
+//! [`Snapshot::of`] and serialized for JS through serde-wasm-bindgen.
 
+use raft_sim::raft_core::{NodeId, Payload, Role};
+use raft_sim::{Endpoint, node_name};
 use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use crate::app::App;
+use crate::lang::Lang;
+use crate::narrate::text::Arg;
+use crate::num::u64_text;
+use crate::view::{self, Shape};
 
 /// The visible state, for hosts and tests.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +93,108 @@ pub struct MessageSnapshot {
     pub sent_ms: f64,
     /// Arrives at, ms.
     pub arrive_ms: f64,
+}
+
+impl Snapshot {
+    /// The visible state of `app` at its cursor.
+    pub fn of(app: &App) -> Snapshot {
+        let w = app.world();
+        let nodes = w
+            .servers()
+            .iter()
+            .map(|s| {
+                let n = s.node();
+                let commit = n.map_or(0, |n| n.commit_index().0);
+                let hard = &s.storage().hard_state;
+                NodeSnapshot {
+                    name: s.name().to_owned(),
+                    role: match n.map(raft_sim::raft_core::Node::role) {
+                        None => "crashed",
+                        Some(Role::Follower) => "follower",
+                        Some(Role::PreCandidate) => "precandidate",
+                        Some(Role::Candidate) => "candidate",
+                        Some(Role::Leader) => "leader",
+                    },
+                    term: hard.current_term.0,
+                    voted_for: hard.voted_for.map(node_name),
+                    votes: n.map_or(Vec::new(), |n| {
+                        n.votes_granted()
+                            .iter()
+                            .map(|&v: &NodeId| node_name(v))
+                            .collect()
+                    }),
+                    value: s.machine().value(),
+                    commit_index: commit,
+                    log: s
+                        .storage()
+                        .log
+                        .iter()
+                        .map(|(i, e)| EntrySnapshot {
+                            index: i.0,
+                            term: e.term.0,
+                            command: match &e.payload {
+                                Payload::Noop => String::from("noop"),
+                                Payload::Command(c) => {
+                                    let mut text = String::new();
+                                    Arg::Op(c.op).push_to(&mut text);
+                                    text
+                                }
+                            },
+                            committed: i.0 <= commit,
+                        })
+                        .collect(),
+                    timer_ms: n
+                        .and_then(|n| n.election_deadline())
+                        .map(|d| d.as_micros() as f64 / 1_000.0),
+                }
+            })
+            .collect();
+        let end = |e: Endpoint| match e {
+            Endpoint::Node(id) => node_name(id),
+            Endpoint::Client(_) => String::from("client"),
+        };
+        let messages = w
+            .flights()
+            .map(|f| {
+                let (shape, request, ok, heartbeat) = view::describe(&f.packet);
+                MessageSnapshot {
+                    id: f.id.0,
+                    from: end(f.from),
+                    to: end(f.to),
+                    kind: match (shape, request) {
+                        (Shape::Vote, true) => "requestVote",
+                        (Shape::Vote, false) => "voteReply",
+                        (Shape::Append, true) => "appendEntries",
+                        (Shape::Append, false) => "appendReply",
+                        (Shape::Client, true) => "clientRequest",
+                        (Shape::Client, false) => "clientReply",
+                    },
+                    ok,
+                    heartbeat,
+                    sent_ms: f.sent_at.as_micros() as f64 / 1_000.0,
+                    arrive_ms: f.arrive_at.as_micros() as f64 / 1_000.0,
+                }
+            })
+            .collect();
+        let checker = w.checker();
+        Snapshot {
+            time_ms: w.now().as_micros() as f64 / 1_000.0,
+            seed: u64_text(app.seed()),
+            playing: app.playing(),
+            speed: app.speed(),
+            live: app.timeline().is_live(),
+            leader: w.leader().map(node_name),
+            nodes,
+            messages,
+            safe: checker.total() == 0,
+            violations: checker
+                .violations()
+                .iter()
+                .map(|v| crate::narrate::violation(v, Lang::En))
+                .collect(),
+            scene: app.scene().map(|s| s.scene().id.to_owned()),
+        }
+    }
 }
 
 // The snapshot types serialize by hand, as maps with string keys, not with derived

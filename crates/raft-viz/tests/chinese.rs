@@ -258,7 +258,7 @@ fn every_text_the_code_translates_has_an_entry_in_the_catalogue() {
     let catalogue = Catalogue::parse(String::from(text)).expect("www/zh.txt parses");
     let sources = [
         include_str!("../src/app.rs"),
-        include_str!("../src/app_ext.rs"),
+        include_str!("../src/command.rs"),
         include_str!("../src/inspect.rs"),
         include_str!("../src/narrate/mod.rs"),
         include_str!("../src/options.rs"),

@@ -5,7 +5,11 @@ use std::time::Duration;
 
 use raft_sim::raft_core::{Instant, NodeId, Rng};
 use raft_sim::{Action, MsgId, NetworkSettings, Op, Setup, Stamped, Timeline};
-use raft_viz::share::{MAX, ShareError, decode, encode};
+use raft_viz::app::{App, Origin, split_minority};
+use raft_viz::command::{Command, NetworkChange};
+use raft_viz::options::{self, Options, speed_param};
+use raft_viz::share::{self, MAX, ShareError, decode, encode};
+use raft_viz::snapshot::Snapshot;
 
 const N: usize = 5;
 
@@ -389,7 +393,9 @@ fn a_decoded_link_replays_the_same_run() {
 
     let text = encode(original.actions());
     let actions = decode(&text, setup.nodes).expect("decodes");
-    let replay = Timeline::replay(&setup, &actions, Instant::from_millis(4_000)).expect("replay");
+    let (replay, refused) =
+        Timeline::replay(&setup, &actions, Instant::from_millis(4_000)).expect("replay");
+    assert_eq!(refused, 0);
     let (a, b) = (original.world(), replay.world());
     assert_eq!(a.steps(), b.steps());
     assert_eq!(a.record_seq(), b.record_seq());
@@ -446,4 +452,161 @@ fn every_error_reads_as_before() {
     for (err, text) in cases {
         assert_eq!(err.to_string(), text);
     }
+}
+
+fn options(seed: u64, nodes: usize) -> Options {
+    Options {
+        seed: Some(seed),
+        nodes,
+        speed: 1.0,
+        ..Options::default()
+    }
+}
+
+/// Plays `ms` of real time at speed 1 in 16 ms frames.
+fn play(app: &mut App, ms: u32) {
+    for _ in 0..ms / 16 {
+        app.tick(16.0);
+    }
+}
+
+/// Opens a link's query as the page does.
+fn open_query(query: &str) -> (App, Vec<String>) {
+    let (o, mut notices) = options::parse(query, |id| raft_sim::scene::by_id(id).is_some());
+    let app = share::open(&o, 0, &mut notices).expect("opens");
+    (app, notices)
+}
+
+#[test]
+fn a_shared_link_reopens_the_exact_run_paused_at_its_moment() {
+    let mut app = App::new(&options(7, 5), 0).expect("app");
+    play(&mut app, 700);
+    let client = |op| Command::Client { op, to: None };
+    app.command(client(Op::Set(5))).expect("set");
+    play(&mut app, 200);
+    // Actions after single steps: the cursor sits between events of one instant.
+    for _ in 0..3 {
+        app.command(Command::Step).expect("step");
+    }
+    let leader = app.world().leader().unwrap_or(NodeId(0));
+    app.command(Command::Crash(leader)).expect("crash");
+    app.command(Command::Play).expect("play");
+    play(&mut app, 500);
+    app.command(Command::Split).expect("partition");
+    app.command(Command::Network(NetworkChange {
+        loss: Some(0.1),
+        latency_min: Some(Duration::from_micros(12_345)),
+        latency_max: Some(Duration::from_millis(30)),
+        ..NetworkChange::default()
+    }))
+    .expect("network");
+    app.command(Command::Timeouts {
+        min: Duration::from_millis(200),
+        max: Duration::from_millis(400),
+    })
+    .expect("timeouts");
+    play(&mut app, 400);
+    app.command(Command::Heal).expect("heal");
+    app.command(Command::Client {
+        op: Op::Add(2),
+        to: Some(NodeId(1)),
+    })
+    .expect("add");
+    play(&mut app, 600);
+    assert!(app.timeline().actions().len() >= 7);
+    // The link counts whole milliseconds: compare at one.
+    let at_ms = app.world().now().as_micros() / 1_000;
+    app.command(Command::Seek(Instant::from_millis(at_ms)))
+        .expect("seek");
+
+    let query = share::query(&app);
+    assert!(query.starts_with("seed=7&nodes=5&a="), "{query}");
+    let (copy, notices) = open_query(&query);
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(copy.origin(), Origin::Sandbox);
+    assert_eq!(copy.timeline().actions(), app.timeline().actions());
+    assert_eq!(copy.world().steps(), app.world().steps());
+    let mut original = Snapshot::of(&app);
+    original.playing = false;
+    // The original's frontier lies past the whole millisecond it was cut back to.
+    original.live = Snapshot::of(&copy).live;
+    assert_eq!(Snapshot::of(&copy), original);
+    assert_eq!(
+        copy.timeline().history().next_seq(),
+        app.timeline().history().next_seq()
+    );
+}
+
+#[test]
+fn a_scene_link_names_the_scene_and_its_moment_and_keeps_its_cues() {
+    let (mut app, _) = open_query("scene=split-vote&autoplay=0");
+    app.command(Command::Seek(Instant::from_millis(160)))
+        .expect("seek");
+    let query = share::query(&app);
+    assert_eq!(query, "scene=split-vote&at=160&autoplay=0");
+    let (copy, notices) = open_query(&query);
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(Snapshot::of(&copy), Snapshot::of(&app));
+    assert_eq!(Snapshot::of(&copy).scene.as_deref(), Some("split-vote"));
+
+    // Leaving the scene with an action: the link carries every action, cues included,
+    // on the scene's setup, and reopens in the sandbox.
+    app.command(Command::Crash(NodeId(0))).expect("crash");
+    app.command(Command::Seek(Instant::from_millis(400)))
+        .expect("seek");
+    let query = share::query(&app);
+    assert!(query.starts_with("scene=split-vote&a="), "{query}");
+    let (copy, notices) = open_query(&query);
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(copy.origin(), Origin::Scene("split-vote"));
+    assert!(copy.scene().is_none());
+    assert_eq!(Snapshot::of(&copy).nodes, Snapshot::of(&app).nodes);
+}
+
+#[test]
+fn a_broken_or_partial_link_says_what_was_left_out_and_opens_the_rest() {
+    let (app, notices) = open_query("seed=3&a=%21%21");
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0].starts_with("a=: "), "{notices:?}");
+    assert!(app.timeline().actions().is_empty());
+    // A crash of a node that is already down is refused by the world: left out.
+    let crash = |us| at(us, 0, Action::Crash(NodeId(1)));
+    let text = encode(&[crash(1_000), crash(2_000)]);
+    let (app, notices) = open_query(&format!("seed=3&nodes=3&a={text}"));
+    assert_eq!(app.timeline().actions().len(), 1);
+    assert_eq!(
+        notices,
+        ["a=: 1 shared action(s) could not be replayed and were skipped."]
+    );
+}
+
+#[test]
+fn a_share_query_names_seed_nodes_actions_time_and_speed() {
+    let mut app = App::new(&options(42, 3), 0).expect("app");
+    play(&mut app, 320);
+    let q = share::query(&app);
+    assert!(q.starts_with("seed=42&nodes=3&at="), "{q}");
+    assert!(q.ends_with("&autoplay=0&speed=1"), "{q}");
+    app.command(Command::Speed(0.05)).expect("speed");
+    assert!(share::query(&app).ends_with("&speed=1/20"));
+    assert_eq!(speed_param(0.05), "1/20");
+    assert_eq!(speed_param(1.0), "1");
+    assert_eq!(speed_param(0.3), "0.3");
+}
+
+#[test]
+fn presets_split_the_leader_with_a_minority_and_isolate_it() {
+    let mut app = App::new(&options(3, 5), 0).expect("app");
+    assert!(app.isolate_groups().is_err(), "no leader yet");
+    play(&mut app, 1_000);
+    let leader = app.world().leader().expect("a leader after a second");
+    let groups = app.split_groups().expect("split");
+    assert_eq!((groups[0].len(), groups[1].len()), (2, 3));
+    assert_eq!(groups[0][0], leader);
+    let groups = app.isolate_groups().expect("isolate");
+    assert_eq!(groups[0], [leader]);
+    assert_eq!(groups[1].len(), 4);
+    assert_eq!([1, 2, 3, 4, 5, 9].map(split_minority), [1, 1, 1, 1, 2, 4]);
+    let small = App::new(&options(3, 2), 0).expect("app");
+    assert!(small.split_groups().is_err());
 }

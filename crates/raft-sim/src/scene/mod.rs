@@ -50,27 +50,59 @@ pub struct Scene {
     pub waypoints: Vec<Waypoint>,
 }
 
-/// A scene being played: its progress through cues and waypoints. The timeline it
-/// drives is owned by the caller, so that leaving the tour ("try it yourself") simply
-/// drops the script and keeps the world.
+/// When a waypoint was reached: the virtual time and the events processed by then.
+/// Moments of one timeline are ordered as it runs (time first, then events).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Moment {
+    /// Virtual time.
+    pub at: Instant,
+    /// Events the world had processed.
+    pub steps: u64,
+}
+
+impl Moment {
+    /// Where `world` is now.
+    #[must_use]
+    pub fn of(world: &World) -> Moment {
+        Moment {
+            at: world.now(),
+            steps: world.steps(),
+        }
+    }
+}
+
+/// Longest virtual time a scene's script may take: a scene whose waypoints are not all
+/// reached by then stops where it got to (its test fails long before).
+pub const SCRIPT_LIMIT: Duration = Duration::from_secs(30);
+
+/// A scene and the moments its waypoints were reached.
+///
+/// [`SceneRun::new`] plays the script once, to its end: each cue is applied through
+/// [`Timeline::act`] at its time, so it becomes a recorded action of the timeline like
+/// any user action. The timeline then goes back to time 0. From there, playing,
+/// seeking, stepping back and share links replay the cues exactly, and the caption to
+/// show at any cursor is the last waypoint whose moment the cursor has passed. The
+/// timeline is owned by the caller, so that leaving the tour ("try it yourself") drops
+/// only this and keeps the world.
 #[derive(Clone, Debug)]
 pub struct SceneRun {
     scene: Scene,
-    next_cue: usize,
-    /// When each waypoint was reached, in order.
-    reached: Vec<Instant>,
+    /// When each waypoint was reached, in order (fewer than the waypoints if the
+    /// script ran out of time).
+    reached: Vec<Moment>,
 }
 
 impl SceneRun {
-    /// Starts a scene at time 0, with the timeline it drives.
+    /// Plays `scene`'s script into a new timeline and returns both, the timeline's
+    /// cursor at time 0 (after the cues of time 0).
     pub fn new(scene: Scene) -> Result<(SceneRun, Timeline), SetupError> {
-        let timeline = Timeline::new(&scene.setup)?;
+        let mut timeline = Timeline::new(&scene.setup)?;
         let mut run = SceneRun {
             scene,
-            next_cue: 0,
             reached: Vec::new(),
         };
-        run.check_waypoints(&timeline);
+        run.play_script(&mut timeline);
+        timeline.seek(Instant::ZERO);
         Ok((run, timeline))
     }
 
@@ -80,88 +112,78 @@ impl SceneRun {
         &self.scene
     }
 
-    /// Waypoints reached so far, with their times.
-    pub fn reached(&self) -> impl Iterator<Item = (&Waypoint, Instant)> + '_ {
+    /// The waypoints the script reached, with their moments.
+    pub fn reached(&self) -> impl Iterator<Item = (&Waypoint, Moment)> + '_ {
         self.scene
             .waypoints
             .iter()
             .zip(self.reached.iter().copied())
     }
 
-    /// The last waypoint reached, if any: the caption to show.
-    #[must_use]
-    pub fn current_waypoint(&self) -> Option<&Waypoint> {
-        self.reached
-            .len()
-            .checked_sub(1)
-            .and_then(|i| self.scene.waypoints.get(i))
-    }
-
-    /// The next waypoint the narration waits for.
-    #[must_use]
-    pub fn next_waypoint(&self) -> Option<&Waypoint> {
-        self.scene.waypoints.get(self.reached.len())
-    }
-
-    /// Whether every waypoint was reached.
+    /// Whether the script reached every waypoint.
     #[must_use]
     pub fn is_complete(&self) -> bool {
         self.reached.len() == self.scene.waypoints.len()
     }
 
-    /// Plays `timeline` forward to `t`, applying cues on time and noting waypoints,
-    /// event by event.
-    pub fn advance_to(&mut self, timeline: &mut Timeline, t: Instant) {
+    /// How many waypoints `world` (a world of this scene's timeline) has passed.
+    #[must_use]
+    pub fn passed(&self, world: &World) -> usize {
+        let now = Moment::of(world);
+        self.reached.partition_point(|m| *m <= now)
+    }
+
+    /// The last waypoint `world` has passed, if any: the caption to show.
+    #[must_use]
+    pub fn current_waypoint(&self, world: &World) -> Option<&Waypoint> {
+        self.passed(world)
+            .checked_sub(1)
+            .and_then(|i| self.scene.waypoints.get(i))
+    }
+
+    /// Applies the cues on time and notes each waypoint as the protocol reaches it,
+    /// event by event, until every cue is applied and every waypoint reached (or
+    /// [`SCRIPT_LIMIT`] passes). A cue applies after the events of its instant.
+    fn play_script(&mut self, timeline: &mut Timeline) {
+        let end = Instant::ZERO.after(SCRIPT_LIMIT);
+        let mut next_cue = 0;
+        self.check_waypoints(timeline);
         loop {
-            let cue_at = self.scene.cues.get(self.next_cue).map(|c| c.at);
+            let cue = self.scene.cues.get(next_cue);
+            if cue.is_none() && self.is_complete() {
+                break;
+            }
             let event_at = timeline.world().next_event_time();
-            let next = match (cue_at, event_at) {
+            let next = match (cue.map(|c| c.at), event_at) {
                 (Some(c), Some(e)) => c.min(e),
                 (c, e) => match c.or(e) {
                     Some(x) => x,
                     None => break,
                 },
             };
-            if next > t {
+            if next > end {
                 break;
             }
-            if cue_at == Some(next) {
-                let cue = self.scene.cues[self.next_cue].clone();
-                timeline.advance_to(cue.at);
-                // A cue that cannot apply (e.g. a timer on a node that became leader)
-                // is skipped; waypoints decide whether the scene still works.
-                let _ = timeline.act(cue.action);
-                self.next_cue += 1;
-            } else {
-                timeline.step_forward();
+            match cue {
+                Some(cue) if cue.at == next => {
+                    timeline.advance_to(cue.at);
+                    // A cue that cannot apply (e.g. a timer on a node that became
+                    // leader) is skipped; waypoints decide whether the scene still works.
+                    let _ = timeline.act(cue.action.clone());
+                    next_cue += 1;
+                }
+                _ => {
+                    timeline.step_forward();
+                }
             }
             self.check_waypoints(timeline);
         }
-        timeline.advance_to(t);
-        self.check_waypoints(timeline);
-    }
-
-    /// Plays until the next waypoint is reached or `limit` of virtual time passes;
-    /// returns when it was reached.
-    pub fn run_to_next_waypoint(
-        &mut self,
-        timeline: &mut Timeline,
-        limit: Duration,
-    ) -> Option<Instant> {
-        let want = self.reached.len() + 1;
-        let end = timeline.now().after(limit);
-        let step = Duration::from_millis(1);
-        while self.reached.len() < want && timeline.now() < end {
-            let t = timeline.now().after(step);
-            self.advance_to(timeline, t);
-        }
-        self.reached.get(want - 1).copied()
     }
 
     fn check_waypoints(&mut self, timeline: &Timeline) {
         while let Some(w) = self.scene.waypoints.get(self.reached.len()) {
             if (w.reached)(timeline.world()) {
-                self.reached.push(timeline.now());
+                self.reached.push(Moment::of(timeline.world()));
             } else {
                 break;
             }

@@ -15,7 +15,7 @@ use raft_sim::{ClientId, Op};
 
 use crate::lang::Lang;
 use crate::num::push_i64;
-pub use crate::num::push_u64;
+use crate::num::push_u64;
 
 /// A sentence in the chosen language: `say!(lang, "{0} crashed", node)`, the English
 /// template and its translation from the Chinese catalogue ([`Lang::tr`]). The arguments

@@ -1,0 +1,244 @@
+//! What the page asks of the [`App`](crate::app::App), typed: a [`Command`] in, an
+//! [`Outcome`] or a [`CommandError`] out.
+//!
+//! Commands carry ids, times and durations, never names or strings of numbers: the JS
+//! API and the DOM controls turn what a person typed into a `Command` at the edge
+//! (`web/api.rs`, `web/dispatch.rs`), and refuse what does not parse there, with a
+//! [`CommandError`] as well. The error is a value; [`CommandError::describe`] says it in
+//! the reader's language.
+
+use core::time::Duration;
+
+use raft_sim::raft_core::{Instant, NodeId};
+use raft_sim::{ActionError, MsgId, Op, SetupError};
+
+use crate::lang::Lang;
+use crate::narrate::text::say;
+use crate::view::Selection;
+
+/// One thing a person (a button, a key, a click, `raftviz.command`) asks of the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Start playing.
+    Play,
+    /// Stop playing.
+    Pause,
+    /// Play or pause.
+    Toggle,
+    /// Virtual time per real time, [`MIN_SPEED`](crate::options::MIN_SPEED) to
+    /// [`MAX_SPEED`](crate::options::MAX_SPEED).
+    Speed(f64),
+    /// Process the next event, paused.
+    Step,
+    /// Undo the last event, paused.
+    Back,
+    /// Move the cursor to this virtual time.
+    Seek(Instant),
+    /// Jump to the live end of the timeline.
+    Live,
+    /// Crash a node.
+    Crash(NodeId),
+    /// Restart a crashed node.
+    Restart(NodeId),
+    /// Make a node's election timeout elapse now.
+    Timeout(NodeId),
+    /// The client sends `op`, to `to` first (else to the node it thinks leads).
+    Client {
+        /// `set v` or `add v`.
+        op: Op,
+        /// The node asked first.
+        to: Option<NodeId>,
+    },
+    /// Drop a message in flight.
+    Drop(MsgId),
+    /// Split the nodes into groups that cannot talk.
+    Partition(Vec<Vec<NodeId>>),
+    /// The "split" preset: the leader and a minority against the rest
+    /// ([`split_minority`](crate::app::split_minority)).
+    Split,
+    /// The "isolate leader" preset: the leader alone against the rest.
+    IsolateLeader,
+    /// Cut the link `from` → `to` (and back, if `both`).
+    Cut {
+        /// One end.
+        from: NodeId,
+        /// The other end.
+        to: NodeId,
+        /// Both directions.
+        both: bool,
+    },
+    /// Restore every link.
+    Heal,
+    /// Change some of the network's settings.
+    Network(NetworkChange),
+    /// The election timeout range.
+    Timeouts {
+        /// Lower bound.
+        min: Duration,
+        /// Upper bound.
+        max: Duration,
+    },
+    /// A new sandbox cluster of this size (same seed).
+    Nodes(usize),
+    /// A new sandbox run with this seed.
+    Seed(u64),
+    /// Select a node or a message, or nothing.
+    Select(Option<Selection>),
+    /// Open a tour scene, by its id.
+    Scene(String),
+    /// Leave the tour for the free sandbox, keeping the run as it is.
+    Sandbox,
+    /// Change the language.
+    Lang(Lang),
+}
+
+/// The settings a [`Command::Network`] changes; `None` keeps the current one.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct NetworkChange {
+    /// Loss probability, 0 to 1.
+    pub loss: Option<f64>,
+    /// Shortest latency.
+    pub latency_min: Option<Duration>,
+    /// Longest latency.
+    pub latency_max: Option<Duration>,
+    /// Duplication probability, 0 to 1.
+    pub duplicate: Option<f64>,
+    /// Reordering probability, 0 to 1.
+    pub reorder: Option<f64>,
+}
+
+/// What a carried-out command changed beyond the picture (which is always redrawn).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The run goes on.
+    Done,
+    /// A new run (seed, size or scene): whatever was read from the old one starts over.
+    NewRun,
+    /// The language changed: every label is to be written again.
+    NewLang,
+}
+
+/// Why a command was refused. Nothing changed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CommandError {
+    /// A speed outside [`MIN_SPEED`](crate::options::MIN_SPEED) to
+    /// [`MAX_SPEED`](crate::options::MAX_SPEED).
+    Speed,
+    /// A seek to a time that is not a time (negative, not a number).
+    SeekTime,
+    /// A seek further past the live end than [`MAX_REPLAY`](crate::app::MAX_REPLAY).
+    SeekTooFar,
+    /// A node name the cluster does not have.
+    NoSuchNode {
+        /// The name as given.
+        name: String,
+        /// The cluster's size.
+        nodes: usize,
+    },
+    /// A link from a node to itself.
+    SameNode,
+    /// A probability outside 0 to 1.
+    Probability,
+    /// A latency outside 0 to 10 s.
+    Latency,
+    /// A longest latency shorter than the shortest.
+    LatencyOrder,
+    /// An election timeout outside 1 ms to 60 s.
+    ElectionTimeout,
+    /// A cluster size outside 1 to [`MAX_NODES`](raft_sim::MAX_NODES).
+    NodeCount,
+    /// No scene has this id.
+    NoScene(String),
+    /// A language other than `en` and `zh`.
+    Lang,
+    /// The split preset on fewer than 3 nodes.
+    SplitTooSmall,
+    /// The isolate preset before any leader.
+    NoLeader,
+    /// The world refused the action.
+    Refused(ActionError),
+    /// The world could not be built (the page checks sizes and settings before, so
+    /// this is a bug if it shows).
+    Setup(SetupError),
+}
+
+impl CommandError {
+    /// What is wrong, in `lang`.
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            CommandError::Speed => say!(lang, "speed must be between 0.001 and 1"),
+            CommandError::SeekTime => say!(lang, "seek needs a time in ms, 0 or more"),
+            CommandError::SeekTooFar => {
+                say!(lang, "a seek goes at most 10 minutes past the live end")
+            }
+            CommandError::NoSuchNode { name, nodes } => say!(
+                lang,
+                "no node \"{0}\" in a cluster of {1}",
+                name.as_str(),
+                *nodes
+            ),
+            CommandError::SameNode => say!(lang, "a link joins two different nodes"),
+            CommandError::Probability => say!(lang, "probabilities are between 0 and 1"),
+            CommandError::Latency => say!(lang, "latency is 0 to 10,000 ms"),
+            CommandError::LatencyOrder => say!(
+                lang,
+                "the longest latency must not be shorter than the shortest"
+            ),
+            CommandError::ElectionTimeout => say!(lang, "timeouts are 1 to 60,000 ms"),
+            CommandError::NodeCount => say!(lang, "a cluster has 1 to 9 nodes"),
+            CommandError::NoScene(id) => say!(lang, "no scene called {0}", id.as_str()),
+            CommandError::Lang => say!(lang, "use en or zh"),
+            CommandError::SplitTooSmall => say!(lang, "a split needs at least 3 nodes"),
+            CommandError::NoLeader => say!(lang, "there is no leader to isolate yet"),
+            CommandError::Refused(e) => match *e {
+                ActionError::NoSuchNode(id) => say!(lang, "there is no {0}", id),
+                ActionError::NodeDown(id) => say!(lang, "{0} is crashed", id),
+                ActionError::NodeUp(id) => say!(lang, "{0} is already running", id),
+                ActionError::IsLeader(id) => {
+                    say!(lang, "{0} is the leader and has no election timer", id)
+                }
+                ActionError::NoSuchMessage(id) => {
+                    say!(lang, "message #{0} is no longer in flight", id.0)
+                }
+                ActionError::BadSettings => say!(lang, "those settings are impossible"),
+            },
+            CommandError::Setup(SetupError::NodeCount(n)) => {
+                say!(lang, "a cluster has 1 to 9 nodes, not {0}", *n)
+            }
+            CommandError::Setup(_) => say!(
+                lang,
+                "the simulation could not be set up with these settings"
+            ),
+        }
+    }
+}
+
+impl core::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.describe(Lang::En))
+    }
+}
+
+impl From<ActionError> for CommandError {
+    fn from(e: ActionError) -> Self {
+        CommandError::Refused(e)
+    }
+}
+
+impl From<SetupError> for CommandError {
+    fn from(e: SetupError) -> Self {
+        CommandError::Setup(e)
+    }
+}
+
+/// A time in ms as people and the JS API give it, as an [`Instant`] (whole µs,
+/// truncated); `None` for a negative or non-finite one.
+pub fn instant_ms(ms: f64) -> Option<Instant> {
+    (ms.is_finite() && ms >= 0.0).then(|| Instant::from_micros((ms * 1_000.0) as u64))
+}
+
+/// A duration in ms as people and the JS API give it (whole µs, truncated); `None` for
+/// a negative or non-finite one.
+pub fn duration_ms(ms: f64) -> Option<Duration> {
+    instant_ms(ms).map(|t| Duration::from_micros(t.as_micros()))
+}
