@@ -1,6 +1,6 @@
 //! Every waypoint of every scene is reached by the protocol itself.
 
-use raft_sim::raft_core::{Instant, NodeId, Role};
+use raft_sim::raft_core::{Instant, Node, NodeId, Role};
 use raft_sim::scene::{self, SceneRun};
 
 #[test]
@@ -26,7 +26,7 @@ fn a_scene_starts_at_time_zero_with_its_cues_recorded_in_the_timeline_article_sp
     assert_eq!(tl.actions().len(), run.scene().cues.len());
     tl.seek(Instant::from_millis(160));
     for id in [NodeId(1), NodeId(2)] {
-        let role = tl.world().node(id).map(raft_sim::raft_core::Node::role);
+        let role = tl.world().node(id).map(Node::role);
         assert_eq!(role, Some(Role::Candidate), "{id:?} at 160 ms");
     }
     // By then both have their two votes and neither has a majority.

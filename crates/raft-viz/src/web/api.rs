@@ -12,21 +12,26 @@
 //! [`UiCommand`], applies it, wakes the loop and returns `true`; a malformed object or
 //! a refused command throws an `Error` saying why.
 //!
-//! Commands are read by [`read_command`], by hand, not by `UiCommand`'s serde
-//! derive: the derived deserializer of that internally tagged enum alone weighs about
-//! 20 KB of gzipped wasm, a fifth of the page's budget. It is table-driven: `NAMES`
-//! and `FIELDS` say which fields each `type` has and of what kind, one reader checks
-//! every field, and `build` only moves the values into the variant (one arm per
-//! command calling typed readers was ~6 KB of wasm). The browser tests check that both
-//! accept and refuse the same objects and that every variant is read, and
-//! [`type_name`]'s exhaustive match makes a new variant a compile error here, a
-//! reminder to add it to the table.
+//! Commands are read by [`read_command`], by hand, not by a serde derive: the derived
+//! deserializer of an internally tagged enum alone weighs about 20 KB of gzipped wasm,
+//! a fifth of the page's budget. It is table-driven: one list, [`ui_commands!`], says
+//! each command's `type`, its fields, their JS names and Rust types; the macro makes
+//! from it the [`UiCommand`] enum, the table of fields one reader checks, the builder
+//! that moves the values read into the variant, and [`type_name`]. Nothing has to agree
+//! by position by hand. A [`UiCommand`] names nodes as the page's user does ("A", "b",
+//! "2"); [`UiCommand::into_command`] turns it into the crate's typed [`Command`].
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::Window;
 
+use raft_sim::{MsgId, Op};
+
 use super::dom::concat;
-use crate::app::UiCommand;
+use crate::app::App;
+use crate::command::{Command, CommandError, NetworkChange, duration_ms, instant_ms};
+use crate::lang::Lang;
+use crate::view::Selection;
 
 /// The installed API; dropping it removes `window.raftviz`.
 pub struct Api {
@@ -73,39 +78,7 @@ impl Drop for Api {
     }
 }
 
-/// The `type` string of a command (the inverse of [`read_command`]'s dispatch; its
-/// exhaustive match is a reminder to add a new variant to `NAMES`).
-pub fn type_name(c: &UiCommand) -> &'static str {
-    match c {
-        UiCommand::Play => "play",
-        UiCommand::Pause => "pause",
-        UiCommand::Toggle => "toggle",
-        UiCommand::Speed { .. } => "speed",
-        UiCommand::Step => "step",
-        UiCommand::Back => "back",
-        UiCommand::Seek { .. } => "seek",
-        UiCommand::Live => "live",
-        UiCommand::Crash { .. } => "crash",
-        UiCommand::Restart { .. } => "restart",
-        UiCommand::Timeout { .. } => "timeout",
-        UiCommand::Set { .. } => "set",
-        UiCommand::Add { .. } => "add",
-        UiCommand::Drop { .. } => "drop",
-        UiCommand::Partition { .. } => "partition",
-        UiCommand::Cut { .. } => "cut",
-        UiCommand::Heal => "heal",
-        UiCommand::Network { .. } => "network",
-        UiCommand::Timeouts { .. } => "timeouts",
-        UiCommand::Nodes { .. } => "nodes",
-        UiCommand::Seed { .. } => "seed",
-        UiCommand::Select { .. } => "select",
-        UiCommand::Scene { .. } => "scene",
-        UiCommand::Sandbox => "sandbox",
-        UiCommand::Lang { .. } => "lang",
-    }
-}
-
-/// What a field holds.
+/// What a field holds, for the reader: each field's Rust type says it ([`FieldType`]).
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
     Str,
@@ -115,8 +88,6 @@ enum Kind {
     Int,
     Uint,
 }
-
-use Kind::*;
 
 /// What each [`Kind`] expects, for error messages.
 const EXPECTED: [&str; 6] = [
@@ -128,80 +99,279 @@ const EXPECTED: [&str; 6] = [
     "a whole number from 0 to 2^53",
 ];
 
-/// Marks an optional field: missing, `null` and `undefined` read as `None`.
-const OPT: bool = true;
-const REQ: bool = false;
+/// A value read from a field, before it is moved into its variant.
+#[derive(Default)]
+enum Slot {
+    #[default]
+    Empty,
+    Str(String),
+    Bool(bool),
+    Groups(Vec<Vec<String>>),
+    Num(f64),
+}
 
-/// A field: its camelCase name and kind.
+/// A Rust type a command field may have: what the reader expects of the JS value,
+/// whether it may be missing, and how the value read becomes one.
+trait FieldType: Sized {
+    const KIND: Kind;
+    const OPTIONAL: bool = false;
+    fn take(slot: Slot) -> Self;
+}
+
+impl FieldType for String {
+    const KIND: Kind = Kind::Str;
+    fn take(slot: Slot) -> Self {
+        match slot {
+            Slot::Str(s) => s,
+            _ => String::new(),
+        }
+    }
+}
+
+impl FieldType for f64 {
+    const KIND: Kind = Kind::Num;
+    fn take(slot: Slot) -> Self {
+        match slot {
+            Slot::Num(n) => n,
+            _ => 0.0,
+        }
+    }
+}
+
+impl FieldType for i64 {
+    const KIND: Kind = Kind::Int;
+    fn take(slot: Slot) -> Self {
+        f64::take(slot) as i64
+    }
+}
+
+impl FieldType for u64 {
+    const KIND: Kind = Kind::Uint;
+    fn take(slot: Slot) -> Self {
+        f64::take(slot) as u64
+    }
+}
+
+impl FieldType for usize {
+    const KIND: Kind = Kind::Uint;
+    // Past `usize` (2^32 here) saturates: the app refuses it like any count over 9.
+    fn take(slot: Slot) -> Self {
+        f64::take(slot) as usize
+    }
+}
+
+impl FieldType for Vec<Vec<String>> {
+    const KIND: Kind = Kind::Groups;
+    fn take(slot: Slot) -> Self {
+        match slot {
+            Slot::Groups(g) => g,
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl<T: FieldType> FieldType for Option<T> {
+    const KIND: Kind = T::KIND;
+    const OPTIONAL: bool = true;
+    fn take(slot: Slot) -> Self {
+        match slot {
+            Slot::Empty => None,
+            slot => Some(T::take(slot)),
+        }
+    }
+}
+
+impl FieldType for bool {
+    const KIND: Kind = Kind::Bool;
+    fn take(slot: Slot) -> Self {
+        matches!(slot, Slot::Bool(true))
+    }
+}
+
+/// A field of the table: its JS name, kind, and whether it may be missing.
 type Field = (&'static str, Kind, bool);
 
-const NODE: &[Field] = &[("node", Str, REQ)];
-const VALUE_NODE: &[Field] = &[("value", Int, REQ), ("node", Str, OPT)];
+/// The commands, once: `Variant "type" { field "jsName": Type, ... }`, in the order
+/// shown for an unknown `type`. Makes [`UiCommand`], `FIELDS`, `NAMES`, `build` and
+/// [`type_name`] from it.
+macro_rules! ui_commands {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident $name:literal { $( $(#[doc = $fdoc:literal])* $field:ident $js:literal : $ty:ty ),* $(,)? }
+    ),* $(,)?) => {
+        /// A command as `window.raftviz.command` takes it: `{type: "crash", node: "A"}`.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum UiCommand {
+            $( $(#[doc = $doc])* $variant { $( $(#[doc = $fdoc])* $field: $ty ),* } ),*
+        }
 
-/// Every command's `type`, in [`FIELDS`]' and `build`'s order (also the list shown
-/// for an unknown one).
-const NAMES: &str = "play pause toggle speed step back seek live crash restart timeout set add drop partition cut heal network timeouts nodes seed select scene sandbox lang";
+        /// Every command's `type`, space-separated, in the order of [`FIELDS`].
+        const NAMES: &str = concat!($($name, " "),*);
 
-/// The fields of each command of [`NAMES`], in order. The field at position `i` is
-/// read into slot `i` of [`Values`] (`s` for a string, `n` for a number); `build`
-/// takes a required string from the first position and an optional one (or `cut`'s
-/// `to`) from the second.
-static FIELDS: [&[Field]; 25] = [
-    /* play */ &[],
-    /* pause */ &[],
-    /* toggle */ &[],
-    /* speed */ &[("value", Num, REQ)],
-    /* step */ &[],
-    /* back */ &[],
-    /* seek */ &[("ms", Num, REQ)],
-    /* live */ &[],
-    /* crash */ NODE,
-    /* restart */ NODE,
-    /* timeout */ NODE,
-    /* set */ VALUE_NODE,
-    /* add */ VALUE_NODE,
-    /* drop */ &[("message", Uint, REQ)],
-    /* partition */ &[("groups", Groups, REQ)],
-    /* cut */ &[("from", Str, REQ), ("to", Str, REQ), ("both", Bool, OPT)],
-    /* heal */ &[],
-    /* network */
-    &[
-        ("loss", Num, OPT),
-        ("latencyMin", Num, OPT),
-        ("latencyMax", Num, OPT),
-        ("duplicate", Num, OPT),
-        ("reorder", Num, OPT),
-    ],
-    /* timeouts */ &[("min", Num, REQ), ("max", Num, REQ)],
-    /* nodes */ &[("count", Uint, REQ)],
-    /* seed */ &[("seed", Uint, REQ)],
-    /* select */ &[("message", Uint, OPT), ("node", Str, OPT)],
-    /* scene */ &[("id", Str, REQ)],
-    /* sandbox */ &[],
-    /* lang */ &[("lang", Str, REQ)],
-];
+        /// The fields of each command of [`NAMES`], in order.
+        static FIELDS: &[&[Field]] = &[
+            $( &[ $( ($js, <$ty as FieldType>::KIND, <$ty as FieldType>::OPTIONAL) ),* ] ),*
+        ];
 
-/// The fields read so far (see [`NAMES`]).
-#[derive(Default)]
-struct Values {
-    s: [Option<String>; 2],
-    n: [Option<f64>; 8],
-    b: Option<bool>,
-    g: Vec<Vec<String>>,
+        /// The `type` string of a command (the inverse of [`read_command`]'s dispatch).
+        pub fn type_name(c: &UiCommand) -> &'static str {
+            match c {
+                $( UiCommand::$variant { .. } => $name ),*
+            }
+        }
+
+        /// Command `c` of [`NAMES`] from the values read into `slots`, one per field.
+        #[inline(never)]
+        fn build(c: usize, slots: &mut [Slot; MAX_FIELDS]) -> Option<UiCommand> {
+            let mut i = 0;
+            let mut next = || {
+                i += 1;
+                slots.get_mut(i - 1).map(core::mem::take).unwrap_or_default()
+            };
+            let mut n = 0;
+            $(
+                if c == n {
+                    return Some(UiCommand::$variant { $( $field: FieldType::take(next()) ),* });
+                }
+                n += 1;
+            )*
+            let _ = (n, &mut next);
+            None
+        }
+    };
+}
+
+/// Most fields of one command.
+const MAX_FIELDS: usize = 5;
+
+ui_commands! {
+    /// Start playing.
+    Play "play" {},
+    /// Stop playing.
+    Pause "pause" {},
+    /// Play or pause.
+    Toggle "toggle" {},
+    /// Set the speed (virtual time per real time, 0.001 to 1).
+    Speed "speed" { value "value": f64 },
+    /// Process the next event.
+    Step "step" {},
+    /// Undo the last event.
+    Back "back" {},
+    /// Move to a virtual time.
+    Seek "seek" {
+        /// In ms.
+        ms "ms": f64,
+    },
+    /// Jump to the live end of the timeline.
+    Live "live" {},
+    /// Crash a node.
+    Crash "crash" {
+        /// Its name ("A") or index ("0").
+        node "node": String,
+    },
+    /// Restart a crashed node.
+    Restart "restart" {
+        /// Its name.
+        node "node": String,
+    },
+    /// Make a node's election timeout elapse now.
+    Timeout "timeout" {
+        /// Its name.
+        node "node": String,
+    },
+    /// The client sends `set value`.
+    Set "set" {
+        /// The value.
+        value "value": i64,
+        /// The node to ask first.
+        node "node": Option<String>,
+    },
+    /// The client sends `add value`.
+    Add "add" {
+        /// The increment.
+        value "value": i64,
+        /// The node to ask first.
+        node "node": Option<String>,
+    },
+    /// Drop a message in flight.
+    Drop "drop" {
+        /// Its id (`snapshot().messages[i].id`).
+        message "message": u64,
+    },
+    /// Split the nodes into groups that cannot talk.
+    Partition "partition" {
+        /// Groups of node names.
+        groups "groups": Vec<Vec<String>>,
+    },
+    /// Cut one link.
+    Cut "cut" {
+        /// From.
+        from "from": String,
+        /// To.
+        to "to": String,
+        /// Both directions (default true).
+        both "both": Option<bool>,
+    },
+    /// Restore every link.
+    Heal "heal" {},
+    /// Change the network.
+    Network "network" {
+        /// Loss probability, 0 to 1.
+        loss "loss": Option<f64>,
+        /// Shortest latency, ms.
+        latency_min "latencyMin": Option<f64>,
+        /// Longest latency, ms.
+        latency_max "latencyMax": Option<f64>,
+        /// Duplication probability, 0 to 1.
+        duplicate "duplicate": Option<f64>,
+        /// Reordering probability, 0 to 1.
+        reorder "reorder": Option<f64>,
+    },
+    /// Change the election timeout range, ms.
+    Timeouts "timeouts" {
+        /// Lower bound.
+        min "min": f64,
+        /// Upper bound.
+        max "max": f64,
+    },
+    /// A new cluster of this size (same seed).
+    Nodes "nodes" {
+        /// 1 to 9.
+        count "count": usize,
+    },
+    /// A new run with this seed.
+    Seed "seed" {
+        /// The seed.
+        seed "seed": u64,
+    },
+    /// Select a node or a message (or nothing).
+    Select "select" {
+        /// A message id.
+        message "message": Option<u64>,
+        /// A node name.
+        node "node": Option<String>,
+    },
+    /// Open a tour scene.
+    Scene "scene" {
+        /// Its id.
+        id "id": String,
+    },
+    /// Leave the tour for the free sandbox, keeping the current state.
+    Sandbox "sandbox" {},
+    /// Change the language.
+    Lang "lang" {
+        /// `en` or `zh`.
+        lang "lang": String,
+    },
 }
 
 /// The largest integer a JS number holds exactly.
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
-/// Reads field `key` of `obj` into slot `i` of `v`: one path for every field of every
-/// command (per-command code, ~25 arms each calling typed readers, was 6 KB of wasm).
+/// Reads field `key` of `obj` into `slot`: one path for every field of every command
+/// (per-command code, ~25 arms each calling typed readers, was 6 KB of wasm).
 #[inline(never)]
-fn read_field(
-    obj: &JsValue,
-    (key, kind, optional): Field,
-    i: usize,
-    v: &mut Values,
-) -> Result<(), String> {
+fn read_field(obj: &JsValue, (key, kind, optional): Field, slot: &mut Slot) -> Result<(), String> {
     let failure = match js_sys::Reflect::get(obj, &JsValue::from_str(key)) {
         Err(_) => "cannot read field `",
         Ok(x) if x.is_undefined() || x.is_null() => {
@@ -211,29 +381,22 @@ fn read_field(
             "missing field `"
         }
         Ok(x) => {
-            let ok = match kind {
-                Str => {
-                    let s = &mut v.s[i & 1];
-                    *s = x.as_string();
-                    s.is_some()
-                }
-                Bool => {
-                    v.b = x.as_bool();
-                    v.b.is_some()
-                }
-                Groups => groups(&x).map(|g| v.g = g).is_some(),
-                _ => {
-                    let n = &mut v.n[i & 7];
-                    *n = x.as_f64();
-                    n.is_some_and(|n| {
-                        kind == Num
+            let read = match kind {
+                Kind::Str => x.as_string().map(Slot::Str),
+                Kind::Bool => x.as_bool().map(Slot::Bool),
+                Kind::Groups => groups(&x).map(Slot::Groups),
+                _ => x
+                    .as_f64()
+                    .filter(|&n| {
+                        kind == Kind::Num
                             || (n.fract() == 0.0
-                                && n >= if kind == Int { -MAX_SAFE } else { 0.0 }
+                                && n >= if kind == Kind::Int { -MAX_SAFE } else { 0.0 }
                                 && n <= MAX_SAFE)
                     })
-                }
+                    .map(Slot::Num),
             };
-            if ok {
+            if let Some(read) = read {
+                *slot = read;
                 return Ok(());
             }
             "invalid value for `"
@@ -249,7 +412,7 @@ fn read_field(
 
 /// `x` as an array, if it is one.
 fn array(x: &JsValue) -> Option<&js_sys::Array> {
-    js_sys::Array::is_array(x).then(|| x.unchecked_ref())
+    x.dyn_ref::<js_sys::Array>()
 }
 
 /// An array of arrays of strings.
@@ -266,86 +429,110 @@ fn groups(x: &JsValue) -> Option<Vec<Vec<String>>> {
     Some(groups)
 }
 
-/// Reads a command object (`{type: "crash", node: "A"}`), as `UiCommand`'s serde
-/// derive would: `type` picks the variant, fields are camelCase, optional ones may be
-/// missing, `null` or `undefined`, and unknown fields are ignored.
+/// Reads a command object (`{type: "crash", node: "A"}`): `type` picks the variant,
+/// fields are camelCase, optional ones may be missing, `null` or `undefined`, and
+/// unknown fields are ignored.
 pub fn read_command(obj: &JsValue) -> Result<UiCommand, String> {
     if !obj.is_object() {
         return Err(String::from(
             "invalid type: expected an object like {type: \"play\"}",
         ));
     }
-    let mut v = Values::default();
-    read_field(obj, ("type", Str, REQ), 0, &mut v)?;
-    let ty = v.s[0].take().unwrap_or_default();
-    let c = NAMES.split(' ').position(|name| name == ty).unwrap_or(99);
-    let Some(fields) = FIELDS.get(c) else {
-        return Err(concat(&["unknown variant `", &ty, "`: use one of ", NAMES]));
+    let mut ty = Slot::Empty;
+    read_field(obj, ("type", Kind::Str, false), &mut ty)?;
+    let ty = String::take(ty);
+    let c = NAMES.split_ascii_whitespace().position(|name| name == ty);
+    let Some((c, fields)) = c.and_then(|c| Some((c, *FIELDS.get(c)?))) else {
+        return Err(concat(&[
+            "unknown variant `",
+            &ty,
+            "`: use one of ",
+            NAMES.trim_end(),
+        ]));
     };
-    for (i, &field) in fields.iter().enumerate() {
-        read_field(obj, field, i, &mut v)?;
+    let mut slots: [Slot; MAX_FIELDS] = Default::default();
+    for (&field, slot) in fields.iter().zip(slots.iter_mut()) {
+        read_field(obj, field, slot)?;
     }
-    Ok(build(c, &mut v))
+    build(c, &mut slots).ok_or_else(|| String::from("unknown command"))
 }
 
-/// Command `c` of [`NAMES`] from its fields.
-#[inline(never)]
-fn build(c: usize, v: &mut Values) -> UiCommand {
-    // Unpacked once for every arm: a required string is always first, an optional one second.
-    let s0 = v.s[0].take().unwrap_or_default();
-    let s1 = v.s[1].take();
-    let n0 = v.n[0].unwrap_or(0.0);
-    match c {
-        0 => UiCommand::Play,
-        1 => UiCommand::Pause,
-        2 => UiCommand::Toggle,
-        3 => UiCommand::Speed { value: n0 },
-        4 => UiCommand::Step,
-        5 => UiCommand::Back,
-        6 => UiCommand::Seek { ms: n0 },
-        7 => UiCommand::Live,
-        8 => UiCommand::Crash { node: s0 },
-        9 => UiCommand::Restart { node: s0 },
-        10 => UiCommand::Timeout { node: s0 },
-        11 => UiCommand::Set {
-            value: n0 as i64,
-            node: s1,
-        },
-        12 => UiCommand::Add {
-            value: n0 as i64,
-            node: s1,
-        },
-        13 => UiCommand::Drop { message: n0 as u64 },
-        14 => UiCommand::Partition {
-            groups: core::mem::take(&mut v.g),
-        },
-        15 => UiCommand::Cut {
-            from: s0,
-            to: s1.unwrap_or_default(),
-            both: v.b,
-        },
-        16 => UiCommand::Heal,
-        17 => UiCommand::Network {
-            loss: v.n[0],
-            latency_min: v.n[1],
-            latency_max: v.n[2],
-            duplicate: v.n[3],
-            reorder: v.n[4],
-        },
-        18 => UiCommand::Timeouts {
-            min: n0,
-            max: v.n[1].unwrap_or(0.0),
-        },
-        // Past `usize` (2^32 here) saturates: the app refuses it like any count over 9.
-        19 => UiCommand::Nodes { count: n0 as usize },
-        20 => UiCommand::Seed { seed: n0 as u64 },
-        21 => UiCommand::Select {
-            node: s1,
-            message: v.n[0].map(|n| n as u64),
-        },
-        22 => UiCommand::Scene { id: s0 },
-        23 => UiCommand::Sandbox,
-        _ => UiCommand::Lang { lang: s0 },
+impl UiCommand {
+    /// The typed command, with node names looked up in `app`'s cluster and times in ms
+    /// turned into virtual time.
+    pub fn into_command(self, app: &App) -> Result<Command, CommandError> {
+        let node = |name: &str| app.node_id(name);
+        let ms = |v: f64, e: CommandError| duration_ms(v).ok_or(e);
+        let ms_opt = |v: Option<f64>| v.map(|v| ms(v, CommandError::Latency)).transpose();
+        Ok(match self {
+            UiCommand::Play {} => Command::Play,
+            UiCommand::Pause {} => Command::Pause,
+            UiCommand::Toggle {} => Command::Toggle,
+            UiCommand::Speed { value } => Command::Speed(value),
+            UiCommand::Step {} => Command::Step,
+            UiCommand::Back {} => Command::Back,
+            UiCommand::Seek { ms } => Command::Seek(instant_ms(ms).ok_or(CommandError::SeekTime)?),
+            UiCommand::Live {} => Command::Live,
+            UiCommand::Crash { node: n } => Command::Crash(node(&n)?),
+            UiCommand::Restart { node: n } => Command::Restart(node(&n)?),
+            UiCommand::Timeout { node: n } => Command::Timeout(node(&n)?),
+            UiCommand::Set { value, node: n } => Command::Client {
+                op: Op::Set(value),
+                to: n.map(|n| node(&n)).transpose()?,
+            },
+            UiCommand::Add { value, node: n } => Command::Client {
+                op: Op::Add(value),
+                to: n.map(|n| node(&n)).transpose()?,
+            },
+            UiCommand::Drop { message } => Command::Drop(MsgId(message)),
+            UiCommand::Partition { groups } => {
+                // Loops, not `collect::<Result<..>>`: one generic instantiation less.
+                let mut ids = Vec::with_capacity(groups.len());
+                for g in &groups {
+                    let mut group = Vec::with_capacity(g.len());
+                    for n in g {
+                        group.push(node(n)?);
+                    }
+                    ids.push(group);
+                }
+                Command::Partition(ids)
+            }
+            UiCommand::Cut { from, to, both } => Command::Cut {
+                from: node(&from)?,
+                to: node(&to)?,
+                both: both.unwrap_or(true),
+            },
+            UiCommand::Heal {} => Command::Heal,
+            UiCommand::Network {
+                loss,
+                latency_min,
+                latency_max,
+                duplicate,
+                reorder,
+            } => Command::Network(NetworkChange {
+                loss,
+                latency_min: ms_opt(latency_min)?,
+                latency_max: ms_opt(latency_max)?,
+                duplicate,
+                reorder,
+            }),
+            UiCommand::Timeouts { min, max } => Command::Timeouts {
+                min: ms(min, CommandError::ElectionTimeout)?,
+                max: ms(max, CommandError::ElectionTimeout)?,
+            },
+            UiCommand::Nodes { count } => Command::Nodes(count),
+            UiCommand::Seed { seed } => Command::Seed(seed),
+            UiCommand::Select { message, node: n } => Command::Select(match (n, message) {
+                (Some(n), _) => Some(Selection::Node(node(&n)?)),
+                (None, Some(m)) => Some(Selection::Message(MsgId(m))),
+                (None, None) => None,
+            }),
+            UiCommand::Scene { id } => Command::Scene(id),
+            UiCommand::Sandbox {} => Command::Sandbox,
+            UiCommand::Lang { lang } => {
+                Command::Lang(Lang::parse(&lang).ok_or(CommandError::Lang)?)
+            }
+        })
     }
 }
 
@@ -357,9 +544,11 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn the_tables_and_build_agree_on_the_order() {
-        assert_eq!(NAMES.split(' ').count(), FIELDS.len());
-        for (c, name) in NAMES.split(' ').enumerate() {
-            assert_eq!(type_name(&build(c, &mut Values::default())), name);
+        assert_eq!(NAMES.split_ascii_whitespace().count(), FIELDS.len());
+        for (c, name) in NAMES.split_ascii_whitespace().enumerate() {
+            let built = build(c, &mut Default::default()).map(|c| type_name(&c));
+            assert_eq!(built, Some(name));
+            assert!(FIELDS[c].len() <= MAX_FIELDS);
         }
     }
 

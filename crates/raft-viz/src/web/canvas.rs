@@ -13,8 +13,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use super::dom::{err, push_u64, set_prop};
+use super::dom::err;
 use crate::layout::{self, Point};
+use crate::num::push_u64;
 use crate::paint::{Align, Painter, Stroke};
 
 /// Draws on one canvas.
@@ -66,11 +67,14 @@ impl CanvasPainter {
         family: &str,
         opaque: bool,
     ) -> Result<CanvasPainter, JsValue> {
+        // A plain object: web-sys's `ContextAttributes2d` has no `desynchronized`.
         let options = js_sys::Object::new();
-        // `set_prop` rather than `Reflect::set` and `?` here: setting a property of a
-        // plain new object cannot fail, and the shared helper is less code (wasm size).
-        set_prop(&options, "alpha", &JsValue::from_bool(!opaque));
-        set_prop(&options, "desynchronized", &JsValue::from_bool(opaque));
+        js_sys::Reflect::set(&options, &"alpha".into(), &JsValue::from_bool(!opaque))?;
+        js_sys::Reflect::set(
+            &options,
+            &"desynchronized".into(),
+            &JsValue::from_bool(opaque),
+        )?;
         let ctx = canvas
             .get_context_with_context_options("2d", &options)?
             .ok_or_else(|| err("this browser gives no 2D canvas context"))?

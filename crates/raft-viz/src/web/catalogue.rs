@@ -15,7 +15,7 @@ use web_sys::Response;
 
 use super::dom::{self, message_of};
 use crate::lang::{self, Lang};
-use crate::num::int_string;
+use crate::num::u64_text;
 
 /// The catalogue's URL, relative to the page (trunk copies `www/zh.txt` there).
 const URL: &str = "zh.txt";
@@ -83,7 +83,7 @@ pub fn load(done: Done) {
                     if r.ok() {
                         r.text().map_err(|e| message_of(&e))
                     } else {
-                        Err(dom::concat(&["HTTP ", &int_string(i64::from(r.status()))]))
+                        Err(dom::concat(&["HTTP ", &u64_text(u64::from(r.status()))]))
                     }
                 });
             match text {

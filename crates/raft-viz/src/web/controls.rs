@@ -10,18 +10,20 @@ use raft_sim::raft_core::{NodeId, Role};
 use raft_sim::{MsgId, Property};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element, HtmlCanvasElement};
+use web_sys::{Document, Element, HtmlCanvasElement, HtmlInputElement};
 
 use super::dom::{
-    concat, decimal, find, get_element, num, push_seconds, set_attr, set_flag, set_hidden,
-    set_prop, set_text, set_value, value_of,
+    concat, find, get, get_element, push_seconds, set_attr, set_flag, set_hidden, set_text,
+    set_value, value_of,
 };
 use super::labels;
 use super::strip::Strip;
 use crate::app::App;
-use crate::app_ext::{speed_param, split_minority};
+use crate::app::split_minority;
 use crate::lang::Lang;
 use crate::narrate::text::{Arg, render_into, say};
+use crate::num::{decimal, u64_text};
+use crate::options::speed_param;
 use crate::theme::Theme;
 use crate::view::Selection;
 use crate::{inspect, narrate};
@@ -31,9 +33,8 @@ const SLOW_EVERY_MS: f64 = 250.0;
 /// Sentences in the event feed.
 const FEED_LINES: usize = 8;
 
-// Form controls are kept as plain `Element`s and read and written through
-// `dom::value_of` / `dom::set_value`: each web-sys type and method used adds a JS import
-// and its glue, and the page needs no more than `value`.
+// Form controls are kept as `Element`s and read and written through `dom::value_of` /
+// `dom::set_value`, which take inputs, selects and text areas alike.
 
 /// The toolbar: present in `controls=all` and `controls=minimal`.
 #[derive(Debug)]
@@ -42,7 +43,7 @@ pub struct Toolbar {
     play_icon: Element,
     play_label: Element,
     speed: Element,
-    scrub: Element,
+    scrub: HtmlInputElement,
     live: Element,
     time: Element,
     strip: Option<Strip>,
@@ -125,7 +126,7 @@ impl Controls {
                 play_icon: get_element(doc, "rv-play-icon")?,
                 play_label: get_element(doc, "rv-play-label")?,
                 speed: get_element(doc, "rv-speed")?,
-                scrub: get_element(doc, "rv-scrub")?,
+                scrub: get(doc, "rv-scrub")?,
                 live: get_element(doc, "rv-live")?,
                 time: get_element(doc, "rv-time")?,
                 strip: match find::<HtmlCanvasElement>(doc, "rv-strip") {
@@ -304,19 +305,19 @@ fn sync_toolbar(
         return;
     }
     let time_us = app.world().now().as_micros();
-    let scrub_to = JsValue::from_f64((time_us / 1_000) as f64);
+    let scrub_to = (time_us / 1_000) as f64;
     if shown.time_us != Some(time_us) {
         shown.time_us = Some(time_us);
         let mut time = String::new();
         push_seconds(&mut time, time_us);
         set_text(&t.time, &time);
-        set_prop(&t.scrub, "valueAsNumber", &scrub_to);
+        t.scrub.set_value_as_number(scrub_to);
     }
     let frontier_ms = app.timeline().frontier().as_micros() / 1_000;
     if shown.frontier_ms != Some(frontier_ms) {
         shown.frontier_ms = Some(frontier_ms);
-        set_attr(&t.scrub, "max", &num(frontier_ms));
-        set_prop(&t.scrub, "valueAsNumber", &scrub_to);
+        set_attr(&t.scrub, "max", &u64_text(frontier_ms));
+        t.scrub.set_value_as_number(scrub_to);
     }
     if let Some(strip) = t.strip.as_mut() {
         strip.update(app, theme, ratio, now, force);
@@ -448,11 +449,11 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
             &say!(lang, "Split {0}|{1}", k, n.saturating_sub(k)),
         );
         disable(&p.split, n < 3);
-        set_value(&p.nodes, &num(n as u64));
+        set_value(&p.nodes, &u64_text(n as u64));
         let active = doc.active_element();
         let idle = |el: &Element| active.as_ref() != Some(el);
         if idle(&p.seed) {
-            set_value(&p.seed, &num(app.seed()));
+            set_value(&p.seed, &u64_text(app.seed()));
         }
         let net = world.network();
         let config = world.config();

@@ -3,8 +3,11 @@
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
+
+use crate::num::push_u64;
 use web_sys::{
-    Document, DomRectReadOnly, Element, Event, EventTarget, HtmlElement, HtmlInputElement, Window,
+    Document, Element, Event, EventTarget, HtmlElement, HtmlInputElement, HtmlSelectElement,
+    HtmlTextAreaElement, Window,
 };
 
 /// A JS error value with `message`.
@@ -55,31 +58,28 @@ pub fn concat(parts: &[&str]) -> String {
     out
 }
 
-/// `n` in decimal, without `core::fmt` (see [`concat`]).
-#[inline(never)]
-pub fn num(n: u64) -> String {
-    let mut out = String::new();
-    push_u64(&mut out, n);
-    out
-}
-
-/// A form control's `value` (input, select or textarea), through `Reflect` so the page
-/// needs one JS import for every kind of control rather than one per kind.
-pub fn value_of(el: &JsValue) -> String {
-    js_sys::Reflect::get(el, &JsValue::from_str("value"))
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_default()
+/// A form control's `value` (input, select or textarea; empty for anything else).
+pub fn value_of(el: &Element) -> String {
+    if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
+        input.value()
+    } else if let Some(select) = el.dyn_ref::<HtmlSelectElement>() {
+        select.value()
+    } else if let Some(area) = el.dyn_ref::<HtmlTextAreaElement>() {
+        area.value()
+    } else {
+        String::new()
+    }
 }
 
 /// Sets a form control's `value` (see [`value_of`]).
-pub fn set_value(el: &JsValue, value: &str) {
-    set_prop(el, "value", &JsValue::from_str(value));
-}
-
-/// Sets a property of a JS object (one import for them all, see [`value_of`]).
-pub fn set_prop(el: &JsValue, name: &str, value: &JsValue) {
-    let _ = js_sys::Reflect::set(el, &JsValue::from_str(name), value);
+pub fn set_value(el: &Element, value: &str) {
+    if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
+        input.set_value(value);
+    } else if let Some(select) = el.dyn_ref::<HtmlSelectElement>() {
+        select.set_value(value);
+    } else if let Some(area) = el.dyn_ref::<HtmlTextAreaElement>() {
+        area.set_value(value);
+    }
 }
 
 /// Sets `el`'s text only when it differs (a DOM write costs a style and layout pass).
@@ -87,19 +87,6 @@ pub fn set_text(el: &Element, text: &str) {
     if el.text_content().as_deref() != Some(text) {
         el.set_text_content(Some(text));
     }
-}
-
-/// Whether `el` has the attribute `name` (through `getAttribute`, which the page needs
-/// anyway: one JS import less than `hasAttribute`).
-pub fn has_attr(el: &Element, name: &str) -> bool {
-    el.get_attribute(name).is_some()
-}
-
-/// `el`'s border box in CSS pixels. Read as the `DOMRectReadOnly` that `DOMRect`
-/// extends, so these getters and the `ResizeObserver`'s `contentRect` share their JS
-/// imports.
-pub fn css_box(el: &Element) -> DomRectReadOnly {
-    el.get_bounding_client_rect().unchecked_into()
 }
 
 /// Shows or hides `el` through its `hidden` attribute, only when that changes.
@@ -110,7 +97,7 @@ pub fn set_hidden(el: &Element, hidden: bool) {
 /// Gives `el` the empty boolean attribute `name` (`hidden`, `disabled`) or takes it
 /// away, only when that changes. One body for every such attribute (wasm size).
 pub fn set_flag(el: &Element, name: &str, on: bool) {
-    if has_attr(el, name) != on {
+    if el.has_attribute(name) != on {
         let _ = if on {
             el.set_attribute(name, "")
         } else {
@@ -126,15 +113,16 @@ pub fn set_attr(el: &Element, name: &str, value: &str) {
     }
 }
 
-/// Focuses `el` and, for an `<input>` or `<textarea>`, selects its text. The element is
-/// not checked against `HtmlInputElement` / `HtmlTextAreaElement` (each check and each
-/// type's `select` is one more JS import): `select()` is the same method on both, so
-/// the tag name decides and one import serves both. `focus` reports errors, so any
-/// element may be passed.
+/// Focuses `el` and, for an `<input>` or `<textarea>`, selects its text.
 pub fn focus_select(el: &Element) {
-    let _ = el.unchecked_ref::<HtmlElement>().focus();
-    if matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA") {
-        el.unchecked_ref::<HtmlInputElement>().select();
+    if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
+        let _ = input.focus();
+        input.select();
+    } else if let Some(area) = el.dyn_ref::<HtmlTextAreaElement>() {
+        let _ = area.focus();
+        area.select();
+    } else if let Some(el) = el.dyn_ref::<HtmlElement>() {
+        let _ = el.focus();
     }
 }
 
@@ -152,9 +140,6 @@ pub fn escape_html(text: &str) -> String {
     }
     out
 }
-
-pub use crate::num::decimal;
-pub use crate::num::push_u64;
 
 /// Appends microseconds as seconds with three decimals: `1.234 s`.
 pub fn push_seconds(out: &mut String, us: u64) {
@@ -245,6 +230,7 @@ mod tests {
     use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
     use super::*;
+    use crate::num::u64_text;
 
     wasm_bindgen_test_configure!(run_in_browser);
 
@@ -255,7 +241,7 @@ mod tests {
             let mut got = String::new();
             push_seconds(&mut got, us);
             assert_eq!(got, want);
-            assert_eq!(num(us), us.to_string());
+            assert_eq!(u64_text(us), us.to_string());
         }
         assert_eq!(concat(&["a", "", "bc"]), "abc");
         assert_eq!(concat(&[]), "");

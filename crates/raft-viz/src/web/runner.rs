@@ -21,7 +21,8 @@ use web_sys::{
     MediaQueryList, ResizeObserver, ResizeObserverEntry, Window,
 };
 
-use super::dom::{Listener, concat, decimal, err, message_of};
+use super::dom::{Listener, concat, err, message_of};
+use crate::num::decimal;
 
 /// What the loop waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,8 +280,7 @@ pub enum Watch {
 pub struct Watchers {
     _visibility: Listener,
     intersection: Observed<IntersectionObserver>,
-    /// The `ResizeObserver` (see [`Watchers::new`]).
-    resize: Observed<IntersectionObserver>,
+    resize: Observed<ResizeObserver>,
     /// The current `(resolution: Xdppx)` query and its listener, moved to a new query
     /// each time the ratio changes.
     ratio: Option<Listener>,
@@ -359,17 +359,18 @@ impl Watchers {
             // Fired at the document itself: its target is the document.
             Watch::Hidden(
                 e.target()
-                    .is_some_and(|t| t.unchecked_into::<Document>().hidden()),
+                    .and_then(|t| t.dyn_into::<Document>().ok())
+                    .is_some_and(|d| d.hidden()),
             )
         })?;
 
         // Observers are missing in very old browsers: then the loop just never pauses
         // for scrolling, and resizes are caught on the next frame.
-        // Only the browser calls these, with entries of these types: unchecked (an
-        // `instanceof` check would be one more JS import).
         let closure = observed(report, |entry| {
-            let entry = entry.unchecked_into::<IntersectionObserverEntry>();
-            Watch::Offscreen(!entry.is_intersecting())
+            let visible = entry
+                .dyn_into::<IntersectionObserverEntry>()
+                .is_ok_and(|e| e.is_intersecting());
+            Watch::Offscreen(!visible)
         });
         let intersection = IntersectionObserver::new(closure.as_ref().unchecked_ref())
             .ok()
@@ -378,15 +379,17 @@ impl Watchers {
                 (observer, closure)
             });
         let closure = observed(report, |entry| {
-            let rect = entry.unchecked_into::<ResizeObserverEntry>().content_rect();
-            Watch::Resized(rect.width(), rect.height())
+            let (w, h) = entry
+                .dyn_into::<ResizeObserverEntry>()
+                .map_or((0.0, 0.0), |e| {
+                    let rect = e.content_rect();
+                    (rect.width(), rect.height())
+                });
+            Watch::Resized(w, h)
         });
-        // Kept as an `IntersectionObserver`: `observe(target)` and `disconnect()` are
-        // the same calls on both, so one pair of JS imports serves both observers.
         let resize = ResizeObserver::new(closure.as_ref().unchecked_ref())
             .ok()
             .map(|observer| {
-                let observer = observer.unchecked_into::<IntersectionObserver>();
                 observer.observe(container);
                 (observer, closure)
             });
@@ -400,7 +403,8 @@ impl Watchers {
                 Some(mql) => Some(watch(&mql, "change", report, |e| {
                     Watch::DarkScheme(
                         e.target()
-                            .is_some_and(|t| t.unchecked_into::<MediaQueryList>().matches()),
+                            .and_then(|t| t.dyn_into::<MediaQueryList>().ok())
+                            .is_some_and(|m| m.matches()),
                     )
                 })?),
                 None => None,

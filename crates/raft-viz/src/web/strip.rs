@@ -3,15 +3,106 @@
 //! violation (red, top) and client write (bottom). Redrawn only when the history grew
 //! or the strip was resized, and at most twice a second.
 
+use raft_sim::history::{History, Record};
+use raft_sim::raft_core::{Event, Instant, Role};
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::canvas::CanvasPainter;
 use crate::app::App;
-use crate::app_ext::{Mark, Marks};
 use crate::layout::Point;
 use crate::paint::{Painter, Stroke};
 use crate::theme::Theme;
+
+/// One mark on the timeline strip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// A node became leader of `term`.
+    Elected {
+        /// When.
+        at: Instant,
+        /// The term it leads.
+        term: u64,
+    },
+    /// A node crashed.
+    Crash(Instant),
+    /// The client sent a new write (not a retry).
+    Write(Instant),
+    /// The checker found a violation.
+    Violation(Instant),
+}
+
+impl Mark {
+    /// When it happened.
+    pub fn at(self) -> Instant {
+        match self {
+            Mark::Elected { at, .. } | Mark::Crash(at) | Mark::Write(at) | Mark::Violation(at) => {
+                at
+            }
+        }
+    }
+}
+
+/// The timeline strip's marks, read from the history incrementally.
+#[derive(Debug, Default)]
+pub struct Marks {
+    /// The marks, in time order.
+    pub marks: Vec<Mark>,
+    /// The first history sequence number not yet read.
+    next_seq: u64,
+}
+
+impl Marks {
+    /// Most marks kept (later ones are not shown; the strip is a few hundred pixels).
+    pub const MAX: usize = 20_000;
+
+    /// Reads what the history gained since the last call; starts over when the history
+    /// was cut back (a fork) or replaced. Returns whether anything changed.
+    pub fn update(&mut self, history: &History) -> bool {
+        let next = history.next_seq();
+        if next == self.next_seq {
+            return false;
+        }
+        if next < self.next_seq {
+            self.clear();
+        }
+        let from = self.next_seq;
+        let fresh: Vec<&raft_sim::Item> =
+            history.iter().rev().take_while(|i| i.seq >= from).collect();
+        for item in fresh.into_iter().rev() {
+            if self.marks.len() >= Self::MAX {
+                break;
+            }
+            let mark = match &item.record {
+                Record::Node {
+                    event:
+                        Event::RoleChanged {
+                            to: Role::Leader,
+                            term,
+                            ..
+                        },
+                    ..
+                } => Mark::Elected {
+                    at: item.at,
+                    term: term.0,
+                },
+                Record::Crashed(_) => Mark::Crash(item.at),
+                Record::ClientSent { retry: false, .. } => Mark::Write(item.at),
+                Record::Violation(_) => Mark::Violation(item.at),
+                _ => continue,
+            };
+            self.marks.push(mark);
+        }
+        self.next_seq = next;
+        true
+    }
+
+    /// Forgets everything (a new run).
+    pub fn clear(&mut self) {
+        self.marks.clear();
+        self.next_seq = 0;
+    }
+}
 
 /// Least time between two redraws while the history grows, in ms.
 const REDRAW_EVERY_MS: f64 = 500.0;
@@ -61,7 +152,7 @@ impl Strip {
         let (w, h) = match self.size {
             Some(s) => s,
             None => {
-                let rect = super::dom::css_box(self.painter.canvas());
+                let rect = self.painter.canvas().get_bounding_client_rect();
                 let s = (rect.width(), rect.height());
                 self.size = Some(s);
                 s
@@ -177,5 +268,53 @@ fn draw(marks: &[Mark], frontier_us: u64, w: f64, h: f64, theme: &Theme, p: &mut
                 None,
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+    use crate::command::Command;
+    use crate::options::Options;
+
+    /// Plays `ms` of real time at speed 1 in 16 ms frames.
+    fn play(app: &mut App, ms: u32) {
+        for _ in 0..ms / 16 {
+            app.tick(16.0);
+        }
+    }
+
+    fn options(seed: u64, nodes: usize) -> Options {
+        Options {
+            seed: Some(seed),
+            nodes,
+            speed: 1.0,
+            ..Options::default()
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn marks_follow_the_history_and_start_over_on_a_new_run() {
+        let mut app = App::new(&options(5, 5), 0).expect("app");
+        let mut marks = Marks::default();
+        play(&mut app, 1_000);
+        assert!(marks.update(app.timeline().history()));
+        assert!(
+            marks
+                .marks
+                .iter()
+                .any(|m| matches!(m, Mark::Elected { .. }))
+        );
+        assert!(!marks.update(app.timeline().history()), "nothing new");
+        app.command(Command::Crash(raft_sim::raft_core::NodeId(0)))
+            .expect("crash");
+        marks.update(app.timeline().history());
+        assert!(matches!(marks.marks.last(), Some(Mark::Crash(_))));
+        app.command(Command::Seed(6)).expect("reset");
+        marks.update(app.timeline().history());
+        assert!(marks.marks.is_empty(), "{:?}", marks.marks);
+        assert!(marks.marks.windows(2).all(|w| w[0].at() <= w[1].at()));
     }
 }

@@ -1,0 +1,140 @@
+//! The page's callbacks: plain `fn`s that the browser calls (events, the loop, the
+//! watchers, the JS API) and that reach the [`Page`](super::page::Page) through
+//! `with_page`. Callbacks of one signature share one closure type: one copy of its
+//! code and JS shim in the wasm.
+
+use serde::Serialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, Event, KeyboardEvent, MouseEvent};
+
+use super::dispatch::{PageAction, Setting};
+use super::dom::{concat, err};
+use super::runner::Watch;
+use super::with_page;
+use crate::snapshot::Snapshot;
+
+/// An animation frame.
+pub fn on_frame(timestamp: f64) {
+    with_page(|p| p.frame(timestamp));
+}
+
+/// The loop's wait is over.
+pub fn on_timeout() {
+    with_page(|p| p.runner.timeout_fired());
+}
+
+/// A watcher reports.
+pub fn on_watch(w: Watch) {
+    with_page(|p| p.watch(w));
+}
+
+/// A passing notice's time is up.
+pub fn on_flash_over() {
+    with_page(|p| p.notices.flash_over());
+}
+
+/// A clipboard write is done.
+pub fn on_copied(_: JsValue) {
+    with_page(|p| p.copied(true));
+}
+
+/// A clipboard write failed.
+pub fn on_copy_failed(_: JsValue) {
+    with_page(|p| p.copied(false));
+}
+
+fn target_element(event: &Event) -> Option<Element> {
+    event.target()?.dyn_into::<Element>().ok()
+}
+
+/// A click anywhere on the page: an overlay's backdrop closes it; a button's
+/// `data-cmd` is parsed into its action.
+pub fn on_click(event: Event) {
+    let Some(target) = target_element(&event) else {
+        return;
+    };
+    if target.class_list().contains("overlay") {
+        with_page(|p| p.notices.close_overlays());
+        return;
+    }
+    let Some(el) = target.closest("[data-cmd]").ok().flatten() else {
+        return;
+    };
+    if el.has_attribute("disabled") {
+        return;
+    }
+    if let Some(action) = el
+        .get_attribute("data-cmd")
+        .and_then(|c| PageAction::parse(&c))
+    {
+        with_page(|p| p.perform(action, Some(&el)));
+    }
+}
+
+/// A form control's `change`.
+pub fn on_change(event: Event) {
+    on_setting(event, false);
+}
+
+/// A form control's `input` (while dragging the timeline).
+pub fn on_input(event: Event) {
+    on_setting(event, true);
+}
+
+fn on_setting(event: Event, live: bool) {
+    let Some(el) = target_element(&event).and_then(|t| t.closest("[data-set]").ok().flatten())
+    else {
+        return;
+    };
+    if let Some(setting) = el
+        .get_attribute("data-set")
+        .and_then(|s| Setting::parse(&s))
+    {
+        with_page(|p| p.setting(setting, &el, live));
+    }
+}
+
+/// A key press.
+pub fn on_key(event: Event) {
+    if let Some(event) = event.dyn_ref::<KeyboardEvent>() {
+        with_page(|p| p.key(event));
+    }
+}
+
+/// A click on the canvas.
+pub fn on_canvas_click(event: Event) {
+    let Some(event) = event.dyn_ref::<MouseEvent>() else {
+        return;
+    };
+    with_page(|p| {
+        let rect = p.canvas.get_bounding_client_rect();
+        let x = f64::from(event.client_x()) - rect.left();
+        let y = f64::from(event.client_y()) - rect.top();
+        p.click(x, y);
+    });
+}
+
+/// `raftviz.snapshot()`.
+pub fn api_snapshot() -> Result<JsValue, JsValue> {
+    with_page(|p| {
+        Snapshot::of(&p.app)
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(JsValue::from)
+    })
+    .unwrap_or_else(|| Err(err("raftviz is not running (or is busy)")))
+}
+
+/// `raftviz.command(obj)`: read at the edge, typed, then carried out.
+pub fn api_command(value: JsValue) -> Result<bool, JsValue> {
+    super::api::read_command(&value)
+        .and_then(|cmd| {
+            with_page(|p| {
+                let cmd = cmd.into_command(&p.app).map_err(|e| p.describe(&e))?;
+                p.command(cmd)
+            })
+            .unwrap_or_else(|| Err(String::from("raftviz is not running (or is busy)")))
+        })
+        .map_err(|e| err(&concat(&["raftviz.command: ", &e])))?;
+    Ok(true)
+}

@@ -1,0 +1,366 @@
+//! The page's state: the [`App`], the canvas and its painter, the controls, the loop,
+//! and every listener, observer and callback the page registered (each removed when
+//! the page is dropped). Built by [`Page::new`], wired by [`Page::wire`]; the event
+//! callbacks (`events.rs`) reach it through `with_page`.
+
+use wasm_bindgen::prelude::*;
+use web_sys::{Document, Element, Event, HtmlCanvasElement, Window};
+
+use super::api::Api;
+use super::canvas::CanvasPainter;
+use super::controls::Controls;
+use super::dom::{self, Listener, concat, err, find, get};
+use super::events;
+use super::links::Clipboard;
+use super::notices::Notices;
+use super::runner::{Runner, Watch, Watchers, matches_media, pixel_ratio};
+use crate::app::App;
+use crate::command::{Command, CommandError, Outcome};
+use crate::lang::Lang;
+use crate::layout::Point;
+use crate::narrate::text::say;
+use crate::options::{self, Controls as ControlsMode, ThemeChoice};
+use crate::theme::{DARK, LIGHT, Theme};
+
+/// The id of the canvas in `index.html`.
+pub const CANVAS_ID: &str = "raft-canvas";
+
+/// The page: the app, the canvas, the loop and every listener.
+pub struct Page {
+    pub(super) window: Window,
+    pub(super) document: Document,
+    root: Element,
+    pub(super) app: App,
+    pub(super) canvas: HtmlCanvasElement,
+    container: Element,
+    painter: CanvasPainter,
+    theme: &'static Theme,
+    theme_choice: ThemeChoice,
+    pub(super) mode: ControlsMode,
+    size: (f64, f64),
+    ratio: f64,
+    pub(super) controls: Controls,
+    /// Notices from the start, shown once the page is wired.
+    pending_notices: Vec<String>,
+    pub(super) notices: Notices,
+    pub(super) runner: Runner,
+    watchers: Option<Watchers>,
+    listeners: Vec<Listener>,
+    api: Option<Api>,
+    /// Whether a frame has brought every control up to date yet.
+    synced: bool,
+    pub(super) clipboard: Clipboard,
+}
+
+impl core::fmt::Debug for Page {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Page")
+            .field("runner", &self.runner)
+            .finish()
+    }
+}
+
+impl Page {
+    /// Builds the page's state from the URL's query (no listeners yet).
+    pub fn new(query: &str) -> Result<Page, JsValue> {
+        let window = dom::window()?;
+        let document = dom::document()?;
+        let canvas: HtmlCanvasElement = get(&document, CANVAS_ID)?;
+        let container = canvas
+            .parent_element()
+            .ok_or_else(|| err("the canvas has no container"))?;
+        let root = find::<Element>(&document, "app")
+            .or_else(|| document.body().map(Into::into))
+            .ok_or_else(|| err("the page has no body"))?;
+
+        let (mut opts, mut notices) =
+            options::parse(query, |id| raft_sim::scene::by_id(id).is_some());
+        let lang = opts.lang;
+        if opts.autoplay
+            && !query_has(query, "autoplay")
+            && matches_media(&window, "(prefers-reduced-motion: reduce)")
+        {
+            opts.autoplay = false;
+            notices.push(String::from(lang.tr(
+                "Paused: your system asks for reduced motion. Press play (or Space) to start; autoplay=1 in the URL starts at once.",
+            )));
+        }
+        let seed = match opts.seed {
+            Some(s) => s,
+            None => super::fresh_seed().unwrap_or_else(|e| {
+                notices.push(say!(lang, "{0}; using seed 1.", &e));
+                1
+            }),
+        };
+        let app = crate::share::open(&opts, seed, &mut notices).map_err(|e| {
+            err(&concat(&[
+                "the simulation could not be set up: ",
+                &e.describe(lang),
+            ]))
+        })?;
+
+        let theme_choice = opts.theme;
+        let theme = resolve_theme(theme_choice, &window);
+        set_theme_attr(&document, theme);
+        let family = css_var(&window, &canvas, "--canvas-font");
+        let painter = CanvasPainter::new(&canvas, &family, true)?;
+        let mode = opts.controls;
+        let _ = root.set_attribute(
+            "data-controls",
+            match mode {
+                ControlsMode::All => "all",
+                ControlsMode::Minimal => "minimal",
+                ControlsMode::None => "none",
+            },
+        );
+        let controls = Controls::bind(
+            &document,
+            &family,
+            &app,
+            mode != ControlsMode::None,
+            mode == ControlsMode::All,
+        )?;
+        let runner = Runner::new(&window, events::on_frame, events::on_timeout);
+        let notices_bar = Notices::new(&window, &document, &root, events::on_flash_over);
+        let clipboard = Clipboard::new(events::on_copied, events::on_copy_failed);
+        let ratio = pixel_ratio(&window);
+        Ok(Page {
+            window,
+            document,
+            root,
+            app,
+            canvas,
+            container,
+            painter,
+            theme,
+            theme_choice,
+            mode,
+            size: (0.0, 0.0),
+            ratio,
+            controls,
+            pending_notices: notices,
+            notices: notices_bar,
+            runner,
+            watchers: None,
+            listeners: Vec::new(),
+            api: None,
+            synced: false,
+            clipboard,
+        })
+    }
+
+    /// Listeners, observers, the JS API and the first frame.
+    pub fn wire(&mut self) -> Result<(), JsValue> {
+        for n in core::mem::take(&mut self.pending_notices) {
+            self.notice(&n);
+        }
+        // Size now, so the first frame is drawn at once (the observer reports later).
+        // The canvas fills its container's content box: measure the canvas itself.
+        // The first picture and the controls are drawn by the first animation frame,
+        // which is requested below: the start returns to the browser sooner.
+        let rect = self.canvas.get_bounding_client_rect();
+        self.resized(rect.width(), rect.height());
+
+        self.watchers = Some(Watchers::new(
+            &self.window,
+            &self.document,
+            &self.canvas,
+            &self.container,
+            self.theme_choice == ThemeChoice::Auto,
+            events::on_watch,
+        )?);
+        let doc: &web_sys::EventTarget = &self.document;
+        let root: &web_sys::EventTarget = &self.root;
+        self.listeners = vec![
+            // All `fn(Event)`: one closure type for the five.
+            Listener::new(root, "click", events::on_click as fn(Event))?,
+            Listener::new(root, "change", events::on_change as fn(Event))?,
+            Listener::new(root, "input", events::on_input as fn(Event))?,
+            Listener::new(doc, "keydown", events::on_key as fn(Event))?,
+            Listener::new(&self.canvas, "click", events::on_canvas_click as fn(Event))?,
+        ];
+        self.api = Some(Api::install(
+            &self.window,
+            events::api_snapshot,
+            events::api_command,
+        )?);
+        self.runner.set_hidden(self.document.hidden());
+        self.runner.wake();
+        Ok(())
+    }
+
+    /// One animation frame.
+    pub fn frame(&mut self, timestamp: f64) {
+        let elapsed = self.runner.begin_frame(timestamp);
+        if self.app.tick(elapsed) {
+            self.paint();
+        }
+        let next = self.app.next_frame_in_ms();
+        // Going to sleep: bring every control up to date first.
+        let force = next.is_none() || !self.synced;
+        self.synced = true;
+        self.controls
+            .sync(&self.app, self.theme, self.ratio, timestamp, force);
+        self.runner.plan(next);
+        // After the first frame, not before it: the ~2.5 MB ring keeps memory flat.
+        self.app.reserve_history();
+    }
+
+    fn paint(&mut self) {
+        let (w, h) = self.size;
+        if self.painter.begin(w, h, self.ratio) {
+            crate::draw::draw(
+                &self.app.frame(),
+                self.app.stage(),
+                self.theme,
+                &mut self.painter,
+            );
+            self.runner.drew();
+        }
+    }
+
+    fn resized(&mut self, w: f64, h: f64) {
+        if (w, h) == self.size {
+            return;
+        }
+        self.size = (w, h);
+        self.app.resize(w, h);
+        self.app.invalidate();
+        self.controls.resized();
+        self.runner.wake();
+    }
+
+    /// What a watcher saw.
+    pub fn watch(&mut self, w: Watch) {
+        match w {
+            Watch::Hidden(h) => self.runner.set_hidden(h),
+            Watch::Offscreen(o) => self.runner.set_offscreen(o),
+            Watch::Resized(w, h) => self.resized(w, h),
+            Watch::PixelRatio => {
+                self.ratio = pixel_ratio(&self.window);
+                if let Some(w) = self.watchers.as_mut() {
+                    w.follow_ratio(&self.window);
+                }
+                self.restyled();
+            }
+            Watch::DarkScheme(dark) => {
+                if self.theme_choice == ThemeChoice::Auto {
+                    self.theme = if dark { &DARK } else { &LIGHT };
+                    set_theme_attr(&self.document, self.theme);
+                    self.painter
+                        .set_family(&css_var(&self.window, &self.canvas, "--canvas-font"));
+                    self.restyled();
+                }
+            }
+        }
+    }
+
+    /// The look changed (pixel ratio, theme): everything is drawn again.
+    fn restyled(&mut self) {
+        self.app.invalidate();
+        self.controls.resized();
+        self.after_input();
+    }
+
+    /// After any input: every control up to date, and a frame soon.
+    pub fn after_input(&mut self) {
+        let now = self.window.performance().map_or(0.0, |p| p.now());
+        self.controls
+            .sync(&self.app, self.theme, self.ratio, now, true);
+        self.runner.wake();
+    }
+
+    /// Carries out a command (from a control, a key or the JS API); a refusal is
+    /// returned in the reader's language.
+    pub fn command(&mut self, cmd: Command) -> Result<(), String> {
+        let result = self.app.command(cmd);
+        match result {
+            Ok(Outcome::NewRun) => self.controls.new_run(),
+            Ok(Outcome::NewLang) => self.language_changed(),
+            Ok(Outcome::Done) | Err(_) => {}
+        }
+        self.after_input();
+        result.map(drop).map_err(|e| self.describe(&e))
+    }
+
+    /// A refusal in the reader's language.
+    pub fn describe(&self, e: &CommandError) -> String {
+        e.describe(self.app.lang())
+    }
+
+    /// The labels follow the app's language; Chinese is shown in English until its
+    /// text has arrived, then relabelled.
+    fn language_changed(&mut self) {
+        let lang = self.app.lang();
+        if lang == Lang::Zh && !crate::lang::chinese_installed() {
+            super::catalogue::load(|outcome| {
+                super::with_page(|p| match outcome {
+                    Ok(()) => {
+                        p.controls.relabel(p.app.lang());
+                        p.app.invalidate();
+                        p.after_input();
+                    }
+                    Err(m) => p.notice(&m),
+                });
+            });
+        }
+        self.controls.set_lang(lang);
+    }
+
+    /// A click or tap on the canvas at `(x, y)` CSS pixels from its corner.
+    pub fn click(&mut self, x: f64, y: f64) {
+        self.app.click(Point { x, y });
+        self.after_input();
+    }
+
+    /// A lasting notice.
+    pub fn notice(&self, text: &str) {
+        self.notices.notice(text, self.app.lang());
+    }
+
+    /// A passing message.
+    pub fn flash(&mut self, text: &str, error: bool) {
+        let lang = self.app.lang();
+        self.notices.flash(text, error, lang);
+    }
+}
+
+/// Whether the query names `key` at all (`autoplay=1` must be explicit to override
+/// `prefers-reduced-motion`).
+fn query_has(query: &str, key: &str) -> bool {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .any(|p| crate::share::percent_decode(p.split('=').next().unwrap_or("")) == key)
+}
+
+fn resolve_theme(choice: ThemeChoice, window: &Window) -> &'static Theme {
+    match choice {
+        ThemeChoice::Light => &LIGHT,
+        ThemeChoice::Dark => &DARK,
+        ThemeChoice::Auto => {
+            if super::runner::prefers_dark(window) {
+                &DARK
+            } else {
+                &LIGHT
+            }
+        }
+    }
+}
+
+/// `data-theme` on `<html>`, so the page's CSS matches the canvas.
+fn set_theme_attr(doc: &Document, theme: &Theme) {
+    if let Some(html) = doc.document_element() {
+        let _ = html.set_attribute("data-theme", if theme.dark { "dark" } else { "light" });
+    }
+}
+
+fn css_var(window: &Window, el: &Element, name: &str) -> String {
+    window
+        .get_computed_style(el)
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_property_value(name).ok())
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_default()
+}
