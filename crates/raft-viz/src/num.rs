@@ -1,6 +1,7 @@
 //! The little numeric help the front end needs, written out so the wasm stays small,
-//! and the one way it writes numbers as text: [`push_u64`] and [`push_i64`] append,
-//! [`u64_text`] and [`i64_text`] make a new string, [`decimal`] writes a fraction.
+//! and the one way it writes numbers as text: [`push_u64`] and [`push_i64`] append
+//! whole numbers, [`u64_text`] and [`i64_text`] make a new string of one,
+//! [`push_fixed`] and [`decimal`] write fractions, [`push_seconds`] a time.
 //!
 //! `f64::sin`, `f64::hypot` and `str::parse::<f64>` each pull kilobytes of libm or
 //! decimal-conversion code into the module (the trigonometry's general range reduction
@@ -129,29 +130,51 @@ pub fn decimal(v: f64, places: u32) -> String {
     if !v.is_finite() {
         return String::from("0");
     }
-    // At least 1, which lets the compiler drop the division's zero check.
-    let scale = 10u64.pow(places.min(9)).max(1);
-    let scaled = (v.abs() * scale as f64).round();
+    let places = places.min(9);
+    let scaled = (v.abs() * 10u64.pow(places) as f64).round();
     if scaled >= u64::MAX as f64 {
         return String::from("0");
     }
     let scaled = scaled as u64;
-    let sign = if v < 0.0 && scaled > 0 { "-" } else { "" };
-    let (whole, mut frac) = (scaled / scale, scaled % scale);
-    // Written digit by digit (no `format!`: see the module documentation).
-    let mut out = String::from(sign);
-    push_u64(&mut out, whole);
+    let mut out = String::new();
+    if v < 0.0 && scaled > 0 {
+        out.push('-');
+    }
+    push_fixed(&mut out, scaled, places);
+    out
+}
+
+/// Appends `n / 10^places` with its fraction, trailing zeros left out: `push_fixed(_,
+/// 12_500, 3)` writes "12.5".
+pub fn push_fixed(out: &mut String, n: u64, places: u32) {
+    // At least 1, which lets the compiler drop the division's zero check.
+    let mut unit = 10u64.pow(places).max(1);
+    push_u64(out, n / unit);
+    let mut frac = n % unit;
     if frac != 0 {
         out.push('.');
-        let mut unit = scale;
-        // Leading zeros of the fraction, then its digits without the trailing zeros.
-        while frac != 0 && unit >= 10 {
-            unit /= 10;
-            push_u64(&mut out, frac / unit);
-            frac %= unit;
-        }
     }
-    out
+    // `frac < unit` throughout, so `unit` is at least 10 while `frac` is not zero.
+    while frac != 0 && unit >= 10 {
+        unit /= 10;
+        push_u64(out, frac / unit);
+        frac %= unit;
+    }
+}
+
+/// Appends microseconds as seconds with three decimals, zeros kept: `1.020 s`.
+pub fn push_seconds(out: &mut String, us: u64) {
+    push_u64(out, us / 1_000_000);
+    out.push('.');
+    let ms = us / 1_000 % 1_000;
+    if ms < 100 {
+        out.push('0');
+    }
+    if ms < 10 {
+        out.push('0');
+    }
+    push_u64(out, ms);
+    out.push_str(" s");
 }
 
 /// Appends `n` in decimal (`core::fmt` would pull its formatting machinery into every
@@ -242,6 +265,23 @@ mod tests {
         for v in [0.05, 1.25, 2.0, 0.001, 150.5] {
             assert_eq!(parse_decimal(&decimal(v, 4)), Some(v), "{v}");
         }
+    }
+
+    #[test]
+    fn seconds_keep_three_places_and_whole_numbers_read_as_core_fmt_writes_them() {
+        for us in [0, 7, 999, 1_000, 12_345, 1_020_000, 61_100_000, u64::MAX] {
+            let want = format!("{}.{:03} s", us / 1_000_000, us / 1_000 % 1_000);
+            let mut got = String::new();
+            push_seconds(&mut got, us);
+            assert_eq!(got, want);
+            assert_eq!(u64_text(us), us.to_string());
+        }
+        for i in [0, -1, 7, i64::MIN, i64::MAX] {
+            assert_eq!(i64_text(i), i.to_string());
+        }
+        let mut fixed = String::new();
+        push_fixed(&mut fixed, 12_500, 3);
+        assert_eq!(fixed, "12.5");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! module. Here a sentence is a template with numbered placeholders (`{0}` to `{9}`,
 //! so that the Chinese text can put the arguments in its own order) and a slice of
 //! [`Arg`]s; the one [`render`] function fills in every sentence, and numbers are
-//! written by [`push_u64`] without `core::fmt`.
+//! written by [`crate::num`] without `core::fmt`.
 
 use core::time::Duration;
 
@@ -14,8 +14,7 @@ use raft_sim::raft_core::{Instant, LogIndex, NodeId, Term};
 use raft_sim::{ClientId, Op};
 
 use crate::lang::Lang;
-use crate::num::push_i64;
-use crate::num::push_u64;
+use crate::num::{push_fixed, push_i64, push_u64};
 
 /// A sentence in the chosen language: `say!(lang, "{0} crashed", node)`, the English
 /// template and its translation from the Chinese catalogue ([`Lang::tr`]). The arguments
@@ -175,24 +174,6 @@ pub fn render_into(out: &mut String, template: &str, args: &[Arg<'_>]) {
         }
     }
     out.push_str(rest);
-}
-
-/// Appends `n / 10^places` with its fraction, trailing zeros left out: `push_fixed(_,
-/// 12_500, 3)` writes "12.5".
-fn push_fixed(out: &mut String, n: u64, places: u32) {
-    // At least 1, which lets the compiler drop the division's zero check.
-    let mut unit = 10u64.pow(places).max(1);
-    push_u64(out, n / unit);
-    let mut frac = n % unit;
-    if frac != 0 {
-        out.push('.');
-    }
-    // `frac < unit` throughout, so `unit` is at least 10 while `frac` is not zero.
-    while frac != 0 && unit >= 10 {
-        unit /= 10;
-        push_u64(out, frac / unit);
-        frac %= unit;
-    }
 }
 
 #[cfg(test)]

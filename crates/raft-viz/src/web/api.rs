@@ -99,92 +99,84 @@ const EXPECTED: [&str; 6] = [
     "a whole number from 0 to 2^53",
 ];
 
-/// A value read from a field, before it is moved into its variant.
+/// The values read from a command's fields, each in the slot of its position: strings
+/// and numbers in their arrays, the one boolean and the one list of groups apart.
 #[derive(Default)]
-enum Slot {
-    #[default]
-    Empty,
-    Str(String),
-    Bool(bool),
-    Groups(Vec<Vec<String>>),
-    Num(f64),
+struct Values {
+    s: [Option<String>; MAX_FIELDS],
+    n: [Option<f64>; MAX_FIELDS],
+    b: Option<bool>,
+    g: Option<Vec<Vec<String>>>,
 }
 
 /// A Rust type a command field may have: what the reader expects of the JS value,
-/// whether it may be missing, and how the value read becomes one.
-trait FieldType: Sized {
+/// whether it may be missing, and where its value was read to.
+trait FieldType: Sized + Default {
     const KIND: Kind;
     const OPTIONAL: bool = false;
-    fn take(slot: Slot) -> Self;
+    /// The value read for field `i`, if there was one.
+    fn read(v: &mut Values, i: usize) -> Option<Self>;
+    /// The value for field `i` (a required field was checked present by the reader).
+    fn take(v: &mut Values, i: usize) -> Self {
+        Self::read(v, i).unwrap_or_default()
+    }
 }
 
 impl FieldType for String {
     const KIND: Kind = Kind::Str;
-    fn take(slot: Slot) -> Self {
-        match slot {
-            Slot::Str(s) => s,
-            _ => String::new(),
-        }
+    fn read(v: &mut Values, i: usize) -> Option<Self> {
+        v.s.get_mut(i)?.take()
     }
 }
 
 impl FieldType for f64 {
     const KIND: Kind = Kind::Num;
-    fn take(slot: Slot) -> Self {
-        match slot {
-            Slot::Num(n) => n,
-            _ => 0.0,
-        }
+    fn read(v: &mut Values, i: usize) -> Option<Self> {
+        *v.n.get(i)?
     }
 }
 
 impl FieldType for i64 {
     const KIND: Kind = Kind::Int;
-    fn take(slot: Slot) -> Self {
-        f64::take(slot) as i64
+    fn read(v: &mut Values, i: usize) -> Option<Self> {
+        f64::read(v, i).map(|n| n as i64)
     }
 }
 
 impl FieldType for u64 {
     const KIND: Kind = Kind::Uint;
-    fn take(slot: Slot) -> Self {
-        f64::take(slot) as u64
+    fn read(v: &mut Values, i: usize) -> Option<Self> {
+        f64::read(v, i).map(|n| n as u64)
     }
 }
 
 impl FieldType for usize {
     const KIND: Kind = Kind::Uint;
     // Past `usize` (2^32 here) saturates: the app refuses it like any count over 9.
-    fn take(slot: Slot) -> Self {
-        f64::take(slot) as usize
+    fn read(v: &mut Values, i: usize) -> Option<Self> {
+        f64::read(v, i).map(|n| n as usize)
+    }
+}
+
+impl FieldType for bool {
+    const KIND: Kind = Kind::Bool;
+    fn read(v: &mut Values, _: usize) -> Option<Self> {
+        v.b
     }
 }
 
 impl FieldType for Vec<Vec<String>> {
     const KIND: Kind = Kind::Groups;
-    fn take(slot: Slot) -> Self {
-        match slot {
-            Slot::Groups(g) => g,
-            _ => Vec::new(),
-        }
+    fn read(v: &mut Values, _: usize) -> Option<Self> {
+        v.g.take()
     }
 }
 
 impl<T: FieldType> FieldType for Option<T> {
     const KIND: Kind = T::KIND;
     const OPTIONAL: bool = true;
-    fn take(slot: Slot) -> Self {
-        match slot {
-            Slot::Empty => None,
-            slot => Some(T::take(slot)),
-        }
-    }
-}
-
-impl FieldType for bool {
-    const KIND: Kind = Kind::Bool;
-    fn take(slot: Slot) -> Self {
-        matches!(slot, Slot::Bool(true))
+    fn read(v: &mut Values, i: usize) -> Option<Self> {
+        Some(T::read(v, i))
     }
 }
 
@@ -220,22 +212,21 @@ macro_rules! ui_commands {
             }
         }
 
-        /// Command `c` of [`NAMES`] from the values read into `slots`, one per field.
+        /// Command `c` of [`NAMES`] from the values read for its fields.
         #[inline(never)]
-        fn build(c: usize, slots: &mut [Slot; MAX_FIELDS]) -> Option<UiCommand> {
-            let mut i = 0;
-            let mut next = || {
-                i += 1;
-                slots.get_mut(i - 1).map(core::mem::take).unwrap_or_default()
-            };
+        fn build(c: usize, v: &mut Values) -> Option<UiCommand> {
             let mut n = 0;
             $(
                 if c == n {
-                    return Some(UiCommand::$variant { $( $field: FieldType::take(next()) ),* });
+                    #[allow(unused_mut, unused_variables)]
+                    let mut i = 0;
+                    return Some(UiCommand::$variant {
+                        $( $field: { i += 1; FieldType::take(v, i - 1) } ),*
+                    });
                 }
                 n += 1;
             )*
-            let _ = (n, &mut next);
+            let _ = n;
             None
         }
     };
@@ -368,10 +359,15 @@ ui_commands! {
 /// The largest integer a JS number holds exactly.
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
-/// Reads field `key` of `obj` into `slot`: one path for every field of every command
-/// (per-command code, ~25 arms each calling typed readers, was 6 KB of wasm).
+/// Reads field `key` of `obj`, the command's field number `i`, into `v`: one path for
+/// every field of every command.
 #[inline(never)]
-fn read_field(obj: &JsValue, (key, kind, optional): Field, slot: &mut Slot) -> Result<(), String> {
+fn read_field(
+    obj: &JsValue,
+    (key, kind, optional): Field,
+    i: usize,
+    v: &mut Values,
+) -> Result<(), String> {
     let failure = match js_sys::Reflect::get(obj, &JsValue::from_str(key)) {
         Err(_) => "cannot read field `",
         Ok(x) if x.is_undefined() || x.is_null() => {
@@ -382,21 +378,36 @@ fn read_field(obj: &JsValue, (key, kind, optional): Field, slot: &mut Slot) -> R
         }
         Ok(x) => {
             let read = match kind {
-                Kind::Str => x.as_string().map(Slot::Str),
-                Kind::Bool => x.as_bool().map(Slot::Bool),
-                Kind::Groups => groups(&x).map(Slot::Groups),
-                _ => x
-                    .as_f64()
-                    .filter(|&n| {
+                Kind::Str => {
+                    let text = x.as_string();
+                    let ok = text.is_some();
+                    if let Some(slot) = v.s.get_mut(i) {
+                        *slot = text;
+                    }
+                    ok
+                }
+                Kind::Bool => {
+                    v.b = x.as_bool();
+                    v.b.is_some()
+                }
+                Kind::Groups => {
+                    v.g = groups(&x);
+                    v.g.is_some()
+                }
+                _ => {
+                    let n = x.as_f64().filter(|&n| {
                         kind == Kind::Num
                             || (n.fract() == 0.0
                                 && n >= if kind == Kind::Int { -MAX_SAFE } else { 0.0 }
                                 && n <= MAX_SAFE)
-                    })
-                    .map(Slot::Num),
+                    });
+                    if let Some(slot) = v.n.get_mut(i) {
+                        *slot = n;
+                    }
+                    n.is_some()
+                }
             };
-            if let Some(read) = read {
-                *slot = read;
+            if read {
                 return Ok(());
             }
             "invalid value for `"
@@ -438,9 +449,9 @@ pub fn read_command(obj: &JsValue) -> Result<UiCommand, String> {
             "invalid type: expected an object like {type: \"play\"}",
         ));
     }
-    let mut ty = Slot::Empty;
-    read_field(obj, ("type", Kind::Str, false), &mut ty)?;
-    let ty = String::take(ty);
+    let mut v = Values::default();
+    read_field(obj, ("type", Kind::Str, false), 0, &mut v)?;
+    let ty = String::take(&mut v, 0);
     let c = NAMES.split_ascii_whitespace().position(|name| name == ty);
     let Some((c, fields)) = c.and_then(|c| Some((c, *FIELDS.get(c)?))) else {
         return Err(concat(&[
@@ -450,11 +461,10 @@ pub fn read_command(obj: &JsValue) -> Result<UiCommand, String> {
             NAMES.trim_end(),
         ]));
     };
-    let mut slots: [Slot; MAX_FIELDS] = Default::default();
-    for (&field, slot) in fields.iter().zip(slots.iter_mut()) {
-        read_field(obj, field, slot)?;
+    for (i, &field) in fields.iter().enumerate() {
+        read_field(obj, field, i, &mut v)?;
     }
-    build(c, &mut slots).ok_or_else(|| String::from("unknown command"))
+    build(c, &mut v).ok_or_else(|| String::from("unknown command"))
 }
 
 impl UiCommand {
@@ -546,7 +556,7 @@ mod tests {
     fn the_tables_and_build_agree_on_the_order() {
         assert_eq!(NAMES.split_ascii_whitespace().count(), FIELDS.len());
         for (c, name) in NAMES.split_ascii_whitespace().enumerate() {
-            let built = build(c, &mut Default::default()).map(|c| type_name(&c));
+            let built = build(c, &mut Values::default()).map(|c| type_name(&c));
             assert_eq!(built, Some(name));
             assert!(FIELDS[c].len() <= MAX_FIELDS);
         }

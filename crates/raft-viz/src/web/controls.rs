@@ -13,8 +13,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, HtmlCanvasElement, HtmlInputElement};
 
 use super::dom::{
-    concat, find, get, get_element, push_seconds, set_attr, set_flag, set_hidden, set_text,
-    set_value, value_of,
+    concat, find, get, get_element, set_attr, set_flag, set_hidden, set_text, set_value, value_of,
 };
 use super::labels;
 use super::strip::Strip;
@@ -22,7 +21,7 @@ use crate::app::App;
 use crate::app::split_minority;
 use crate::lang::Lang;
 use crate::narrate::text::{Arg, render_into, say};
-use crate::num::{decimal, u64_text};
+use crate::num::{decimal, push_seconds, u64_text};
 use crate::options::speed_param;
 use crate::theme::Theme;
 use crate::view::Selection;

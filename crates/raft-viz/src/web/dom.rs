@@ -3,8 +3,6 @@
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-
-use crate::num::push_u64;
 use web_sys::{
     Document, Element, Event, EventTarget, HtmlElement, HtmlInputElement, HtmlSelectElement,
     HtmlTextAreaElement, Window,
@@ -141,21 +139,6 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
-/// Appends microseconds as seconds with three decimals: `1.234 s`.
-pub fn push_seconds(out: &mut String, us: u64) {
-    push_u64(out, us / 1_000_000);
-    out.push('.');
-    let ms = us / 1_000 % 1_000;
-    if ms < 100 {
-        out.push('0');
-    }
-    if ms < 10 {
-        out.push('0');
-    }
-    push_u64(out, ms);
-    out.push_str(" s");
-}
-
 /// Turns a thrown JS value into a readable message.
 pub fn message_of(value: &JsValue) -> String {
     if let Some(e) = value.dyn_ref::<js_sys::Error>() {
@@ -230,19 +213,11 @@ mod tests {
     use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
     use super::*;
-    use crate::num::u64_text;
 
     wasm_bindgen_test_configure!(run_in_browser);
 
     #[wasm_bindgen_test]
-    fn seconds_and_numbers_read_as_core_fmt_writes_them() {
-        for us in [0, 7, 999, 1_000, 12_345, 1_020_000, 61_100_000, u64::MAX] {
-            let want = format!("{}.{:03} s", us / 1_000_000, us / 1_000 % 1_000);
-            let mut got = String::new();
-            push_seconds(&mut got, us);
-            assert_eq!(got, want);
-            assert_eq!(u64_text(us), us.to_string());
-        }
+    fn texts_are_joined_and_escaped() {
         assert_eq!(concat(&["a", "", "bc"]), "abc");
         assert_eq!(concat(&[]), "");
         assert_eq!(

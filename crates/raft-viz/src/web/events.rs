@@ -54,7 +54,7 @@ pub fn on_click(event: Event) {
     let Some(target) = target_element(&event) else {
         return;
     };
-    if target.class_list().contains("overlay") {
+    if target.matches(".overlay").unwrap_or(false) {
         with_page(|p| p.notices.close_overlays());
         return;
     }

@@ -122,9 +122,9 @@ impl Notices {
             set_hidden(&el, !open);
             if open
                 && let Some(button) = el
-                    .query_selector("button")
+                    .query_selector_all("button")
                     .ok()
-                    .flatten()
+                    .and_then(|list| list.item(0))
                     .and_then(|b| b.dyn_into::<HtmlElement>().ok())
             {
                 let _ = button.focus();

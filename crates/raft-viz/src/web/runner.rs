@@ -355,22 +355,20 @@ impl Watchers {
         follow_scheme: bool,
         report: fn(Watch),
     ) -> Result<Watchers, JsValue> {
-        let visibility = watch(document, "visibilitychange", report, |e| {
-            // Fired at the document itself: its target is the document.
+        let visibility = watch(document, "visibilitychange", report, |_| {
             Watch::Hidden(
-                e.target()
-                    .and_then(|t| t.dyn_into::<Document>().ok())
+                web_sys::window()
+                    .and_then(|w| w.document())
                     .is_some_and(|d| d.hidden()),
             )
         })?;
 
         // Observers are missing in very old browsers: then the loop just never pauses
-        // for scrolling, and resizes are caught on the next frame.
+        // for scrolling, and resizes are caught on the next frame. Each observer calls
+        // its callback with entries of its own kind, as web-sys types them.
         let closure = observed(report, |entry| {
-            let visible = entry
-                .dyn_into::<IntersectionObserverEntry>()
-                .is_ok_and(|e| e.is_intersecting());
-            Watch::Offscreen(!visible)
+            let entry = entry.unchecked_into::<IntersectionObserverEntry>();
+            Watch::Offscreen(!entry.is_intersecting())
         });
         let intersection = IntersectionObserver::new(closure.as_ref().unchecked_ref())
             .ok()
@@ -379,13 +377,8 @@ impl Watchers {
                 (observer, closure)
             });
         let closure = observed(report, |entry| {
-            let (w, h) = entry
-                .dyn_into::<ResizeObserverEntry>()
-                .map_or((0.0, 0.0), |e| {
-                    let rect = e.content_rect();
-                    (rect.width(), rect.height())
-                });
-            Watch::Resized(w, h)
+            let rect = entry.unchecked_into::<ResizeObserverEntry>().content_rect();
+            Watch::Resized(rect.width(), rect.height())
         });
         let resize = ResizeObserver::new(closure.as_ref().unchecked_ref())
             .ok()
@@ -400,12 +393,8 @@ impl Watchers {
         let scheme = if follow_scheme {
             match window.match_media("(prefers-color-scheme: dark)")? {
                 // The `change` event's target is the list itself.
-                Some(mql) => Some(watch(&mql, "change", report, |e| {
-                    Watch::DarkScheme(
-                        e.target()
-                            .and_then(|t| t.dyn_into::<MediaQueryList>().ok())
-                            .is_some_and(|m| m.matches()),
-                    )
+                Some(mql) => Some(watch(&mql, "change", report, |_| {
+                    Watch::DarkScheme(web_sys::window().is_some_and(|w| prefers_dark(&w)))
                 })?),
                 None => None,
             }
