@@ -7,7 +7,6 @@ use core::f64::consts::{FRAC_PI_2, TAU};
 use raft_sim::raft_core::Role;
 
 use crate::layout::Point;
-// The renderer rather than `format!`/`to_string`: each of those sites costs wasm code.
 use crate::narrate::text::{Arg, render};
 use crate::paint::{Align, Painter, Stroke};
 use crate::stage::Stage;

@@ -114,8 +114,7 @@ pub enum CatalogueError {
 }
 
 impl CatalogueError {
-    /// What is wrong, and where, in English (written without `core::fmt`, which the
-    /// wasm module does not otherwise carry for this).
+    /// What is wrong, and where, in English.
     pub fn describe(&self) -> String {
         let (line, what) = match self {
             CatalogueError::Unpaired(line) => (*line, ": an English text without its translation"),
@@ -156,8 +155,7 @@ impl Catalogue {
                 lines.push((i + 1, start, start + content.len()));
                 if let [(_, ks, ke), (n, _, ve)] = lines[..] {
                     // Kept sorted as it is built: an insertion by binary search is
-                    // plenty for a few hundred entries, and a `sort` would add a whole
-                    // sorting routine to the wasm module.
+                    // plenty for a few hundred entries.
                     let key = text.get(ks..ke).unwrap_or_default();
                     let at = entries.binary_search_by(|e| key_of(&text, e).cmp(key));
                     match at {
@@ -208,8 +206,7 @@ impl Catalogue {
     }
 }
 
-/// An entry's key. `get`, not indexing: the offsets are char boundaries by
-/// construction, and a slice's panic would pull `core::fmt` into the wasm module.
+/// An entry's key (the offsets are char boundaries by construction).
 fn key_of<'a>(text: &'a str, entry: &[u32; 3]) -> &'a str {
     text.get(entry[0] as usize..entry[1] as usize)
         .unwrap_or_default()

@@ -125,7 +125,6 @@ fn pow10(n: i32) -> f64 {
 }
 
 /// `v` with at most `places` decimals, trailing zeros trimmed (`0.25`, `12`, `-1.5`).
-/// Integer arithmetic: float formatting would pull several kilobytes into the wasm.
 pub fn decimal(v: f64, places: u32) -> String {
     if !v.is_finite() {
         return String::from("0");
@@ -177,8 +176,7 @@ pub fn push_seconds(out: &mut String, us: u64) {
     out.push_str(" s");
 }
 
-/// Appends `n` in decimal (`core::fmt` would pull its formatting machinery into every
-/// call site).
+/// Appends `n` in decimal.
 pub fn push_u64(out: &mut String, n: u64) {
     if n >= 10 {
         push_u64(out, n / 10);

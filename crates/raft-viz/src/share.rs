@@ -126,8 +126,7 @@ impl fmt::Display for ShareError {
 }
 
 impl ShareError {
-    /// What is wrong with the link, in `lang`. One template and the renderer instead
-    /// of a `write!` per variant, and no `core::fmt` for the page (wasm size).
+    /// What is wrong with the link, in `lang`.
     pub fn describe(&self, lang: Lang) -> String {
         let mut ch_text = [0u8; 4];
         let (template, args): (&str, [Arg<'_>; 3]) = match *self {

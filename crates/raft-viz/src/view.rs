@@ -404,7 +404,7 @@ fn log_cells(world: &World, columns: usize) -> (Vec<CellView>, u64, Vec<u64>) {
             let label = match &entry.payload {
                 Payload::Noop => "·".to_owned(),
                 Payload::Command(c) => match c.op {
-                    // No `core::fmt` here (wasm size): "5" for set 5, "+1"/"-1" for add.
+                    // "5" for set 5, "+1"/"-1" for add.
                     Op::Set(v) => crate::num::i64_text(v),
                     Op::Add(n) => {
                         let mut s = String::from(if n < 0 { "" } else { "+" });

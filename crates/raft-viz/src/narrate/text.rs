@@ -1,4 +1,4 @@
-//! How the feed's and the inspector's sentences are put together, small in the wasm.
+//! How the feed's and the inspector's sentences are put together.
 //!
 //! Every `format!` site compiles to its own code: an argument array, a call into
 //! `core::fmt`, a `Display` call per argument and a drop for each temporary `String`.

@@ -428,7 +428,6 @@ fn array(x: &JsValue) -> Option<&js_sys::Array> {
 
 /// An array of arrays of strings.
 fn groups(x: &JsValue) -> Option<Vec<Vec<String>>> {
-    // Loops, not nested `collect::<Option<..>>`: fewer generic instantiations.
     let mut groups = Vec::new();
     for g in array(x)?.iter() {
         let mut group = Vec::new();
@@ -496,7 +495,6 @@ impl UiCommand {
             },
             UiCommand::Drop { message } => Command::Drop(MsgId(message)),
             UiCommand::Partition { groups } => {
-                // Loops, not `collect::<Result<..>>`: one generic instantiation less.
                 let mut ids = Vec::with_capacity(groups.len());
                 for g in &groups {
                     let mut group = Vec::with_capacity(g.len());

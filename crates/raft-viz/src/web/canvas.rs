@@ -159,7 +159,6 @@ impl CanvasPainter {
             let array = match s.dash {
                 None => &self.solid,
                 Some(pattern) => {
-                    // One search, not one to test and one to fetch (wasm size).
                     let i = match self.dashes.iter().position(|(p, _)| *p == pattern) {
                         Some(i) => i,
                         None => {
@@ -196,7 +195,6 @@ impl CanvasPainter {
         let key = (tenths, bold);
         if self.cache.font != Some(key) {
             self.font.clear();
-            // By hand, not `write!`: `core::fmt` costs code at every use (wasm size).
             if bold {
                 self.font.push_str("600 ");
             }

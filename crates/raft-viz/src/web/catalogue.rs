@@ -57,8 +57,7 @@ pub fn load(done: Done) {
         done(Ok(()));
         return;
     }
-    // `try_borrow*` throughout: a `RefCell` panic path costs module bytes, and no
-    // borrow here can overlap another (each callback runs alone).
+    // No borrow here can overlap another (each callback runs alone).
     let on_its_way = PENDING.with(|p| {
         p.try_borrow()
             .map_or(true, |p| p.as_ref().is_some_and(|p| p.done.is_some()))

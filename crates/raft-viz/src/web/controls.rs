@@ -413,7 +413,7 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
                     labels::property(property, lang),
                 ]),
             );
-            // The feed's sentence, in the reader's language (and no `core::fmt`).
+            // The feed's sentence, in the reader's language.
             let text = broken
                 .map(|v| narrate::violation(v, lang))
                 .unwrap_or_default();
@@ -476,16 +476,14 @@ fn disable(el: &Element, disabled: bool) {
 }
 
 /// Makes `root`'s `<li>` children show `lines`, touching only what changed. `lines` holds
-/// one line after another, each ended by `\n` (one `String` rather than a `Vec` of
-/// them: less allocation, and less code in the wasm); `shown` is what was shown last.
+/// one line after another, each ended by `\n`; `shown` is what was shown last.
 /// A line `time\ttext` shows `time` through the item's `data-t` attribute (styled by
 /// CSS).
 fn set_list(doc: &Document, root: &Element, shown: &mut String, lines: String) {
     if *shown == lines {
         return;
     }
-    // Children through `querySelectorAll` (a static `NodeList`, whose `item` the labels
-    // use too) rather than `children` and `lastElementChild`: fewer JS imports.
+    // A static list of the children, as they were before the changes below.
     let Ok(children) = root.query_selector_all(":scope > *") else {
         return;
     };
@@ -524,8 +522,7 @@ fn set_list(doc: &Document, root: &Element, shown: &mut String, lines: String) {
 }
 
 /// The "cut link to…" select: the other nodes of the cluster. Written as one
-/// `innerHTML` (a fixed label and node names, nothing to escape) rather than an option
-/// element at a time: fewer JS imports.
+/// `innerHTML` (a fixed label and node names, nothing to escape).
 fn fill_cut(cut: &Element, node: Option<NodeId>, n: usize, lang: Lang) {
     let mut html = concat(&["<option value=\"\">", lang.tr("Cut link to…"), "</option>"]);
     if let Some(from) = node {

@@ -293,7 +293,6 @@ impl Page {
                 Some(t) => Command::Seek(t),
                 None => return Ok(()),
             },
-            // Read as a `u64` like the seed: one integer parser in the wasm, not two.
             Setting::Nodes => match value
                 .parse::<u64>()
                 .ok()

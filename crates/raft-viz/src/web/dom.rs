@@ -44,9 +44,8 @@ pub fn get_element(doc: &Document, id: &str) -> Result<Element, JsValue> {
         .ok_or_else(|| err(&concat(&["the page has no element #", id])))
 }
 
-/// `parts` joined. Messages are put together with this rather than `format!`: every
-/// `format!` site compiles to its own argument array and `core::fmt` calls, and that
-/// adds up in the wasm.
+/// `parts` joined: how the page's messages are put together (see the size rules in
+/// ARCHITECTURE.md).
 #[inline(never)]
 pub fn concat(parts: &[&str]) -> String {
     let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
@@ -93,7 +92,7 @@ pub fn set_hidden(el: &Element, hidden: bool) {
 }
 
 /// Gives `el` the empty boolean attribute `name` (`hidden`, `disabled`) or takes it
-/// away, only when that changes. One body for every such attribute (wasm size).
+/// away, only when that changes.
 pub fn set_flag(el: &Element, name: &str, on: bool) {
     if el.has_attribute(name) != on {
         let _ = if on {
