@@ -269,7 +269,8 @@ fn every_text_the_code_translates_has_an_entry_in_the_catalogue() {
         include_str!("../src/web/notices.rs"),
         include_str!("../src/web/controls.rs"),
         include_str!("../src/web/labels.rs"),
-        include_str!("../src/share.rs"),
+        include_str!("../src/share/mod.rs"),
+        include_str!("../src/share/actions.rs"),
     ];
     let mut texts = Vec::new();
     for code in sources {
