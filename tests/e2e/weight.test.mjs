@@ -1,0 +1,53 @@
+// Page weight is a gate: a default page load of the release build (dist/) must transfer
+// no more than the budget in tests/page-budget.json, counted as ../shared/tools/page-cost.mjs
+// counts it: each distinct html, js, css or wasm file gzipped at level 9, anything else
+// (fonts, images) as served. The Chinese catalogue is fetched only for Chinese readers,
+// so the default page does not count it.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+import { collectErrors, usePage } from './browser.mjs';
+
+const suite = usePage(before, after);
+const budgetFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'page-budget.json');
+const { bytesGzTotal: budget } = JSON.parse(readFileSync(budgetFile, 'utf8'));
+
+const isCode = (type, contentType = '') =>
+  ['document', 'script', 'stylesheet'].includes(type) ||
+  /javascript|wasm|text\/html|text\/css/.test(contentType);
+
+test('the default page weighs no more than the budget in tests/page-budget.json', async () => {
+  const page = await suite.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = collectErrors(page);
+  const responses = [];
+  page.on('response', (r) => responses.push(r));
+  await page.goto(suite.server.url, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.raftviz?.snapshot);
+  // Give late requests (a font, a catalogue) the time to show up.
+  await page.waitForTimeout(1_000);
+  const seen = new Map();
+  for (const r of responses) {
+    if (r.status() === 200 && !seen.has(r.url())) seen.set(r.url(), r);
+  }
+  let total = 0;
+  const files = [];
+  for (const [url, r] of seen) {
+    const body = await r.body();
+    const type = r.request().resourceType();
+    const bytes = isCode(type, r.headers()['content-type']) ? gzipSync(body, { level: 9 }).length : body.length;
+    total += bytes;
+    files.push(`${url.replace(suite.server.url, '/')} ${bytes}`);
+  }
+  console.log(`page weight: ${total} B (budget ${budget} B): ${files.join(', ')}`);
+  assert.ok(!files.some((f) => f.includes('zh.txt')), 'an English page fetched the Chinese catalogue');
+  assert.ok(
+    total <= budget,
+    `the page weighs ${total} B gzipped, over the budget of ${budget} B in tests/page-budget.json (${files.join(', ')})`,
+  );
+  assert.deepEqual(errors, []);
+  await page.close();
+});
