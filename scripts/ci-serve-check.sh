@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Proves the README's first command on a fresh clone, as a new user runs it: clones the
+# checked-out commit into a temporary folder, runs that command there on a free port,
+# waits until the page and its wasm answer 200, has headless Chromium show a page with a
+# leader (tests/e2e/fresh-serve.mjs), then stops the server by its process group and
+# removes the folder (also on failure). `.ci/run` calls it.
+#
+# A shared CARGO_TARGET_DIR (default: this checkout's target/) saves compile time; the
+# clone's own folder stays as fresh as a new user's (no target/, dist/ or node_modules/).
+#   RAFT_SERVE_CHECK_MINUTES (20)   how long the build and start may take
+set -euo pipefail
+
+# shellcheck source=scripts/env.sh
+. "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+repo="$RAFT_ROOT"
+say() { printf 'serve-check: %s\n' "$*"; }
+die() { printf 'serve-check: FAILED: %s\n' "$*" >&2; exit 1; }
+
+work="$(mktemp -d)"
+pid=""
+cleanup() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -- -"$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+git clone -q "$repo" "$work/clone"
+cd "$work/clone"
+say "fresh clone of $(git rev-parse --short HEAD) in $work/clone"
+# The README's first command: the first line of its first ```sh block.
+first="$(sed -n '/^```sh$/,/^```$/p' README.md | sed -n 2p)"
+[ -n "$first" ] || die "README.md has no \`\`\`sh block"
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+url="http://127.0.0.1:$port/"
+say "running \`$first\` with RAFT_VIZ_PORT=$port"
+RAFT_VIZ_PORT="$port" CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}" \
+  setsid bash -c "$first" >"$work/serve.log" 2>&1 </dev/null &
+pid=$!
+
+minutes="${RAFT_SERVE_CHECK_MINUTES:-20}"
+deadline=$((SECONDS + minutes * 60))
+next_report=$((SECONDS + 60))
+wasm=""
+while :; do
+  if ! kill -0 "$pid" 2>/dev/null; then
+    tail -n 20 "$work/serve.log" >&2
+    die "\`$first\` exited before serving the page (its log's end is above)"
+  fi
+  if html="$(curl -sf "$url" 2>/dev/null)"; then
+    wasm="$(grep -o '[A-Za-z0-9_.-]*_bg\.wasm' <<<"$html" | head -n 1 || true)"
+    if [ -n "$wasm" ] && [ "$(curl -s -o /dev/null -w '%{http_code}' "$url$wasm")" = 200 ]; then
+      break
+    fi
+  fi
+  if [ "$SECONDS" -ge "$deadline" ]; then
+    tail -n 20 "$work/serve.log" >&2
+    die "no page and wasm at $url after $minutes minutes"
+  fi
+  if [ "$SECONDS" -ge "$next_report" ]; then
+    say "still waiting for $url ($(tail -n 1 "$work/serve.log" | cut -c1-100))"
+    next_report=$((SECONDS + 60))
+  fi
+  sleep 2
+done
+say "/ and /$wasm answer 200"
+node "$repo/tests/e2e/fresh-serve.mjs" "$url"
+for leftover in target dist; do
+  [ ! -e "$work/clone/$leftover" ] || [ "$leftover" = dist ] ||
+    die "the clone gained a $leftover/ folder: the check is not a new user's run"
+done
+say "ok: a fresh clone serves the page with the README's first command"
