@@ -26,8 +26,9 @@ pub struct Config {
     /// whether it could win; a partitioned node then cannot disrupt the cluster on return.
     pub pre_vote: bool,
     /// Check-quorum: a leader that has not heard from a majority within an election
-    /// timeout steps down, and a follower that has heard from a leader within the minimum
-    /// election timeout ignores vote requests (paper §6, disruptive servers).
+    /// timeout steps down, and a vote request with a higher term is ignored by a follower
+    /// that has heard from a leader within the minimum election timeout, and by a leader
+    /// that has heard from a majority within it (paper §6, disruptive servers).
     pub check_quorum: bool,
     /// Teaching switches that each break one safety rule. All off by default.
     pub unsafe_rules: UnsafeRules,

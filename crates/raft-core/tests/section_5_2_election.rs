@@ -731,3 +731,93 @@ fn with_check_quorum_a_follower_that_heard_a_leader_recently_ignores_a_disruptiv
     assert_eq!(g.term(), Term(3));
     assert_eq!(g.voted_for(), Some(NodeId(2)));
 }
+
+/// Issue 13: a leader whose heartbeats reach a majority is not deposed by a larger term
+/// (paper §6: "if a leader is able to get heartbeats to its cluster, then it will not be
+/// deposed by larger term numbers").
+#[test]
+fn with_check_quorum_a_leader_heard_by_a_majority_ignores_a_disruptive_vote_section_6() {
+    let mut l = leader_with(0, 3, 2, &[1, 2], ms(0), cq_config());
+    // Node 1 acknowledges a heartbeat at 10 ms: with the leader, a majority of three.
+    l.step(ms(10), append_ok(1, 0, 2, 2)).expect("ok");
+    let _ = l.take_ready();
+    let before = observe(&l);
+    // Node 2, cut off long enough to reach term 5, asks for a vote 50 ms later.
+    l.step(ms(60), request_vote(2, 0, 5, 2, 2)).expect("ok");
+    let ready = l.take_ready();
+    assert!(ready.messages.is_empty(), "no vote, no reply");
+    assert!(ready.persist.is_empty(), "no term change");
+    assert!(ready.events.contains(&Event::VoteRefused {
+        candidate: NodeId(2),
+        term: Term(5),
+        pre_vote: false,
+        reason: VoteRefusal::LeaderStillActive,
+    }));
+    assert_eq!(observe(&l), before);
+    assert_eq!((l.role(), l.term()), (Role::Leader, Term(2)));
+
+    // No majority heard within the minimum election timeout: no lease, and the higher
+    // term wins as Figure 2 says.
+    l.step(ms(10 + 150), request_vote(2, 0, 5, 2, 2))
+        .expect("ok");
+    let ready = l.take_ready();
+    assert_eq!(vote_grants(&ready), vec![(NodeId(2), true)]);
+    assert_eq!((l.role(), l.term()), (Role::Follower, Term(5)));
+
+    // Without check-quorum the leader steps down at once.
+    let mut m = leader(0, 3, 2, &[1, 2], ms(0));
+    m.step(ms(10), append_ok(1, 0, 2, 2)).expect("ok");
+    m.step(ms(60), request_vote(2, 0, 5, 2, 2)).expect("ok");
+    assert_eq!((m.role(), m.term()), (Role::Follower, Term(5)));
+}
+
+/// Issue 13: a leader that has heard only from a minority has no lease.
+#[test]
+fn with_check_quorum_a_leader_heard_by_a_minority_has_no_lease_section_6() {
+    let mut l = leader_with(0, 5, 2, &[1, 2], ms(0), cq_config());
+    // One of four followers answers: two of five is not a majority.
+    l.step(ms(10), append_ok(1, 0, 2, 2)).expect("ok");
+    let _ = l.take_ready();
+    l.step(ms(60), request_vote(2, 0, 5, 2, 2)).expect("ok");
+    assert_eq!((l.role(), l.term()), (Role::Follower, Term(5)));
+}
+
+/// Issue 13 / thesis §9.6: with pre-vote and check-quorum together, a follower cut off
+/// for seconds rejoins without raising anyone's term, and the leader keeps leading.
+#[test]
+fn with_pre_vote_and_check_quorum_a_partitioned_node_rejoins_without_raising_a_term_thesis_9_6() {
+    let config = Config {
+        pre_vote: true,
+        check_quorum: true,
+        ..Config::default()
+    };
+    let mut c: Cluster<u64> = Cluster::new(5, config, 77);
+    let leader = elect(&mut c, Duration::from_secs(2));
+    let term = c.node(leader).expect("live").term();
+    let loner = c
+        .ids()
+        .iter()
+        .copied()
+        .find(|&id| id != leader)
+        .expect("a follower");
+    let rest: Vec<NodeId> = c.ids().iter().copied().filter(|&id| id != loner).collect();
+    c.partition(&[&[loner], &rest]);
+    c.run_for(Duration::from_secs(3));
+    assert_eq!(
+        c.node(loner).expect("live").term(),
+        term,
+        "pre-vote kept its term"
+    );
+    c.heal();
+    c.run_for(Duration::from_secs(2));
+    assert_eq!(c.leader(), Some(leader), "the same leader");
+    for &id in c.ids() {
+        assert_eq!(
+            c.node(id).expect("live").term(),
+            term,
+            "{id:?} kept the term"
+        );
+    }
+    assert_eq!(c.node(loner).expect("live").role(), Role::Follower);
+    assert_no_violations(&mut c);
+}

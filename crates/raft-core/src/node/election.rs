@@ -214,6 +214,7 @@ impl<C: Clone> Node<C> {
                 match_index: LogIndex(0),
                 in_flight: false,
                 recently_active: true,
+                last_heard: None,
             })
             .collect();
         let state = LeaderState {

@@ -142,6 +142,8 @@ pub struct Progress {
     pub in_flight: bool,
     /// It answered since the last check-quorum round.
     pub recently_active: bool,
+    /// When it last answered an AppendEntries (the leader's lease counts these).
+    pub last_heard: Option<Instant>,
 }
 
 /// Why a node could not be created.
@@ -593,12 +595,29 @@ impl<C: Clone> Node<C> {
         self.reset_election_timer();
     }
 
-    /// Whether a leader was heard from within the minimum election timeout, so that a
-    /// vote request from elsewhere is disruptive (only with check-quorum).
+    /// Whether a current leader exists as far as this node knows, so that a vote
+    /// request with a higher term is disruptive and is ignored (only with check-quorum,
+    /// paper §6): a follower heard from its leader within the minimum election timeout,
+    /// or this node leads and heard from a majority (itself included) within it. "If a
+    /// leader is able to get heartbeats to its cluster, then it will not be deposed by
+    /// larger term numbers."
     fn leader_lease_active(&self) -> bool {
-        self.config.check_quorum
-            && matches!(self.role, RoleState::Follower)
-            && self.heard_from_leader_recently()
+        if !self.config.check_quorum {
+            return false;
+        }
+        match &self.role {
+            RoleState::Follower => self.heard_from_leader_recently(),
+            RoleState::Leader(state) => {
+                let min = self.config.election_timeout_min;
+                let heard = state
+                    .progress
+                    .iter()
+                    .filter(|p| p.last_heard.is_some_and(|t| self.now.since(t) < min))
+                    .count();
+                self.members.is_quorum(1 + heard)
+            }
+            _ => false,
+        }
     }
 
     fn heard_from_leader_recently(&self) -> bool {

@@ -376,6 +376,7 @@ impl<C: Clone> Node<C> {
             return Err(StepError::Malformed(super::Malformed::MatchBeyondLog));
         }
         p.recently_active = true;
+        p.last_heard = Some(self.now);
         match outcome {
             AppendOutcome::Success { match_index } => {
                 p.in_flight = false;
