@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Re-measures the page budgets of issue 4 on the release build and prints one table:
+# Re-measures the page budgets on the release build and prints one table:
 # scenario, metric, median (min–max), budget, OK/OVER. A measuring script, not a test:
 # it exits 0 even when a budget is over (non-zero only when something could not be
 # measured). Takes about 4 minutes (plus the build).
 #
 #   1. trunk build --release --dist target/measure-dist   (dist/ of the tests is untouched)
 #   2. serves it and runs ../shared/tools/page-cost.mjs per scenario (tests/perf/measure.mjs):
-#        default    the page as is            taskMsPerS <= 60, bytesGzTotal <= 100 KB,
-#                                             firstRafAfterLoadMs <= 300
+#        default    the page as is            taskMsPerS <= 50, bytesGzTotal <= the budget in
+#                                             tests/page-budget.json, firstRafAfterLoadMs <= 250
 #        busy       ?nodes=9, 10% loss, a client write every second   taskMsPerS <= 100
 #        paused     {type:"pause"}                                     rafFps = 0
 #        offscreen  canvas scrolled below the fold                     rafFps = 0
