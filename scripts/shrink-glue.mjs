@@ -4,46 +4,27 @@
 //   node scripts/shrink-glue.mjs DIR     (DIR: a built dist/, e.g. target/measure-dist)
 //
 // Why: the page has a 100 KB gzip budget, and the glue is shipped as wasm-bindgen wrote it.
-//   - trunk 0.21's own JS minifier (the minify-js crate, behind `minify = "on_release"`)
-//     cannot parse the glue's `export { initSync, __wbg_init as default }` (it logs "Failed
-//     to minify JS: RequiredTokenNotFound(Identifier)") and ships the file as it is, so
-//     terser minifies it here instead: module mode, compress, and mangling of local names
-//     only; property names, and so the import keys and `wasm.<export>` accesses, are kept.
-//   - every import carries a 16-hex-digit hash (`__wbg_setAttribute_2704501201f15687`),
-//     once as a key of the glue's import object and once in the wasm import section, and
-//     every import (about 150) repeats the module name "./raft-viz_bg.js" in the wasm.
-//     The module becomes "_" and the imports get short names (`c`, `d`, ..., `aa`, ...) on
-//     both sides.
-//   - the exports the glue reads as `wasm.NAME` have long names, some hashed too
-//     (`wasm_bindgen__convert__closures_____invoke__h73ee43ec0bed459a`, `__wbindgen_malloc`
-//     11 times): they get short names in the wasm export section and in the glue, but for
-//     `memory`. The glue's own wrappers of the same names are local and terser renames
-//     them, so the minified glue must not name an old export anywhere, and no other file of
-//     the page may name one (or the module) at all. Exports the glue does not read (`main`,
-//     ...) keep their names, as does `memory`: the page's init script hands the exports
-//     object to the host (the TrunkApplicationStarted event), and tests/perf/soak.mjs
-//     reads its `memory`. New names skip every word the glue already contains, and the
-//     same build always gives the same bytes. Other sections (a "name" section, if a build
-//     kept one) are copied as they are.
-//   - the glue's `initSync` export is dropped (see dropInitSync): trunk starts the module
-//     with the default export.
-//   - trunk wrote Subresource Integrity hashes (`integrity=sha384-...`) of the original
-//     files into index.html (the glue's modulepreload link and the wasm's preload link),
-//     and a browser refuses a preloaded file whose hash differs, so those are recomputed.
-//     The init script trunk inlines names the files but carries no hash.
+// What: it minifies the glue with terser (trunk's own JS minifier fails on it), gives the
+// wasm's imports, their module and the exports the glue reads short names in both the wasm
+// and the glue, drops the glue's `initSync` export, and redoes the Subresource Integrity
+// hashes of index.html. No other file of the page may name what is renamed.
 // File names keep trunk's hash of the original content; since this rewrite is
 // deterministic, they still change exactly when the content does.
 //
-// trunk 0.21.14 runs post_build hooks with the working directory at the project root
+// When: trunk 0.21.14 runs post_build hooks with the working directory at the project root
 // (where Trunk.toml is), after it has written index.html into the staging dir
 // (TRUNK_STAGING_DIR, <dist>/.stage) and before it moves the stage into <dist>; a hook that
 // fails fails the build and <dist> keeps the previous build. Debug builds (TRUNK_PROFILE=
 // debug, as in plain `trunk serve`) are left as they are, readable. Nothing is written
 // until every file has been rewritten and checked, so a failure leaves the files untouched.
 //
-// The parts, each in scripts/shrink-glue/: wasm.mjs (the import and export sections),
-// names.mjs (short names), glue.mjs (renaming in the glue, minifying it), integrity.mjs
-// (SRI hashes), fail.mjs (the one-line failure). This file checks and orchestrates them.
+// The parts, each in scripts/shrink-glue/, each with its why at its top:
+//   wasm.mjs       reading and rewriting the wasm's import and export sections
+//   names.mjs      which names change, and the short names they get
+//   glue.mjs       renaming in the glue, dropping `initSync`, minifying with terser
+//   integrity.mjs  the SRI hashes in index.html
+//   fail.mjs       the one-line failure
+// This file reads the stage, plans the renames, checks every result and only then writes.
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -1,5 +1,14 @@
 // The JS glue: renaming the imports, their module and the exports the glue reads,
-// dropping `initSync`, and minifying with terser (trunk's own minifier cannot parse it).
+// dropping `initSync`, and minifying with terser.
+//
+// Why terser: trunk 0.21's own JS minifier (the minify-js crate, behind `minify =
+// "on_release"`) cannot parse the glue's `export { initSync, __wbg_init as default }` (it
+// logs "Failed to minify JS: RequiredTokenNotFound(Identifier)") and ships the file as it
+// is, so terser minifies it here instead: module mode, compress, and mangling of local
+// names only; property names, and so the import keys and `wasm.<export>` accesses, are
+// kept, which is why the renames below are done on the glue's text first.
+// Why `initSync` goes: see dropInitSync. Every rename here fails rather than guess when the
+// glue has a shape it does not know.
 import { SETUP_HINT, fail } from './fail.mjs';
 import { MODULE } from './names.mjs';
 

@@ -1,4 +1,9 @@
 // Subresource Integrity in index.html: the hashes of the rewritten files.
+//
+// Why: trunk wrote Subresource Integrity hashes (`integrity=sha384-...`) of the original
+// files into index.html (the glue's modulepreload link and the wasm's preload link), and a
+// browser refuses a preloaded file whose hash differs, so those are recomputed. The init
+// script trunk inlines names the files but carries no hash.
 import { createHash } from 'node:crypto';
 
 import { fail } from './fail.mjs';

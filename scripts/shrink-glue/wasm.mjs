@@ -1,5 +1,13 @@
 // Reading and rewriting a wasm module's import and export sections: LEB128, the section
-// list, names; every other section is copied byte for byte.
+// list, names; every other section (a "name" section, if a build kept one) is copied byte
+// for byte.
+//
+// Why by hand and not binaryen's `wasm-opt --minify-imports-and-exports-and-modules`: that
+// pass renames every export, `memory` and `main` included (the host reads them), and
+// re-encoding the module with binaryen 132 alone adds about 140 B raw, 86 B gzipped.
+// Measured on one build (gzip -9, wasm + minified glue): this script 95,922 B; binaryen's
+// names with the glue renamed to match 96,004 B, and 96,062 B with `memory` and the exports
+// the glue does not read renamed back.
 import { fail } from './fail.mjs';
 
 /** Reads an unsigned LEB128 at `pos` (up to 64 bits); returns [value, next position]. */
