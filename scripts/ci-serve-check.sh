@@ -26,14 +26,27 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
+# With node (setup.sh installs it), not curl: a clean machine may lack curl.
+# http_status URL: the HTTP status of URL, 0 when nothing answers.
+http_status() {
+  node -e 'fetch(process.argv[1]).then((r) => console.log(r.status), () => console.log(0))' "$1"
+}
+# http_body URL: prints the body of URL; fails unless it answers 200.
+http_body() {
+  node -e 'fetch(process.argv[1]).then(async (r) => { if (r.status !== 200) process.exit(1); process.stdout.write(await r.text()); }, () => process.exit(1))' "$1"
+}
+
+commit="$(git -C "$repo" rev-parse HEAD)"
 git clone -q "$repo" "$work/clone"
 cd "$work/clone"
+git checkout -q --detach "$commit"
 say "fresh clone of $(git rev-parse --short HEAD) in $work/clone"
 # The README's first command: the first line of its first ```sh block.
 first="$(sed -n '/^```sh$/,/^```$/p' README.md | sed -n 2p)"
 [ -n "$first" ] || die "README.md has no \`\`\`sh block"
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+port="$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
 url="http://127.0.0.1:$port/"
 say "running \`$first\` with RAFT_VIZ_PORT=$port"
 RAFT_VIZ_PORT="$port" CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}" \
@@ -49,9 +62,9 @@ while :; do
     tail -n 20 "$work/serve.log" >&2
     die "\`$first\` exited before serving the page (its log's end is above)"
   fi
-  if html="$(curl -sf "$url" 2>/dev/null)"; then
+  if html="$(http_body "$url")"; then
     wasm="$(grep -o '[A-Za-z0-9_.-]*_bg\.wasm' <<<"$html" | head -n 1 || true)"
-    if [ -n "$wasm" ] && [ "$(curl -s -o /dev/null -w '%{http_code}' "$url$wasm")" = 200 ]; then
+    if [ -n "$wasm" ] && [ "$(http_status "$url$wasm")" = 200 ]; then
       break
     fi
   fi
