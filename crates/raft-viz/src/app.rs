@@ -89,9 +89,7 @@ impl App {
             let timeline = new_timeline(options.nodes, seed)?;
             return Ok(App::from_timeline(timeline, Origin::Sandbox, options));
         };
-        let s = scene::by_id(id).ok_or_else(|| CommandError::NoScene(id.into()))?;
-        let origin = Origin::Scene(s.id);
-        let (run, timeline) = SceneRun::new(s)?;
+        let (run, timeline, origin) = play_scene(id)?;
         let mut app = App::from_timeline(timeline, origin, options);
         app.scene = Some(run);
         Ok(app)
@@ -332,9 +330,7 @@ impl App {
 
     /// Opens the tour scene `id` at its start.
     fn open_scene(&mut self, id: &str) -> Result<(), CommandError> {
-        let s = scene::by_id(id).ok_or_else(|| CommandError::NoScene(id.into()))?;
-        let origin = Origin::Scene(s.id);
-        let (run, timeline) = SceneRun::new(s)?;
+        let (run, timeline, origin) = play_scene(id)?;
         self.reset(timeline, origin);
         self.scene = Some(run);
         Ok(())
@@ -429,6 +425,14 @@ pub fn split_minority(nodes: usize) -> usize {
 /// delaying the first frame. Older moments stay reachable by seeking; only their records
 /// (feed lines) are gone.
 pub const HISTORY_RECORDS: usize = 32_768;
+
+/// The tour scene `id`, its script played into a new timeline (see [`SceneRun::new`]).
+fn play_scene(id: &str) -> Result<(SceneRun, Timeline, Origin), CommandError> {
+    let s = scene::by_id(id).ok_or_else(|| CommandError::NoScene(id.into()))?;
+    let origin = Origin::Scene(s.id);
+    let (run, timeline) = SceneRun::new(s)?;
+    Ok((run, timeline, origin))
+}
 
 /// A sandbox timeline: the default setup with this size and seed.
 fn new_timeline(nodes: usize, seed: u64) -> Result<Timeline, CommandError> {

@@ -1,7 +1,7 @@
 //! What `window.raftviz.snapshot()` returns: the visible state as plain data, built by
 //! [`Snapshot::of`] and serialized for JS through serde-wasm-bindgen.
 
-use raft_sim::raft_core::{NodeId, Payload, Role};
+use raft_sim::raft_core::{Payload, Role};
 use raft_sim::{Endpoint, node_name};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
@@ -118,10 +118,7 @@ impl Snapshot {
                     term: hard.current_term.0,
                     voted_for: hard.voted_for.map(node_name),
                     votes: n.map_or(Vec::new(), |n| {
-                        n.votes_granted()
-                            .iter()
-                            .map(|&v: &NodeId| node_name(v))
-                            .collect()
+                        n.votes_granted().iter().copied().map(node_name).collect()
                     }),
                     value: s.machine().value(),
                     commit_index: commit,

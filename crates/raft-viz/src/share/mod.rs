@@ -42,10 +42,9 @@ pub fn query(app: &App) -> String {
             app.scene().is_none()
         }
     };
-    let encoded = encode(app.timeline().actions());
     if actions && !app.timeline().actions().is_empty() {
         q.push_str("&a=");
-        q.push_str(&percent_encode(&encoded));
+        q.push_str(&percent_encode(&encode(app.timeline().actions())));
     }
     q.push_str("&at=");
     push_u64(&mut q, app.world().now().as_micros() / 1_000);

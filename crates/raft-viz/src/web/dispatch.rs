@@ -322,14 +322,14 @@ impl Page {
                     None => return Ok(()),
                     Some((from, to)) => Command::Cut {
                         from,
-                        to: to.map_err(|e| e.describe(self.app.lang()))?,
+                        to: to.map_err(|e| self.describe(&e))?,
                         both: true,
                     },
                 }
             }
-            Setting::Lang => Command::Lang(
-                Lang::parse(value).ok_or_else(|| CommandError::Lang.describe(self.app.lang()))?,
-            ),
+            Setting::Lang => {
+                Command::Lang(Lang::parse(value).ok_or_else(|| self.describe(&CommandError::Lang))?)
+            }
         };
         self.command(cmd)
     }
@@ -373,7 +373,7 @@ impl Page {
     /// The duration in ms typed in the box `id`; `negative` tells a negative one.
     fn ms(&self, id: &str, negative: &CommandError) -> Result<Duration, String> {
         let v = self.number(id)?;
-        duration_ms(v).ok_or_else(|| negative.describe(self.app.lang()))
+        duration_ms(v).ok_or_else(|| self.describe(negative))
     }
 
     fn network(&self) -> Result<Command, String> {
