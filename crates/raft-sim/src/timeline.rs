@@ -285,6 +285,36 @@ impl Timeline {
         }
     }
 
+    /// Moves the cursor to exactly the moment time `at` with `steps` events processed,
+    /// earlier or later: where a tour waypoint was reached, which can be between two
+    /// events of one instant, or just after an action with no event since. Actions
+    /// stamped at or before the moment are applied; events after it are not.
+    pub fn seek_moment(&mut self, at: Instant, steps: u64) {
+        let here = (self.current.now(), self.current.steps());
+        if (at, steps) < here {
+            let pos = self
+                .snapshots
+                .partition_point(|s| (s.world.now(), s.world.steps()) <= (at, steps))
+                .saturating_sub(1);
+            self.restore(pos);
+        }
+        loop {
+            let action_due = self
+                .actions
+                .get(self.next_action)
+                .is_some_and(|a| a.at <= at && a.after_steps <= self.current.steps());
+            let event_due = self.current.steps() < steps
+                && self.current.next_event_time().is_some_and(|t| t <= at);
+            if !(action_due || event_due) || !self.step_forward() {
+                break;
+            }
+        }
+        if self.current.now() < at {
+            self.current.set_clock(at);
+            self.extend_frontier();
+        }
+    }
+
     /// Back to the live end.
     pub fn go_live(&mut self) {
         let (t, steps) = (self.frontier, self.frontier_steps);

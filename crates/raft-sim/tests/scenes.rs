@@ -91,3 +91,23 @@ fn every_scene_has_a_title_and_every_waypoint_a_caption() {
         }
     }
 }
+
+#[test]
+fn seek_moment_lands_on_each_waypoint_exactly_forward_and_back() {
+    // The tour's Next and Back: a step is the moment its waypoint was reached.
+    for s in scene::all() {
+        let id = s.id;
+        let (run, mut tl) = SceneRun::new(s).expect("valid scene");
+        let moments: Vec<_> = run.reached().map(|(_, m)| m).collect();
+        for (i, m) in moments.iter().enumerate() {
+            tl.seek_moment(m.at, m.steps);
+            assert_eq!(scene::Moment::of(tl.world()), *m, "{id} step {i}");
+            assert_eq!(run.passed(tl.world()), i + 1, "{id} step {i}");
+        }
+        for (i, m) in moments.iter().enumerate().rev() {
+            tl.seek_moment(m.at, m.steps);
+            assert_eq!(scene::Moment::of(tl.world()), *m, "{id} back to step {i}");
+            assert_eq!(run.passed(tl.world()), i + 1, "{id} back to step {i}");
+        }
+    }
+}

@@ -8,7 +8,7 @@
 use alloc::vec::Vec;
 use core::time::Duration;
 
-use raft_core::Instant;
+use raft_core::{Instant, NodeId};
 
 use crate::action::Action;
 use crate::timeline::Timeline;
@@ -28,11 +28,119 @@ pub struct Cue {
 pub struct Waypoint {
     /// Stable id, e.g. `"candidates"`.
     pub id: &'static str,
-    /// Caption, in English. Its Chinese (the article's language) is the front end's
-    /// business: raft-viz's catalogue `www/zh.txt`, keyed by this text.
+    /// Caption, in English, a template: `{0}`, `{1}`... are [`Waypoint::fill`]'s values
+    /// at the waypoint (a term, a vote count, an index: numbers come from the run).
+    /// Its Chinese (the article's language) is the front end's business: raft-viz's
+    /// catalogue `www/zh.txt`, keyed by this text.
     pub en: &'static str,
+    /// What the caption talks about, for the front end to mark (and to dim the rest).
+    pub subjects: &'static [Subject],
+    /// The caption's placeholder values, read from the world at the waypoint.
+    pub fill: fn(&World) -> Vec<Fill>,
     /// Whether the world has reached it.
     pub reached: fn(&World) -> bool,
+}
+
+/// No placeholder values: for a caption without `{0}`.
+#[must_use]
+pub fn no_fill(_: &World) -> Vec<Fill> {
+    Vec::new()
+}
+
+/// A value for a caption's placeholder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fill {
+    /// A number (a term, a count, an index, a value).
+    Num(i64),
+    /// A node, shown by its name.
+    Node(NodeId),
+}
+
+/// Something a caption talks about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// A node.
+    Node(NodeId),
+    /// Every message of this kind in flight.
+    Messages(MessageKind),
+    /// A node's log entry at an index (1-based, as in the paper).
+    Entry {
+        /// Whose log.
+        node: NodeId,
+        /// The index.
+        index: u64,
+    },
+    /// The client.
+    Client,
+}
+
+/// The kinds of message a caption can name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MessageKind {
+    /// RequestVote (and pre-vote) requests.
+    VoteRequest,
+    /// Their replies.
+    VoteReply,
+    /// AppendEntries requests (heartbeats included).
+    Append,
+    /// Their replies (the acks).
+    AppendReply,
+    /// The client's requests and the cluster's answers.
+    Client,
+}
+
+/// The section of the source article a scene belongs to: the chapter menu's headings,
+/// in the article's order, then what goes beyond it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Chapter {
+    /// 什么是分布式一致性 (with the three states).
+    Consensus,
+    /// Leader选举.
+    LeaderElection,
+    /// 日志复制流程.
+    LogReplication,
+    /// term选举周期.
+    Term,
+    /// timeout.
+    Timeout,
+    /// 选举和选举timeout.
+    ElectionTimeout,
+    /// 选举分裂.
+    SplitVote,
+    /// 日志复制和心跳timeout.
+    Heartbeat,
+    /// Beyond the article: faults, the paper's Figure 8, the unsafe switches.
+    Beyond,
+}
+
+impl Chapter {
+    /// The heading, in English (the front end translates it; the Chinese is the
+    /// article's own section title).
+    #[must_use]
+    pub fn title_en(self) -> &'static str {
+        match self {
+            Chapter::Consensus => "What is distributed consensus?",
+            Chapter::LeaderElection => "Leader election",
+            Chapter::LogReplication => "Log replication",
+            Chapter::Term => "Term",
+            Chapter::Timeout => "Timeouts",
+            Chapter::ElectionTimeout => "Election and the election timeout",
+            Chapter::SplitVote => "Split vote",
+            Chapter::Heartbeat => "Log replication and the heartbeat timeout",
+            Chapter::Beyond => "Beyond the article",
+        }
+    }
+}
+
+/// Something for the reader to do in the live cluster at the end of a scene ("try it
+/// yourself"); it ticks itself when the protocol gets there.
+#[derive(Clone, Copy, Debug)]
+pub struct Task {
+    /// What to do, in English (translated like the captions).
+    pub en: &'static str,
+    /// Whether it is done: `start` is the world when the reader left the tour, `now`
+    /// the world at the cursor.
+    pub done: fn(start: &World, now: &World) -> bool,
 }
 
 /// A scripted scene.
@@ -40,14 +148,18 @@ pub struct Waypoint {
 pub struct Scene {
     /// Deep-link id (`?scene=...`).
     pub id: &'static str,
+    /// The article's section it tells.
+    pub chapter: Chapter,
     /// Title, in English (translated like the captions).
     pub title_en: &'static str,
     /// Nodes, seed and settings.
     pub setup: Setup,
     /// Interventions, in time order.
     pub cues: Vec<Cue>,
-    /// States to reach, in order.
+    /// States to reach, in order: the scene's steps.
     pub waypoints: Vec<Waypoint>,
+    /// What to try in the live cluster afterwards, if anything.
+    pub task: Option<Task>,
 }
 
 /// When a waypoint was reached: the virtual time and the events processed by then.

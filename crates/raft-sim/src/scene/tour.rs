@@ -8,7 +8,7 @@ use core::time::Duration;
 
 use raft_core::{Instant, NodeId, Role, Term};
 
-use super::{Cue, Scene, Waypoint};
+use super::{Chapter, Cue, Scene, Waypoint, no_fill};
 use crate::action::Action;
 use crate::command::Op;
 use crate::world::{Setup, World};
@@ -37,6 +37,8 @@ fn votes(w: &World, id: NodeId) -> usize {
 pub fn split_vote() -> Scene {
     Scene {
         id: "split-vote",
+        chapter: Chapter::SplitVote,
+        task: None,
         title_en: "Split vote",
         setup: Setup {
             nodes: 4,
@@ -69,6 +71,8 @@ pub fn split_vote() -> Scene {
                     Waypoint {
                         id: "candidates",
                         en: "B and C time out together and become candidates in the same term.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| {
                             role(w, B) == Some(Role::Candidate)
                                 && role(w, C) == Some(Role::Candidate)
@@ -78,6 +82,8 @@ pub fn split_vote() -> Scene {
                     Waypoint {
                         id: "votes-split",
                         en: "A votes for B and D votes for C: each candidate has 2 of 4 votes.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| {
                             let t = term(w, B);
                             w.node(A).and_then(raft_core::Node::voted_for) == Some(B)
@@ -91,6 +97,8 @@ pub fn split_vote() -> Scene {
                     Waypoint {
                         id: "no-majority",
                         en: "All replies are in. Two votes is not more than n/2 = 2: nobody wins; both wait for a timeout.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| {
                             // Every reply is in: two granted and two refused for each.
                             let settled = |id| {
@@ -106,11 +114,15 @@ pub fn split_vote() -> Scene {
                     Waypoint {
                         id: "new-term",
                         en: "A candidate times out again: a new term and a new election begin.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| term(w, B).0 >= 2 || term(w, C).0 >= 2,
                     },
                     Waypoint {
                         id: "leader",
                         en: "One of them collects more than n/2 votes and becomes leader.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| {
                             matches!(w.leader(), Some(l) if l == B || l == C)
                                 && w.node(w.leader().unwrap_or(A))
@@ -248,6 +260,8 @@ fn commit(w: &World, id: NodeId) -> u64 {
 pub fn consensus() -> Scene {
     Scene {
         id: "consensus",
+        chapter: Chapter::Consensus,
+        task: None,
         title_en: "What is distributed consensus?",
         setup: setup(1, 1),
         cues: vec![cue(
@@ -263,16 +277,22 @@ pub fn consensus() -> Scene {
                     Waypoint {
                         id: "one-node",
                         en: "A single server A stores one value. A client can update it.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| role(w, A) == Some(Role::Follower),
                     },
                     Waypoint {
                         id: "alone",
                         en: "Alone, A is its own majority: after its timeout it leads a cluster of one.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
                         id: "stored",
                         en: "The client sends set 5 and A stores it. With one node agreement is trivial; with several, they must agree. That is what Raft is for.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| value(w, A) == 5,
                     },
                 ]
@@ -286,6 +306,8 @@ pub fn consensus() -> Scene {
 pub fn states() -> Scene {
     Scene {
         id: "states",
+        chapter: Chapter::Consensus,
+        task: None,
         title_en: "Follower, candidate, leader",
         setup: setup(3, 2),
         cues: first_to_time_out(B, 3),
@@ -295,6 +317,8 @@ pub fn states() -> Scene {
                     Waypoint {
                         id: "followers",
                         en: "Every node starts as a follower: a solid circle. Followers only answer.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| {
                             w.ids()
                                 .iter()
@@ -304,11 +328,15 @@ pub fn states() -> Scene {
                     Waypoint {
                         id: "candidate",
                         en: "B hears nothing before its timeout and becomes a candidate: a solid circle with a dashed border.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| role(w, B) == Some(Role::Candidate),
                     },
                     Waypoint {
                         id: "leader",
                         en: "With a majority of votes B becomes the leader: a solid circle with a solid border. It handles all client requests.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| leads(w, B),
                     },
                 ]
@@ -322,6 +350,8 @@ pub fn states() -> Scene {
 pub fn election() -> Scene {
     Scene {
         id: "election",
+        chapter: Chapter::LeaderElection,
+        task: None,
         title_en: "Leader election",
         setup: setup(3, 3),
         cues: first_to_time_out(A, 3),
@@ -331,6 +361,8 @@ pub fn election() -> Scene {
                     Waypoint {
                         id: "followers",
                         en: "All nodes start as followers, each with its own election timer (the arc).",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| {
                             w.ids()
                                 .iter()
@@ -340,6 +372,8 @@ pub fn election() -> Scene {
                     Waypoint {
                         id: "candidate",
                         en: "A hears from no leader in time: it becomes a candidate, votes for itself and asks the others for votes.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| {
                             role(w, A) == Some(Role::Candidate)
                                 && w.node(A).and_then(|n| n.voted_for()) == Some(A)
@@ -348,6 +382,8 @@ pub fn election() -> Scene {
                     Waypoint {
                         id: "votes",
                         en: "B and C reply with their votes.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| {
                             [B, C]
                                 .iter()
@@ -357,11 +393,15 @@ pub fn election() -> Scene {
                     Waypoint {
                         id: "leader",
                         en: "A has more than n/2 votes: it becomes the leader. From now on every change goes through it.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
                         id: "followers-follow",
                         en: "A's heartbeats reach B and C, which now follow A.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| follows(w, B, A) && follows(w, C, A),
                     },
                 ]
@@ -383,6 +423,8 @@ pub fn replication() -> Scene {
     ));
     Scene {
         id: "replication",
+        chapter: Chapter::LogReplication,
+        task: None,
         title_en: "Log replication",
         setup: setup(3, 4),
         cues,
@@ -392,16 +434,22 @@ pub fn replication() -> Scene {
                     Waypoint {
                         id: "leader",
                         en: "A leads. Every change is added as a log entry, first uncommitted.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
                         id: "request",
                         en: "1. The client sends set 5 to the leader, which appends it to its log (uncommitted: dashed).",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| log_len(w, A) >= 1 && commit(w, A) == 0,
                     },
                     Waypoint {
                         id: "replicated",
                         en: "2–3. The leader replicates the entry to the followers and waits for a majority to store it.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| {
                             (log_len(w, B) >= 1 || log_len(w, C) >= 1) && commit(w, A) == 0
                         },
@@ -409,11 +457,15 @@ pub fn replication() -> Scene {
                     Waypoint {
                         id: "leader-commits",
                         en: "4. A majority has it: the leader commits the entry (filled) and its value becomes 5.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| value(w, A) == 5,
                     },
                     Waypoint {
                         id: "followers-commit",
                         en: "5–7. The leader tells the followers the entry is committed; they commit it too. The cluster agrees on 5.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| all_values(w, 5),
                     },
                 ]
@@ -430,6 +482,8 @@ pub fn terms() -> Scene {
     cues.push(cue(2_000, Action::Restart(A)));
     Scene {
         id: "terms",
+        chapter: Chapter::Term,
+        task: None,
         title_en: "Terms",
         setup: setup(3, 5),
         cues,
@@ -439,16 +493,22 @@ pub fn terms() -> Scene {
                     Waypoint {
                         id: "term-1",
                         en: "A leads term 1. A term is an election period with at most one leader.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| leads(w, A) && term(w, A) == Term(1),
                     },
                     Waypoint {
                         id: "crash",
                         en: "A crashes. Its followers stop hearing heartbeats.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| w.server(A).is_some_and(|s| s.is_down()),
                     },
                     Waypoint {
                         id: "term-2",
                         en: "Another node times out and is elected in a higher term: terms only grow.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| {
                             w.leader()
                                 .and_then(|l| w.node(l))
@@ -458,6 +518,8 @@ pub fn terms() -> Scene {
                     Waypoint {
                         id: "rejoin",
                         en: "A comes back with its old term, sees the higher one and follows the new leader.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| {
                             w.leader().is_some_and(|l| {
                                 l != A && follows(w, A, l) && term(w, A) == term(w, l)
@@ -475,6 +537,8 @@ pub fn terms() -> Scene {
 pub fn timeouts() -> Scene {
     Scene {
         id: "timeouts",
+        chapter: Chapter::Timeout,
+        task: None,
         title_en: "Two timeouts",
         setup: setup(3, 6),
         cues: vec![],
@@ -484,6 +548,8 @@ pub fn timeouts() -> Scene {
                     Waypoint {
                         id: "election-timeout",
                         en: "The election timeout is random, between 150 and 300 ms: see how the arcs differ. Randomness makes it unlikely that two nodes become candidates together.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| {
                             let d: Vec<_> = w
                                 .servers()
@@ -496,11 +562,15 @@ pub fn timeouts() -> Scene {
                     Waypoint {
                         id: "leader",
                         en: "The first to time out is elected leader.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| w.leader().is_some(),
                     },
                     Waypoint {
                         id: "heartbeat-timeout",
                         en: "The leader sends a heartbeat every 50 ms (the heartbeat timeout); each one resets the followers' election timers, so no new election starts.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| {
                             w.now() >= Instant::from_millis(1_200)
                                 && w.leader().is_some()
@@ -520,6 +590,8 @@ pub fn timeouts() -> Scene {
 pub fn election_steps() -> Scene {
     Scene {
         id: "election-timeout",
+        chapter: Chapter::ElectionTimeout,
+        task: None,
         title_en: "Election and election timeout",
         setup: setup(5, 7),
         cues: first_to_time_out(C, 5),
@@ -529,11 +601,15 @@ pub fn election_steps() -> Scene {
                     Waypoint {
                         id: "timeout",
                         en: "1. C's election timeout elapses: it becomes a candidate, term + 1, votes for itself (vote count 1) and sends vote requests.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| role(w, C) == Some(Role::Candidate) && term(w, C) == Term(1),
                     },
                     Waypoint {
                         id: "adopt",
                         en: "2. Each receiver sees a higher term, adopts it and resets its timer; not having voted in this term, it votes for C.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| {
                             [A, B, D, E]
                                 .iter()
@@ -548,11 +624,15 @@ pub fn election_steps() -> Scene {
                     Waypoint {
                         id: "majority",
                         en: "3. With votes from a majority (3 of 5), C becomes leader.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| leads(w, C),
                     },
                     Waypoint {
                         id: "replication",
                         en: "4. The term's election is over; the leader now sends log updates (and heartbeats) to the followers.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| [A, B, D, E].iter().all(|&id| follows(w, id, C)),
                     },
                 ]
@@ -574,6 +654,8 @@ pub fn heartbeat() -> Scene {
     ));
     Scene {
         id: "heartbeat",
+        chapter: Chapter::Heartbeat,
+        task: None,
         title_en: "Log replication and heartbeat",
         setup: setup(3, 9),
         cues,
@@ -583,26 +665,36 @@ pub fn heartbeat() -> Scene {
                     Waypoint {
                         id: "leader",
                         en: "A leads and sends a heartbeat to its followers every 50 ms.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
                         id: "waiting",
                         en: "1. The client sends set 5. A appends it and waits for the next heartbeat to send it.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| log_len(w, A) >= 1 && !append_with_entries_in_flight(w),
                     },
                     Waypoint {
                         id: "sent",
                         en: "At the next heartbeat, the AppendEntries carry set 5 to the followers.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: append_with_entries_in_flight,
                     },
                     Waypoint {
                         id: "committed",
                         en: "2. A majority acknowledged: the leader commits set 5.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| value(w, A) == 5,
                     },
                     Waypoint {
                         id: "answered",
                         en: "3. The leader answers the client and, with the next heartbeat, tells the followers to commit.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| {
                             all_values(w, 5)
                                 && w.clients()
@@ -639,6 +731,8 @@ pub fn partition() -> Scene {
     cues.push(cue(3_000, Action::Heal));
     Scene {
         id: "partition",
+        chapter: Chapter::Beyond,
+        task: None,
         title_en: "Network partition",
         setup: setup(5, 11),
         cues,
@@ -648,21 +742,29 @@ pub fn partition() -> Scene {
                     Waypoint {
                         id: "leader",
                         en: "A leads five nodes.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
                         id: "split",
                         en: "The network splits: A and B on one side, C, D and E on the other.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| w.links().is_cut(A, C) && leads(w, A),
                     },
                     Waypoint {
                         id: "minority-stuck",
                         en: "The client's set 5 reaches A, but A can reach only B: two of five is no majority, so it never commits.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| log_len(w, A) >= 1 && commit(w, A) == 0,
                     },
                     Waypoint {
                         id: "two-leaders",
                         en: "C, D and E stop hearing A and elect a leader in a higher term. Two leaders, but in different terms, and only one can commit.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| {
                             leads(w, A)
                                 && [C, D, E]
@@ -673,6 +775,8 @@ pub fn partition() -> Scene {
                     Waypoint {
                         id: "healed",
                         en: "The partition heals: A sees the higher term, steps down and follows the new leader.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| {
                             !w.links().any_cut()
                                 && role(w, A) == Some(Role::Follower)
@@ -682,6 +786,8 @@ pub fn partition() -> Scene {
                     Waypoint {
                         id: "converged",
                         en: "The client's retried set 5 commits under the new leader; A's uncommitted copy is replaced. Every node holds 5.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| all_values(w, 5) && w.clients_idle(),
                     },
                 ]
@@ -723,6 +829,8 @@ pub fn unsafe_vote() -> Scene {
     );
     Scene {
         id: "unsafe-vote",
+        chapter: Chapter::Beyond,
+        task: None,
         title_en: "Without the election restriction",
         setup: s,
         cues,
@@ -732,21 +840,29 @@ pub fn unsafe_vote() -> Scene {
                     Waypoint {
                         id: "committed",
                         en: "C is down. A and B commit set 5: two of three is a majority.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| value(w, A) == 5 && value(w, B) == 5,
                     },
                     Waypoint {
                         id: "stale-candidate",
                         en: "A crashes; C returns with an empty log and asks for votes.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| role(w, C) == Some(Role::Candidate) && log_len(w, C) == 0,
                     },
                     Waypoint {
                         id: "stale-leader",
                         en: "This switch turns the log check off, so B votes for C, and C leads without the committed entry.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| leads(w, C),
                     },
                     Waypoint {
                         id: "violation",
                         en: "The checker flags it: Leader Completeness is broken, and set 9 overwrites the acknowledged set 5.",
+                        subjects: &[],
+                        fill: no_fill,
                         reached: |w| w.checker().total() > 0 && value(w, B) == 9,
                     },
                 ]
