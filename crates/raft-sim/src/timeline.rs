@@ -342,6 +342,15 @@ impl Timeline {
         Ok(())
     }
 
+    /// Makes the cursor the live end, as acting here would: this branch's later
+    /// actions, snapshots and records are discarded. Leaving a tour scene ("try it
+    /// yourself") does this, so that the scene's later cues do not play on.
+    pub fn fork(&mut self) {
+        if !self.is_live() {
+            self.fork_here();
+        }
+    }
+
     fn fork_here(&mut self) {
         let now = self.current.now();
         let steps = self.current.steps();

@@ -202,6 +202,8 @@ pub struct SceneRun {
     /// When each waypoint was reached, in order (fewer than the waypoints if the
     /// script ran out of time).
     reached: Vec<Moment>,
+    /// Each reached waypoint's caption values, read from the world as it was reached.
+    fills: Vec<Vec<Fill>>,
 }
 
 impl SceneRun {
@@ -212,6 +214,7 @@ impl SceneRun {
         let mut run = SceneRun {
             scene,
             reached: Vec::new(),
+            fills: Vec::new(),
         };
         run.play_script(&mut timeline);
         timeline.seek(Instant::ZERO);
@@ -230,6 +233,19 @@ impl SceneRun {
             .waypoints
             .iter()
             .zip(self.reached.iter().copied())
+    }
+
+    /// The moment the `i`-th waypoint (from 0) was reached, if it was.
+    #[must_use]
+    pub fn moment(&self, i: usize) -> Option<Moment> {
+        self.reached.get(i).copied()
+    }
+
+    /// The `i`-th waypoint's caption values (from 0), read from the world at its moment
+    /// (empty if it was not reached).
+    #[must_use]
+    pub fn fill(&self, i: usize) -> &[Fill] {
+        self.fills.get(i).map_or(&[], Vec::as_slice)
     }
 
     /// Whether the script reached every waypoint.
@@ -296,6 +312,7 @@ impl SceneRun {
         while let Some(w) = self.scene.waypoints.get(self.reached.len()) {
             if (w.reached)(timeline.world()) {
                 self.reached.push(Moment::of(timeline.world()));
+                self.fills.push((w.fill)(timeline.world()));
             } else {
                 break;
             }
