@@ -84,10 +84,30 @@ pub enum Command {
     Seed(u64),
     /// Select a node or a message, or nothing.
     Select(Option<Selection>),
-    /// Open a tour scene, by its id.
-    Scene(String),
-    /// Leave the tour for the free sandbox, keeping the run as it is.
-    Sandbox,
+    /// Open the tour at a scene's step (from 0): shown at once, or (`play`) played
+    /// from the step before it.
+    Tour {
+        /// The scene's id.
+        scene: String,
+        /// The step, from 0 (past the last: the last).
+        step: usize,
+        /// Play the step rather than show it.
+        play: bool,
+    },
+    /// The tour's next step; after a scene's last step, the next scene's first.
+    Next,
+    /// The tour's previous step, shown at once; before a scene's first step, the
+    /// previous scene's last.
+    Prev,
+    /// Play the tour's current step again.
+    Replay,
+    /// Leave the tour and go on in the sandbox from exactly this state ("try it
+    /// yourself"), with the scene's task, if it has one.
+    Try,
+    /// Back to the tour: where the reader left it, else its first step.
+    TourMode,
+    /// A new sandbox run with this seed (the Tour | Sandbox switch).
+    SandboxMode(u64),
     /// Change the language.
     Lang(Lang),
 }
@@ -114,6 +134,9 @@ pub enum Outcome {
     Done,
     /// A new run (seed, size or scene): whatever was read from the old one starts over.
     NewRun,
+    /// Another step or scene of the tour, or the switch between tour and sandbox, on
+    /// the same run: the tour's card is to be written again.
+    Moved,
     /// The language changed: every label is to be written again.
     NewLang,
 }
@@ -149,6 +172,10 @@ pub enum CommandError {
     NodeCount,
     /// No scene has this id.
     NoScene(String),
+    /// A tour command outside the tour.
+    NotInTour,
+    /// A mode other than tour or sandbox.
+    Mode,
     /// A language other than `en` and `zh`.
     Lang,
     /// The split preset on fewer than 3 nodes.
@@ -187,6 +214,8 @@ impl CommandError {
             CommandError::ElectionTimeout => say!(lang, "timeouts are 1 to 60,000 ms"),
             CommandError::NodeCount => say!(lang, "a cluster has 1 to 9 nodes"),
             CommandError::NoScene(id) => say!(lang, "no scene called {0}", id.as_str()),
+            CommandError::NotInTour => say!(lang, "that works only in the tour"),
+            CommandError::Mode => say!(lang, "use tour or sandbox."),
             CommandError::Lang => say!(lang, "use en or zh"),
             CommandError::SplitTooSmall => say!(lang, "a split needs at least 3 nodes"),
             CommandError::NoLeader => say!(lang, "there is no leader to isolate yet"),

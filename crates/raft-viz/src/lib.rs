@@ -20,6 +20,7 @@ pub mod share;
 pub mod snapshot;
 pub mod stage;
 pub mod theme;
+pub mod tour;
 pub mod view;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,5 +1,8 @@
-//! Page options from the URL (`?scene=split-vote&nodes=5&seed=42&speed=1/20&lang=zh`):
+//! Page options from the URL (`?scene=split-vote&step=3&lang=zh`, `?seed=42&nodes=5`):
 //! every bad value becomes a notice and falls back to its default; nothing is fatal.
+//!
+//! The page opens on the tour (its first scene, or `scene=`, at `step=`) unless the URL
+//! names sandbox settings (`seed`, `nodes`, `a`) without a scene, or `mode=sandbox`.
 
 use crate::lang::Lang;
 use crate::num::parse_decimal;
@@ -40,8 +43,11 @@ pub enum ThemeChoice {
 /// The options a page starts with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
-    /// A tour scene to open, by id.
+    /// A tour scene to open, by id (the tour's first when the URL asks for no
+    /// sandbox).
     pub scene: Option<String>,
+    /// The tour step to open (from 0; the URL's `step=` counts from 1).
+    pub step: Option<usize>,
     /// Cluster size, 1 to 9.
     pub nodes: usize,
     /// The seed; `None` means "draw a fresh one" (at the web edge).
@@ -66,6 +72,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             scene: None,
+            step: None,
             nodes: 5,
             seed: None,
             speed: DEFAULT_SPEED,
@@ -101,6 +108,8 @@ pub fn parse(query: &str, known_scene: impl Fn(&str) -> bool) -> (Options, Vec<S
         }
     }
     let lang = o.lang;
+    let mut sandbox = false;
+    let mut autoplay_named = false;
     for (k, v) in &pairs {
         // One table row per option: its name and its notice in both languages. A
         // single push of a looked-up text is smaller than a push per option.
@@ -120,10 +129,34 @@ pub fn parse(query: &str, known_scene: impl Fn(&str) -> bool) -> (Options, Vec<S
                 }
                 known
             }
-            Key::Nodes => set(&mut o.nodes, v.parse().ok().filter(|n| (1..=9).contains(n))),
-            Key::Seed => set(&mut o.seed, v.parse().ok().map(Some)),
+            Key::Step => set(
+                &mut o.step,
+                v.parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=99).contains(n))
+                    .map(|n| Some(n - 1)),
+            ),
+            Key::Mode => match v.as_str() {
+                "sandbox" => {
+                    sandbox = true;
+                    true
+                }
+                "tour" => true,
+                _ => false,
+            },
+            Key::Nodes => {
+                sandbox = true;
+                set(&mut o.nodes, v.parse().ok().filter(|n| (1..=9).contains(n)))
+            }
+            Key::Seed => {
+                sandbox = true;
+                set(&mut o.seed, v.parse().ok().map(Some))
+            }
             Key::Speed => set(&mut o.speed, parse_speed(v)),
-            Key::Autoplay => set(&mut o.autoplay, parse_bool(v)),
+            Key::Autoplay => {
+                autoplay_named = true;
+                set(&mut o.autoplay, parse_bool(v))
+            }
             Key::Controls => set(
                 &mut o.controls,
                 match v.as_str() {
@@ -142,7 +175,10 @@ pub fn parse(query: &str, known_scene: impl Fn(&str) -> bool) -> (Options, Vec<S
                     _ => None,
                 },
             ),
-            Key::Actions => set(&mut o.actions, Some(Some(v.clone()))),
+            Key::Actions => {
+                sandbox = true;
+                set(&mut o.actions, Some(Some(v.clone())))
+            }
             Key::At => set(
                 &mut o.at_ms,
                 v.parse().ok().filter(|ms| *ms <= 24 * 3_600_000).map(Some),
@@ -152,14 +188,27 @@ pub fn parse(query: &str, known_scene: impl Fn(&str) -> bool) -> (Options, Vec<S
             notices.push(notice(k, v, lang.tr(en)));
         }
     }
+    if o.scene.is_none() && !sandbox {
+        o.scene = Some(String::from(FIRST_SCENE));
+    }
+    // A tour step opens as it is (a deep link shows that exact state) unless the URL
+    // asks to play it.
+    if o.scene.is_some() && o.actions.is_none() && !autoplay_named {
+        o.autoplay = false;
+    }
     (o, notices)
 }
+
+/// The tour's first scene, where the page opens by default.
+pub const FIRST_SCENE: &str = "consensus";
 
 /// What an option sets (the rows of [`OPTIONS`]).
 #[derive(Clone, Copy)]
 enum Key {
     Lang,
     Scene,
+    Step,
+    Mode,
     Nodes,
     Seed,
     Speed,
@@ -173,9 +222,15 @@ enum Key {
 /// The options: URL name, what it sets, and the notice (in English; [`Lang::tr`]) for
 /// a value that is refused. `lang`'s notice is written apart, before the language is
 /// known.
-const OPTIONS: [(&str, Key, &str); 10] = [
+const OPTIONS: [(&str, Key, &str); 12] = [
     ("lang", Key::Lang, ""),
-    ("scene", Key::Scene, "no such scene; opening the sandbox."),
+    ("scene", Key::Scene, "no such scene, ignored."),
+    (
+        "step",
+        Key::Step,
+        "a step is a whole number from 1; opening the first.",
+    ),
+    ("mode", Key::Mode, "use tour or sandbox."),
     ("nodes", Key::Nodes, "a cluster has 1 to 9 nodes; using 5."),
     (
         "seed",

@@ -2,6 +2,7 @@
 //! [`Snapshot::of`] and serialized for JS through serde-wasm-bindgen.
 
 use raft_sim::raft_core::{Payload, Role};
+use raft_sim::scene::{MessageKind, Subject};
 use raft_sim::{Endpoint, node_name};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
@@ -36,6 +37,92 @@ pub struct Snapshot {
     pub violations: Vec<String>,
     /// The tour scene, if any.
     pub scene: Option<String>,
+    /// The reader's place in the tour, `None` in the sandbox.
+    pub tour: Option<TourSnapshot>,
+    /// The task taken from the tour into the sandbox, if any.
+    pub task: Option<TaskSnapshot>,
+}
+
+/// The tour's state in a [`Snapshot`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TourSnapshot {
+    /// The scene's id.
+    pub scene: &'static str,
+    /// The step, from 1.
+    pub step: usize,
+    /// How many steps the scene has.
+    pub steps: usize,
+    /// The step's caption, in the reader's language.
+    pub caption: String,
+    /// The scene's title, in the reader's language.
+    pub title: String,
+    /// What the caption talks about: node names ("B"), message kinds (as in
+    /// [`MessageSnapshot::kind`], "client" for the client's), log entries ("A[2]"),
+    /// "client".
+    pub subjects: Vec<String>,
+    /// Whether the step is shown at its moment (not playing toward it).
+    pub done: bool,
+}
+
+/// A task in a [`Snapshot`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskSnapshot {
+    /// What to do, in the reader's language.
+    pub text: String,
+    /// Whether it is done.
+    pub done: bool,
+}
+
+/// One scene of the tour, as `raftviz.scenes()` lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SceneSummary {
+    /// Its id (`?scene=`).
+    pub id: &'static str,
+    /// Its title, in the reader's language.
+    pub title: String,
+    /// Its chapter's heading, in the reader's language.
+    pub chapter: String,
+    /// How many steps it has.
+    pub steps: usize,
+}
+
+/// The tour's scenes in order, in `lang`.
+pub fn scenes(lang: Lang) -> Vec<SceneSummary> {
+    crate::tour::scenes()
+        .iter()
+        .map(|s| SceneSummary {
+            id: s.id,
+            title: lang.tr(s.title_en).to_owned(),
+            chapter: lang.tr(s.chapter.title_en()).to_owned(),
+            steps: s.waypoints.len(),
+        })
+        .collect()
+}
+
+/// Serializes [`scenes`] for JS.
+#[derive(Debug)]
+pub struct Scenes(pub Vec<SceneSummary>);
+
+/// How a subject is named in a [`TourSnapshot`].
+pub fn subject_name(s: &Subject) -> String {
+    match *s {
+        Subject::Node(id) => node_name(id),
+        Subject::Messages(kind) => String::from(match kind {
+            MessageKind::VoteRequest => "requestVote",
+            MessageKind::VoteReply => "voteReply",
+            MessageKind::Append => "appendEntries",
+            MessageKind::AppendReply => "appendReply",
+            MessageKind::Client => "client",
+        }),
+        Subject::Entry { node, index } => {
+            let mut t = node_name(node);
+            t.push('[');
+            crate::num::push_u64(&mut t, index);
+            t.push(']');
+            t
+        }
+        Subject::Client => String::from("client"),
+    }
 }
 
 /// One node in a [`Snapshot`].
@@ -190,6 +277,19 @@ impl Snapshot {
                 .map(|v| crate::narrate::violation(v, Lang::En))
                 .collect(),
             scene: app.scene().map(|s| s.scene().id.to_owned()),
+            tour: app.tour().map(|t| TourSnapshot {
+                scene: t.scene().id,
+                step: t.step() + 1,
+                steps: t.steps(),
+                caption: t.caption(app.lang()),
+                title: app.lang().tr(t.scene().title_en).to_owned(),
+                subjects: t.subjects().iter().map(subject_name).collect(),
+                done: t.is_done(app.timeline()),
+            }),
+            task: app.task().map(|t| TaskSnapshot {
+                text: app.lang().tr(t.text_en()).to_owned(),
+                done: t.is_done(),
+            }),
         }
     }
 }
@@ -218,6 +318,9 @@ enum Value<'a> {
     Nodes(&'a [NodeSnapshot]),
     Entries(&'a [EntrySnapshot]),
     Messages(&'a [MessageSnapshot]),
+    Tour(&'a TourSnapshot),
+    Task(&'a TaskSnapshot),
+    Scenes(&'a [SceneSummary]),
 }
 
 use Value::{Bool, Entries, Messages, Nodes, Null, Number, Str, Strings};
@@ -233,6 +336,9 @@ impl Serialize for Value<'_> {
             Nodes(v) => s.collect_seq(v),
             Entries(v) => s.collect_seq(v),
             Messages(v) => s.collect_seq(v),
+            Value::Tour(t) => t.serialize(s),
+            Value::Task(t) => t.serialize(s),
+            Value::Scenes(v) => s.collect_seq(v),
         }
     }
 }
@@ -262,8 +368,53 @@ impl Serialize for Snapshot {
                 ("safe", Bool(self.safe)),
                 ("violations", Strings(&self.violations)),
                 ("scene", self.scene.as_deref().map_or(Null, Str)),
+                ("tour", self.tour.as_ref().map_or(Null, Value::Tour)),
+                ("task", self.task.as_ref().map_or(Null, Value::Task)),
             ],
         )
+    }
+}
+
+impl Serialize for TourSnapshot {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        object(
+            s,
+            &[
+                ("scene", Str(self.scene)),
+                ("step", Number(self.step as f64)),
+                ("steps", Number(self.steps as f64)),
+                ("caption", Str(&self.caption)),
+                ("title", Str(&self.title)),
+                ("subjects", Strings(&self.subjects)),
+                ("done", Bool(self.done)),
+            ],
+        )
+    }
+}
+
+impl Serialize for TaskSnapshot {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        object(s, &[("text", Str(&self.text)), ("done", Bool(self.done))])
+    }
+}
+
+impl Serialize for SceneSummary {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        object(
+            s,
+            &[
+                ("id", Str(self.id)),
+                ("title", Str(&self.title)),
+                ("chapter", Str(&self.chapter)),
+                ("steps", Number(self.steps as f64)),
+            ],
+        )
+    }
+}
+
+impl Serialize for Scenes {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Value::Scenes(&self.0).serialize(s)
     }
 }
 

@@ -169,7 +169,11 @@ fn bad_commands_are_refused_with_their_reason_and_change_nothing() {
             CommandError::ElectionTimeout,
         ),
         (
-            Command::Scene("nope".into()),
+            Command::Tour {
+                scene: "nope".into(),
+                step: 0,
+                play: false,
+            },
             CommandError::NoScene("nope".into()),
         ),
         (
@@ -220,9 +224,9 @@ fn opening_a_scene_and_taking_over_with_an_action() {
     let mut a = App::new(&o, 0).expect("valid");
     assert_eq!(Snapshot::of(&a).scene.as_deref(), Some("split-vote"));
     assert_eq!(Snapshot::of(&a).nodes.len(), 4);
-    a.command(Command::Speed(1.0)).expect("valid");
-    run(&mut a, 150.0);
-    assert!(a.scene().is_some_and(|s| s.passed(a.world()) >= 1));
+    a.command(Command::Next).expect("valid");
+    run(&mut a, 10_000.0);
+    assert!(a.scene().is_some_and(|s| s.passed(a.world()) >= 2));
     a.command(Command::Crash(NodeId(0))).expect("valid");
     assert_eq!(
         Snapshot::of(&a).scene,
@@ -247,13 +251,15 @@ fn seeking_in_a_scene_before_playing_it_keeps_the_scene_and_its_cues_article_spl
     assert_eq!(s.scene.as_deref(), Some("split-vote"), "still in the scene");
     let roles: Vec<&str> = s.nodes.iter().map(|n| n.role).collect();
     assert_eq!(roles[1..3], ["candidate", "candidate"], "{roles:?}");
-    // The same moment reached by playing there.
-    let mut played = App::new(&o, 0).expect("valid");
-    played.command(Command::Speed(1.0)).expect("speed");
-    played.command(Command::Play).expect("play");
-    run(&mut played, 160.0);
-    assert_eq!(played.world().now(), Instant::from_millis(160));
-    assert_eq!(Snapshot::of(&played).nodes, s.nodes);
+    // The same moment reached by one event at a time.
+    let mut stepped = App::new(&o, 0).expect("valid");
+    while stepped.world().next_event_time() <= Some(Instant::from_millis(160)) {
+        stepped.command(Command::Step).expect("step");
+    }
+    stepped
+        .command(Command::Seek(Instant::from_millis(160)))
+        .expect("seek");
+    assert_eq!(Snapshot::of(&stepped).nodes, s.nodes);
     // Stepping back keeps the scene too.
     fresh.command(Command::Back).expect("back");
     assert!(fresh.scene().is_some());
@@ -299,7 +305,11 @@ fn a_new_run_and_a_new_language_are_told_apart_from_other_commands() {
     assert_eq!(a.command(Command::Seed(12)), Ok(Outcome::NewRun));
     assert_eq!(a.command(Command::Nodes(3)), Ok(Outcome::NewRun));
     assert_eq!(
-        a.command(Command::Scene("split-vote".into())),
+        a.command(Command::Tour {
+            scene: "split-vote".into(),
+            step: 0,
+            play: false
+        }),
         Ok(Outcome::NewRun)
     );
     assert_eq!(

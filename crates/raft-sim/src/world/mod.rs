@@ -324,7 +324,7 @@ impl World {
     /// not yet taken. The timeline takes them before every snapshot, so there are
     /// none; not copying them keeps the code that copies every kind of record out of
     /// the browser's wasm (`clone` copies them).
-    pub(crate) fn snapshot(&self) -> World {
+    pub fn snapshot(&self) -> World {
         debug_assert!(
             self.records.is_empty(),
             "records are taken before a snapshot"

@@ -3,8 +3,9 @@
 //! URL-safe text ([`encode`], [`decode`]; `actions.rs`).
 //!
 //! # The query
-//! A sandbox run is `seed=S&nodes=N&a=ACTIONS&at=MS&autoplay=0`; a tour scene is
-//! `scene=ID&at=MS&autoplay=0` (its cues are the scene's own), and a run that began in a
+//! A sandbox run is `seed=S&nodes=N&a=ACTIONS&at=MS&autoplay=0`; a tour step is
+//! `scene=ID&step=N` (from 1), and a moment of a tour scene between two steps
+//! `scene=ID&at=MS&autoplay=0` (its cues are the scene's own); a run that began in a
 //! scene and left it is `scene=ID&a=ACTIONS&at=MS&autoplay=0` (the scene's setup, then
 //! every action, cues included). `speed=` and `lang=zh` follow when they are not the
 //! defaults. `at` is the cursor, in whole milliseconds.
@@ -27,6 +28,14 @@ use crate::options::{DEFAULT_SPEED, Options, speed_param};
 /// paused at the cursor (see the module documentation).
 pub fn query(app: &App) -> String {
     let mut q = String::new();
+    if let Some(t) = app.tour().filter(|t| t.is_done(app.timeline())) {
+        q.push_str("scene=");
+        q.push_str(&percent_encode(t.scene().id));
+        q.push_str("&step=");
+        push_u64(&mut q, t.step() as u64 + 1);
+        push_lang(&mut q, app.lang());
+        return q;
+    }
     let actions = match app.origin() {
         Origin::Sandbox => {
             q.push_str("seed=");
@@ -53,10 +62,15 @@ pub fn query(app: &App) -> String {
         q.push_str("&speed=");
         q.push_str(&speed_param(app.speed()));
     }
-    if app.lang() == Lang::Zh {
+    push_lang(&mut q, app.lang());
+    q
+}
+
+/// `&lang=zh` for Chinese; English is the default.
+fn push_lang(q: &mut String, lang: Lang) {
+    if lang == Lang::Zh {
         q.push_str("&lang=zh");
     }
-    q
 }
 
 /// Opens the run that `options` (a page's URL) describe: a new sandbox or tour scene

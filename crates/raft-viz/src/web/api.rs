@@ -3,7 +3,10 @@
 //! ```js
 //! raftviz.version                       // "0.1.0"
 //! raftviz.snapshot()                    // { timeMs, seed, playing, speed, live, leader,
-//!                                       //   nodes: [...], messages: [...], safe, violations, scene }
+//!                                       //   nodes: [...], messages: [...], safe, violations, scene,
+//!                                       //   tour: { scene, step, steps, caption, title, subjects, done } | null,
+//!                                       //   task: { text, done } | null }
+//! raftviz.scenes()                      // [{ id, title, chapter, steps }], in tour order
 //! raftviz.command({ type: "crash", node: "A" })   // true, or throws an Error
 //! ```
 //!
@@ -38,6 +41,7 @@ pub struct Api {
     window: Window,
     _snapshot: Closure<dyn FnMut() -> Result<JsValue, JsValue>>,
     _command: Closure<dyn FnMut(JsValue) -> Result<bool, JsValue>>,
+    _scenes: Closure<dyn FnMut() -> Result<JsValue, JsValue>>,
 }
 
 impl core::fmt::Debug for Api {
@@ -55,12 +59,15 @@ impl Api {
         window: &Window,
         snapshot: fn() -> Result<JsValue, JsValue>,
         command: fn(JsValue) -> Result<bool, JsValue>,
+        scenes: fn() -> Result<JsValue, JsValue>,
     ) -> Result<Api, JsValue> {
         let snapshot = Closure::<dyn FnMut() -> Result<JsValue, JsValue>>::new(snapshot);
         let command = Closure::<dyn FnMut(JsValue) -> Result<bool, JsValue>>::new(command);
+        let scenes = Closure::<dyn FnMut() -> Result<JsValue, JsValue>>::new(scenes);
         let api = js_sys::Object::new();
         js_sys::Reflect::set(&api, &"snapshot".into(), snapshot.as_ref())?;
         js_sys::Reflect::set(&api, &"command".into(), command.as_ref())?;
+        js_sys::Reflect::set(&api, &"scenes".into(), scenes.as_ref())?;
         js_sys::Reflect::set(&api, &"version".into(), &env!("CARGO_PKG_VERSION").into())?;
         js_sys::Object::freeze(&api);
         js_sys::Reflect::set(window, &GLOBAL.into(), &api)?;
@@ -68,6 +75,7 @@ impl Api {
             window: window.clone(),
             _snapshot: snapshot,
             _command: command,
+            _scenes: scenes,
         })
     }
 }
@@ -342,13 +350,28 @@ ui_commands! {
         /// A node name.
         node "node": Option<String>,
     },
-    /// Open a tour scene.
-    Scene "scene" {
-        /// Its id.
-        id "id": String,
+    /// Open the tour at a scene's step.
+    Tour "tour" {
+        /// The scene's id.
+        scene "scene": String,
+        /// The step, from 1 (default 1).
+        step "step": Option<usize>,
+        /// Play the step from the one before (default: show it at once).
+        play "play": Option<bool>,
     },
-    /// Leave the tour for the free sandbox, keeping the current state.
-    Sandbox "sandbox" {},
+    /// The tour's next step.
+    Next "next" {},
+    /// The tour's previous step.
+    Prev "prev" {},
+    /// Play the tour's current step again.
+    Replay "replay" {},
+    /// Leave the tour and go on in the sandbox from exactly here.
+    Try "try" {},
+    /// Switch between the tour and a new sandbox.
+    Mode "mode" {
+        /// `tour` or `sandbox`.
+        mode "mode": String,
+    },
     /// Change the language.
     Lang "lang" {
         /// `en` or `zh`.
@@ -535,8 +558,20 @@ impl UiCommand {
                 (None, Some(m)) => Some(Selection::Message(MsgId(m))),
                 (None, None) => None,
             }),
-            UiCommand::Scene { id } => Command::Scene(id),
-            UiCommand::Sandbox {} => Command::Sandbox,
+            UiCommand::Tour { scene, step, play } => Command::Tour {
+                scene,
+                step: step.unwrap_or(1).saturating_sub(1),
+                play: play.unwrap_or(false),
+            },
+            UiCommand::Next {} => Command::Next,
+            UiCommand::Prev {} => Command::Prev,
+            UiCommand::Replay {} => Command::Replay,
+            UiCommand::Try {} => Command::Try,
+            UiCommand::Mode { mode } => match mode.as_str() {
+                "tour" => Command::TourMode,
+                "sandbox" => Command::SandboxMode(super::fresh_seed().unwrap_or(1)),
+                _ => return Err(CommandError::Mode),
+            },
             UiCommand::Lang { lang } => {
                 Command::Lang(Lang::parse(&lang).ok_or(CommandError::Lang)?)
             }

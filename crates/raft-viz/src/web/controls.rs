@@ -258,7 +258,8 @@ impl Controls {
                 lang,
             );
         }
-        if let (Some(p), true) = (self.panel.as_ref(), slow) {
+        // The panel is hidden in the tour: nothing to write there.
+        if let (Some(p), true, None) = (self.panel.as_ref(), slow, app.tour()) {
             sync_panel(p, &self.doc, &mut self.shown, app, force, lang);
         }
     }

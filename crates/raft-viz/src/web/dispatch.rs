@@ -66,10 +66,31 @@ pub enum PageAction {
     FocusValue,
     /// Close an overlay, or else clear the selection (Escape).
     Escape,
+    /// The tour's next step.
+    Next,
+    /// The tour's previous step.
+    Prev,
+    /// Play the tour's step again.
+    Replay,
+    /// A step dot: show its step (`data-step`).
+    Dot,
+    /// Go on in the sandbox from here.
+    Try,
+    /// The switch: the tour.
+    ModeTour,
+    /// The switch: a new sandbox.
+    ModeSandbox,
 }
 
 /// The buttons' `data-cmd` names.
-const BUTTONS: [(&str, PageAction); 20] = [
+const BUTTONS: [(&str, PageAction); 27] = [
+    ("next", PageAction::Next),
+    ("prev", PageAction::Prev),
+    ("replay", PageAction::Replay),
+    ("dot", PageAction::Dot),
+    ("try", PageAction::Try),
+    ("modeTour", PageAction::ModeTour),
+    ("modeSandbox", PageAction::ModeSandbox),
     ("toggle", PageAction::Toggle),
     ("back", PageAction::Back),
     ("step", PageAction::Step),
@@ -146,6 +167,8 @@ pub enum Setting {
     Cut,
     /// The language.
     Lang,
+    /// The chapter menu: a tour scene.
+    Scene,
 }
 
 impl Setting {
@@ -160,6 +183,7 @@ impl Setting {
             "timeouts" => Setting::Timeouts,
             "cut" => Setting::Cut,
             "lang" => Setting::Lang,
+            "scene" => Setting::Scene,
             _ => return None,
         })
     }
@@ -175,10 +199,33 @@ impl Page {
     }
 
     fn try_perform(&mut self, action: PageAction, el: Option<&Element>) -> Result<(), String> {
+        let in_tour = self.app.tour().is_some();
         let cmd = match action {
             PageAction::Toggle => Command::Toggle,
+            // In the tour the arrows go from step to step.
+            PageAction::Back if in_tour => Command::Prev,
+            PageAction::Step if in_tour => Command::Next,
             PageAction::Back => Command::Back,
             PageAction::Step => Command::Step,
+            PageAction::Next => Command::Next,
+            PageAction::Prev => Command::Prev,
+            PageAction::Replay => Command::Replay,
+            PageAction::Try => Command::Try,
+            PageAction::ModeTour => Command::TourMode,
+            PageAction::ModeSandbox => Command::SandboxMode(super::fresh_seed()?),
+            PageAction::Dot => {
+                let step = el
+                    .and_then(|e| e.get_attribute("data-step"))
+                    .and_then(|s| s.parse::<usize>().ok());
+                match (step, self.app.tour()) {
+                    (Some(step), Some(t)) => Command::Tour {
+                        scene: String::from(t.scene().id),
+                        step,
+                        play: false,
+                    },
+                    _ => return Ok(()),
+                }
+            }
             PageAction::Live => Command::Live,
             PageAction::Crash => Command::Crash(self.selected_node()?),
             PageAction::Restart => Command::Restart(self.selected_node()?),
@@ -330,6 +377,11 @@ impl Page {
             Setting::Lang => {
                 Command::Lang(Lang::parse(value).ok_or_else(|| self.describe(&CommandError::Lang))?)
             }
+            Setting::Scene => Command::Tour {
+                scene: String::from(value),
+                step: 0,
+                play: true,
+            },
         };
         self.command(cmd)
     }

@@ -125,6 +125,28 @@ pub fn api_snapshot() -> Result<JsValue, JsValue> {
     .unwrap_or_else(|| Err(err("raftviz is not running (or is busy)")))
 }
 
+/// A pointer went down or up on the canvas: touch and pen only (a mouse drag is no
+/// swipe).
+pub fn on_pointer(event: Event) {
+    let Some(e) = event.dyn_ref::<web_sys::PointerEvent>() else {
+        return;
+    };
+    if e.pointer_type() == "mouse" {
+        return;
+    }
+    let down = event.type_() == "pointerdown";
+    let (x, y) = (f64::from(e.client_x()), f64::from(e.client_y()));
+    with_page(|p| p.pointer(x, y, down));
+}
+
+/// `raftviz.scenes()`: the tour's scenes in order, in the reader's language.
+pub fn api_scenes() -> Result<JsValue, JsValue> {
+    let lang = with_page(|p| p.app.lang()).unwrap_or_default();
+    crate::snapshot::Scenes(crate::snapshot::scenes(lang))
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(JsValue::from)
+}
+
 /// `raftviz.command(obj)`: read at the edge, typed, then carried out.
 pub fn api_command(value: JsValue) -> Result<bool, JsValue> {
     super::api::read_command(&value)

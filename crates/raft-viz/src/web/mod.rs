@@ -31,6 +31,7 @@ pub mod page;
 pub mod panic;
 pub mod runner;
 pub mod strip;
+pub mod tour_card;
 
 use std::cell::{Cell, RefCell};
 

@@ -14,6 +14,7 @@ use super::events;
 use super::links::Clipboard;
 use super::notices::Notices;
 use super::runner::{Runner, Watch, Watchers, matches_media, pixel_ratio};
+use super::tour_card::TourCard;
 use crate::app::App;
 use crate::command::{Command, CommandError, Outcome};
 use crate::lang::Lang;
@@ -40,6 +41,10 @@ pub struct Page {
     size: (f64, f64),
     ratio: f64,
     pub(super) controls: Controls,
+    /// The tour's card (and the sandbox's task), if the page has one.
+    tour_card: Option<TourCard>,
+    /// Where a touch began on the canvas, for swipes between the tour's steps.
+    pub(super) touch_start: Option<(f64, f64)>,
     /// Notices from the start, shown once the page is wired.
     pending_notices: Vec<String>,
     pub(super) notices: Notices,
@@ -120,6 +125,11 @@ impl Page {
             mode != ControlsMode::None,
             mode == ControlsMode::All,
         )?;
+        let tour_card = if mode == ControlsMode::None {
+            None
+        } else {
+            TourCard::bind(&document, &root)?
+        };
         let runner = Runner::new(&window, events::on_frame, events::on_timeout);
         let notices_bar = Notices::new(&window, &document, &root, events::on_flash_over);
         let clipboard = Clipboard::new(events::on_copied, events::on_copy_failed);
@@ -138,6 +148,8 @@ impl Page {
             size: (0.0, 0.0),
             ratio,
             controls,
+            tour_card,
+            touch_start: None,
             pending_notices: notices,
             notices: notices_bar,
             runner,
@@ -178,11 +190,14 @@ impl Page {
             Listener::new(root, "input", events::on_input as fn(Event))?,
             Listener::new(doc, "keydown", events::on_key as fn(Event))?,
             Listener::new(&self.canvas, "click", events::on_canvas_click as fn(Event))?,
+            Listener::new(&self.canvas, "pointerdown", events::on_pointer as fn(Event))?,
+            Listener::new(&self.canvas, "pointerup", events::on_pointer as fn(Event))?,
         ];
         self.api = Some(Api::install(
             &self.window,
             events::api_snapshot,
             events::api_command,
+            events::api_scenes,
         )?);
         self.runner.set_hidden(self.document.hidden());
         self.runner.wake();
@@ -201,6 +216,9 @@ impl Page {
         self.synced = true;
         self.controls
             .sync(&self.app, self.theme, self.ratio, timestamp, force);
+        if let Some(card) = self.tour_card.as_mut() {
+            card.sync(&self.document, &self.app);
+        }
         self.runner.plan(next);
         // After the first frame, not before it: the ~2.5 MB ring keeps memory flat.
         self.app.reserve_history();
@@ -267,6 +285,9 @@ impl Page {
         let now = self.window.performance().map_or(0.0, |p| p.now());
         self.controls
             .sync(&self.app, self.theme, self.ratio, now, true);
+        if let Some(card) = self.tour_card.as_mut() {
+            card.sync(&self.document, &self.app);
+        }
         self.runner.wake();
     }
 
@@ -277,7 +298,7 @@ impl Page {
         match result {
             Ok(Outcome::NewRun) => self.controls.new_run(),
             Ok(Outcome::NewLang) => self.language_changed(),
-            Ok(Outcome::Done) | Err(_) => {}
+            Ok(Outcome::Done | Outcome::Moved) | Err(_) => {}
         }
         self.after_input();
         result.map(drop).map_err(|e| self.describe(&e))
@@ -297,6 +318,9 @@ impl Page {
                 super::with_page(|p| match outcome {
                     Ok(()) => {
                         p.controls.relabel(p.app.lang());
+                        if let Some(card) = p.tour_card.as_mut() {
+                            card.relabel();
+                        }
                         p.app.invalidate();
                         p.after_input();
                     }
@@ -311,6 +335,29 @@ impl Page {
     pub fn click(&mut self, x: f64, y: f64) {
         self.app.click(Point { x, y });
         self.after_input();
+    }
+
+    /// A touch or pen went down (`down`) or up at `(x, y)` on the canvas: in the tour,
+    /// a horizontal swipe goes to the next step (leftwards) or the previous one.
+    pub fn pointer(&mut self, x: f64, y: f64, down: bool) {
+        if down {
+            self.touch_start = Some((x, y));
+            return;
+        }
+        let Some((x0, y0)) = self.touch_start.take() else {
+            return;
+        };
+        let (dx, dy) = (x - x0, y - y0);
+        if self.app.tour().is_some() && dx.abs() > 40.0 && dx.abs() > 2.0 * dy.abs() {
+            let cmd = if dx < 0.0 {
+                Command::Next
+            } else {
+                Command::Prev
+            };
+            if let Err(e) = self.command(cmd) {
+                self.flash(&e, true);
+            }
+        }
     }
 
     /// A lasting notice.
