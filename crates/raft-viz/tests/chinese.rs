@@ -173,22 +173,63 @@ fn the_catalogue_parses_and_has_every_interface_text() {
 #[test]
 fn every_tour_title_and_caption_has_its_chinese() {
     // DESIGN.md: each scene has captions in Chinese, the article's language, and English.
+    // The chapters are headed in Chinese by the article's own section titles (one of
+    // which, "timeout", is all Latin letters); scene titles, captions and tasks all have
+    // an entry in Chinese, with the same placeholders as the English.
     let text = include_str!("../../../www/zh.txt");
     let catalogue = Catalogue::parse(String::from(text)).expect("www/zh.txt parses");
     let is_chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-    let mut captions = 0;
+    let placeholders = |s: &str| -> BTreeSet<String> {
+        (0..10)
+            .map(|i| format!("{{{i}}}"))
+            .filter(|p| s.contains(p.as_str()))
+            .collect()
+    };
+    use raft_sim::scene::Chapter;
+    let headings = [
+        (Chapter::Consensus, "什么是分布式一致性"),
+        (Chapter::LeaderElection, "Leader选举"),
+        (Chapter::LogReplication, "日志复制流程"),
+        (Chapter::Term, "term选举周期"),
+        (Chapter::Timeout, "timeout"),
+        (Chapter::ElectionTimeout, "选举和选举timeout"),
+        (Chapter::SplitVote, "选举分裂"),
+        (Chapter::Heartbeat, "日志复制和心跳timeout"),
+        (Chapter::Beyond, "原文之外"),
+    ];
+    assert_eq!(headings.map(|(c, _)| c), Chapter::ALL);
+    for (c, zh) in headings {
+        assert_eq!(catalogue.get(c.title_en()), Some(zh), "{c:?}'s heading");
+    }
+    let mut texts: Vec<(String, &str)> = Vec::new();
     for s in raft_sim::scene::all() {
-        for en in std::iter::once(s.title_en).chain(s.waypoints.iter().map(|w| w.en)) {
-            let zh = catalogue.get(en);
-            assert!(
-                zh.is_some_and(is_chinese),
-                "{}: {en:?} has no Chinese",
-                s.id
-            );
-            captions += 1;
+        texts.push((format!("{} title", s.id), s.title_en));
+        for w in &s.waypoints {
+            texts.push((format!("{}/{}", s.id, w.id), w.en));
+        }
+        if let Some(t) = s.task {
+            texts.push((format!("{} task", s.id), t.en));
         }
     }
-    assert!(captions > 40, "{captions} titles and captions");
+    for (what, en) in &texts {
+        let zh = catalogue.get(en);
+        assert!(zh.is_some_and(is_chinese), "{what}: {en:?} has no Chinese");
+        assert_eq!(
+            placeholders(en),
+            placeholders(zh.unwrap_or_default()),
+            "{what}: {en:?} and {zh:?} have the same placeholders"
+        );
+    }
+    assert!(
+        texts.len() > 120,
+        "{} titles, captions and tasks",
+        texts.len()
+    );
+    let tasks = raft_sim::scene::all()
+        .iter()
+        .filter(|s| s.task.is_some())
+        .count();
+    assert!(tasks >= 4, "{tasks} scenes end with a task");
 }
 
 /// The string literals in `code`, unescaped, in order (plain `"..."` literals: the

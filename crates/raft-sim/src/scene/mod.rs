@@ -114,6 +114,19 @@ pub enum Chapter {
 }
 
 impl Chapter {
+    /// Every chapter, in the menu's order.
+    pub const ALL: [Chapter; 9] = [
+        Chapter::Consensus,
+        Chapter::LeaderElection,
+        Chapter::LogReplication,
+        Chapter::Term,
+        Chapter::Timeout,
+        Chapter::ElectionTimeout,
+        Chapter::SplitVote,
+        Chapter::Heartbeat,
+        Chapter::Beyond,
+    ];
+
     /// The heading, in English (the front end translates it; the Chinese is the
     /// article's own section title).
     #[must_use]
