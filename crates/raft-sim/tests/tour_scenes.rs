@@ -588,6 +588,7 @@ fn figure_8_an_old_terms_entry_commits_only_through_the_current_term_paper_5_4_2
     assert!(!tl.setup().raft.append_noop_on_election);
     assert!(!tl.setup().raft.unsafe_rules.any());
     figure_8_common(&w);
+    assert_eq!(nums(&run, 0), [1]);
     assert_eq!(nums(&run, 4), [3, 4]);
     // (c) On a majority, yet not committed: it is not of A's term.
     assert!(holders(&w[5], 2, 2) >= majority(&w[5]));

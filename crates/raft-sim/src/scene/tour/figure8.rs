@@ -189,9 +189,9 @@ pub fn figure_8() -> Scene {
         const {
             &[Waypoint {
                 id: "start",
-                en: "Five servers, S1 to S5 in the paper. B led term 1, and set 1 is committed at index 1 on all of them.",
+                en: "Five servers, S1 to S5 in the paper. B led term {0}, and set 1 is committed at index 1 on all of them.",
                 subjects: FIRST_ENTRIES,
-                fill: no_fill,
+                fill: |w| vec![num(entry_term(w, B, 1))],
                 reached: at_start,
             }]
         },
