@@ -6,13 +6,18 @@
 #
 #   1. trunk build --release --dist target/measure-dist   (dist/ of the tests is untouched)
 #   2. serves it and runs ../shared/tools/page-cost.mjs per scenario (tests/perf/measure.mjs):
-#        default    the page as is            taskMsPerS <= 50, bytesGzTotal <= the budget in
-#                                             tests/page-budget.json, firstRafAfterLoadMs <= 250
+#        tour       the page as it opens (the tour), Next after each step   taskMsPerS <= 40,
+#                   bytesGzTotal <= the budget in tests/page-budget.json, firstRafAfterLoadMs <= 250
+#        sandbox    ?mode=sandbox, animating by itself                 taskMsPerS <= 50
+#        article    article.html scrolled top to bottom over 30 s      taskMsPerS <= 60
 #        busy       ?nodes=9, 10% loss, a client write every second   taskMsPerS <= 100
-#        paused     {type:"pause"}                                     rafFps = 0
-#        offscreen  canvas scrolled below the fold                     rafFps = 0
+#        paused     the sandbox, {type:"pause"}                        rafFps = 0
+#        offscreen  the sandbox, canvas scrolled below the fold        rafFps = 0
 #      each run's JSON goes to target/measure/NAME.json (and page-cost's output to NAME.log).
-#   3. with --soak or MEASURE_SOAK=1: the default page for 10 minutes, JS heap and wasm
+#   3. the tour's instant moves (tests/perf/tour-steps.mjs): Back and opening a step,
+#      command plus the frame that draws it, <= 16 ms; and the article page's memory while
+#      scrolled (tests/perf/article-memory.mjs): JS heap + every figure's wasm <= 64 MB.
+#   4. with --soak or MEASURE_SOAK=1: the default page for 10 minutes, JS heap and wasm
 #      memory every 30 s (tests/perf/soak.mjs), into target/measure/soak.json.
 #
 # Environment:
@@ -73,6 +78,10 @@ export NODE_PATH="$RAFT_ROOT/node_modules"
 
 status=0
 node tests/perf/measure.mjs --dist "$dist" --out "$out" --page-cost "$page_cost" || status=$?
+if [ "${MEASURE_SCENARIOS:-}" != none ]; then
+  node tests/perf/tour-steps.mjs --dist "$dist" --out "$out/tour-steps.json" || status=$?
+  node tests/perf/article-memory.mjs --dist "$dist" --out "$out/article-memory.json" || status=$?
+fi
 
 if [ "$soak" = 1 ]; then
   printf '\n'
