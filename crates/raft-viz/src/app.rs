@@ -101,6 +101,7 @@ impl App {
     pub fn from_timeline(mut timeline: Timeline, origin: Origin, options: &Options) -> App {
         timeline.set_history_capacity(HISTORY_RECORDS);
         let nodes = timeline.world().ids().len();
+        let entries = view::longest_log(timeline.world());
         App {
             seed: timeline.world().seed(),
             timeline,
@@ -112,7 +113,7 @@ impl App {
             owed_us: 0.0,
             selection: None,
             lang: options.lang,
-            stage: Stage::new(nodes, 800.0, 500.0),
+            stage: Stage::new(nodes, 800.0, 500.0, entries),
             dirty: true,
             history_reserved: false,
         }
@@ -179,11 +180,23 @@ impl App {
 
     /// The canvas changed size (CSS pixels).
     pub fn resize(&mut self, width: f64, height: f64) {
-        let stage = Stage::new(self.nodes, width, height);
+        let stage = Stage::new(self.nodes, width, height, view::longest_log(self.world()));
         if stage != self.stage {
             self.stage = stage;
             self.dirty = true;
         }
+    }
+
+    /// Lays the stage out again when the log table needs another size (cheap: compares
+    /// a number; the stage is rebuilt only when it changes). Returns whether it did.
+    fn relayout(&mut self) -> bool {
+        let entries = view::longest_log(self.world());
+        if self.stage.suits(entries) {
+            return false;
+        }
+        self.stage = Stage::new(self.nodes, self.stage.width, self.stage.height, entries);
+        self.dirty = true;
+        true
     }
 
     /// Marks the picture as needing a redraw (theme change, say).
@@ -193,6 +206,11 @@ impl App {
 
     /// Advances playback by `wall_ms` of real time. Returns whether to redraw.
     pub fn tick(&mut self, wall_ms: f64) -> bool {
+        let redraw = self.advance(wall_ms);
+        self.relayout() || redraw
+    }
+
+    fn advance(&mut self, wall_ms: f64) -> bool {
         let mut redraw = core::mem::take(&mut self.dirty);
         if self.playing && wall_ms.is_finite() && wall_ms > 0.0 {
             self.owed_us += wall_ms.min(MAX_TICK_MS) * 1_000.0 * self.speed;
@@ -230,8 +248,9 @@ impl App {
     /// The picture at the cursor.
     pub fn frame(&self) -> Frame<'_> {
         let t = self.timeline();
-        let mut frame = view::frame(t.world(), t.history(), &self.stage, self.selection);
+        let mut frame = view::frame(t.world(), t.history(), &self.stage, self.selection, &[]);
         frame.client.label = self.lang.tr("client");
+        frame.votes_label = self.lang.tr("votes {0} · needs > {1}");
         frame
     }
 
@@ -364,7 +383,8 @@ impl App {
         self.origin = origin;
         self.selection = None;
         self.owed_us = 0.0;
-        self.stage = Stage::new(self.nodes, self.stage.width, self.stage.height);
+        let entries = view::longest_log(self.world());
+        self.stage = Stage::new(self.nodes, self.stage.width, self.stage.height, entries);
     }
 
     /// A node id from a name ("A", "b") or an index ("0").

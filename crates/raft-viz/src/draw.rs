@@ -1,6 +1,8 @@
 //! Draws a [`Frame`] with any [`Painter`], in the article's style: a follower is a
 //! filled circle, a candidate a filled circle with a dashed border, a leader a filled
-//! circle with a solid border; crashed nodes are grey.
+//! circle with a solid border; crashed nodes are grey and crossed out. The rim belongs
+//! to the role alone (DESIGN.md): the timers run on a ring well inside the circle, the
+//! selection is marked by corner brackets and the tour's spotlight by a soft glow.
 
 use core::f64::consts::{FRAC_PI_2, TAU};
 
@@ -11,7 +13,14 @@ use crate::narrate::text::{Arg, render};
 use crate::paint::{Align, Painter, Stroke};
 use crate::stage::Stage;
 use crate::theme::Theme;
-use crate::view::{CellView, Frame, MessageView, NodeView, Shape};
+use crate::view::{CellView, Focus, Frame, MessageView, NodeView, Shape};
+
+/// The opacity of what the tour's spotlight leaves out.
+pub const DIM: f64 = 0.3;
+
+/// The inner ring of the timers, as a fraction of the node's radius: well inside the
+/// rim, so that it never reads as a border.
+pub const TIMER_RING: f64 = 0.72;
 
 /// Draws everything.
 pub fn draw(frame: &Frame<'_>, stage: &Stage, theme: &Theme, p: &mut impl Painter) {
@@ -27,7 +36,41 @@ pub fn draw(frame: &Frame<'_>, stage: &Stage, theme: &Theme, p: &mut impl Painte
     for m in &frame.messages {
         draw_message(m, size, theme, p);
     }
+    // Labels over every circle and message, so that nothing hides one.
+    for node in &frame.nodes {
+        draw_labels(node, frame, stage, theme, p);
+    }
     draw_logs(frame, stage, theme, p);
+}
+
+/// Starts drawing an item under the spotlight: faded when dimmed; when lit, on a soft
+/// glow (a filled disc or box, never a ring), if `glow` says where.
+fn enter(focus: Focus, theme: &Theme, p: &mut impl Painter, glow: Option<Glow>) {
+    match (focus, glow) {
+        (Focus::Dim, _) => p.set_alpha(DIM),
+        (Focus::Lit, Some(glow)) => {
+            p.set_alpha(0.45);
+            match glow {
+                Glow::Disc(c, r) => p.circle(c, r, Some(theme.spot), None),
+                Glow::Box(at, w, h) => p.rect(at, w, h, 6.0, Some(theme.spot), None),
+            }
+            p.set_alpha(1.0);
+        }
+        _ => {}
+    }
+}
+
+/// Ends an item started with [`enter`].
+fn leave(focus: Focus, p: &mut impl Painter) {
+    if focus == Focus::Dim {
+        p.set_alpha(1.0);
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Glow {
+    Disc(Point, f64),
+    Box(Point, f64, f64),
 }
 
 fn draw_cut(a: Point, b: Point, theme: &Theme, p: &mut impl Painter) {
@@ -39,29 +82,36 @@ fn draw_cut(a: Point, b: Point, theme: &Theme, p: &mut impl Painter) {
     cross(mid, 5.0, Stroke::solid(theme.cut, 2.0), p);
 }
 
+fn at(c: Point, dx: f64, dy: f64) -> Point {
+    Point {
+        x: c.x + dx,
+        y: c.y + dy,
+    }
+}
+
 fn cross(c: Point, r: f64, s: Stroke, p: &mut impl Painter) {
-    p.line(
-        Point {
-            x: c.x - r,
-            y: c.y - r,
-        },
-        Point {
-            x: c.x + r,
-            y: c.y + r,
-        },
-        s,
-    );
-    p.line(
-        Point {
-            x: c.x - r,
-            y: c.y + r,
-        },
-        Point {
-            x: c.x + r,
-            y: c.y - r,
-        },
-        s,
-    );
+    p.line(at(c, -r, -r), at(c, r, r), s);
+    p.line(at(c, -r, r), at(c, r, -r), s);
+}
+
+/// The selection mark: four corner brackets on a square of half side `h` around `c`
+/// (no ring: a ring round a node would read as a border).
+fn brackets(c: Point, h: f64, theme: &Theme, p: &mut impl Painter) {
+    let s = Stroke::solid(theme.selection, 2.5);
+    let arm = h * 0.4;
+    for (sx, sy) in [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)] {
+        let corner = at(c, sx * h, sy * h);
+        p.line(corner, at(corner, -sx * arm, 0.0), s);
+        p.line(corner, at(corner, 0.0, -sy * arm), s);
+    }
+}
+
+/// Roughly how wide `text` is at `size` (Latin letters about half an em, CJK one).
+fn text_width(text: &str, size: f64) -> f64 {
+    text.chars()
+        .map(|c| if c.is_ascii() { 0.58 } else { 1.0 })
+        .sum::<f64>()
+        * size
 }
 
 fn draw_node(n: &NodeView<'_>, stage: &Stage, theme: &Theme, p: &mut impl Painter) {
@@ -69,16 +119,18 @@ fn draw_node(n: &NodeView<'_>, stage: &Stage, theme: &Theme, p: &mut impl Painte
     if r <= 0.0 {
         return;
     }
+    enter(n.focus, theme, p, Some(Glow::Disc(n.at, r * 1.4)));
     let (fill, text) = match n.role {
         None => (theme.crashed_fill, theme.crashed_text),
         Some(_) => (theme.node_fill, theme.node_text),
     };
     p.circle(n.at, r, Some(fill), None);
+    // The rim: the role, and nothing else.
     match n.role {
         Some(Role::Candidate | Role::PreCandidate) => {
             p.circle(
                 n.at,
-                r + 2.5,
+                r + 1.5,
                 None,
                 Some(Stroke::dashed(theme.node_border, 3.0, 7.0, 5.0)),
             );
@@ -86,73 +138,80 @@ fn draw_node(n: &NodeView<'_>, stage: &Stage, theme: &Theme, p: &mut impl Painte
         Some(Role::Leader) => {
             p.circle(
                 n.at,
-                r + 2.5,
+                r + 1.5,
                 None,
                 Some(Stroke::solid(theme.node_border, 4.0)),
             );
         }
         Some(Role::Follower) => {}
-        None => cross(n.at, r * 0.45, Stroke::solid(theme.crashed_text, 2.0), p),
+        None => cross(n.at, r * 0.5, Stroke::solid(theme.crashed_text, 2.5), p),
     }
     if n.selected {
+        brackets(n.at, r + 8.0, theme, p);
+    }
+    // Inside, on a faint track: the election timer drains clockwise from the top; a
+    // leader's ring counts down to its next heartbeat in another colour.
+    let timer = match (n.timer, n.heartbeat) {
+        (Some(left), _) => Some((left, theme.timer)),
+        (None, Some(left)) => Some((left, theme.heartbeat)),
+        (None, None) => None,
+    };
+    if let Some((left, color)) = timer {
+        let width = crate::num::clamp(r * 0.06, 2.0, 4.0);
+        let ring = r * TIMER_RING;
         p.circle(
             n.at,
-            r + 9.0,
+            ring,
             None,
-            Some(Stroke::solid(theme.selection, 2.0)),
+            Some(Stroke::solid(theme.timer_track, width)),
         );
-    }
-    // The election timer drains clockwise from the top; a leader shows its heartbeat.
-    if let Some(left) = n.timer {
         p.arc(
             n.at,
-            r + 6.0,
+            ring,
             -FRAC_PI_2,
             -FRAC_PI_2 + TAU * left,
-            Stroke::solid(theme.timer, 2.0),
-        );
-    }
-    if let Some(left) = n.heartbeat {
-        p.arc(
-            n.at,
-            r + 6.0,
-            -FRAC_PI_2,
-            -FRAC_PI_2 + TAU * left,
-            // Thin and solid: a dashed ring beside the leader's border would read as
-            // a candidate's dashed border.
-            Stroke::solid(theme.timer, 1.0),
+            Stroke::solid(color, width),
         );
     }
     let f = stage.font;
     p.text(
         n.name,
-        Point {
-            x: n.at.x,
-            y: n.at.y - r * 0.18,
-        },
-        f * 1.35,
+        at(n.at, 0.0, -r * 0.14),
+        f * 1.3,
         text,
         Align::Center,
         true,
     );
     p.text(
         &term_label(n.term),
-        Point {
-            x: n.at.x,
-            y: n.at.y + r * 0.42,
-        },
-        f * 0.85,
+        at(n.at, 0.0, r * 0.36),
+        f * 0.9,
         text,
         Align::Center,
         false,
     );
-    // The stored value, in a small box under the node (the article's "data").
+    leave(n.focus, p);
+}
+
+/// A node's stored value, in a small box under it (the article's "data"), and under
+/// that a candidate's votes: received, and more than n/2 to win (the article's rule).
+/// Together they reach `stage::below_node` under the centre.
+fn draw_labels(
+    n: &NodeView<'_>,
+    frame: &Frame<'_>,
+    stage: &Stage,
+    theme: &Theme,
+    p: &mut impl Painter,
+) {
+    let r = n.radius;
+    if r <= 0.0 {
+        return;
+    }
+    enter(n.focus, theme, p, None);
+    let f = stage.font;
     let value = crate::num::i64_text(n.value);
-    let w = (value.len() as f64 * f * 0.62 + f).max(f * 1.8);
-    let top = Point {
-        x: n.at.x - w / 2.0,
-        y: n.at.y + r + 10.0,
-    };
+    let w = (text_width(&value, f) + f).max(f * 1.8);
+    let top = at(n.at, -w / 2.0, r + f * 0.35);
     p.rect(
         top,
         w,
@@ -163,35 +222,59 @@ fn draw_node(n: &NodeView<'_>, stage: &Stage, theme: &Theme, p: &mut impl Painte
     );
     p.text(
         &value,
-        Point {
-            x: n.at.x,
-            y: top.y + f * 0.75,
-        },
+        at(top, w / 2.0, f * 0.75),
         f,
         theme.text,
         Align::Center,
         false,
     );
     if matches!(n.role, Some(Role::Candidate | Role::PreCandidate)) {
-        let badge = Point {
-            x: n.at.x + r * 0.8,
-            y: n.at.y - r * 0.8,
+        let mut half = crate::num::u64_text(n.voters as u64 / 2);
+        if n.voters % 2 == 1 {
+            half.push_str(".5");
+        }
+        let label = render(frame.votes_label, &[Arg::from(n.votes), Arg::from(&half)]);
+        let size = f * 0.72;
+        let (w, h) = (text_width(&label, size) + f * 0.7, f * 1.45);
+        // Under the value box, inside the canvas; above the node if there is no room
+        // there or a neighbour is in the way (and not above).
+        let left = crate::num::clamp(n.at.x - w / 2.0, 2.0, stage.width - w - 2.0);
+        let free = |y: f64| {
+            y >= 0.0
+                && y + h <= stage.floor
+                && !frame.nodes.iter().any(|o| {
+                    let x = crate::num::clamp(o.at.x, left, left + w);
+                    let y = crate::num::clamp(o.at.y, y, y + h);
+                    o.id != n.id && o.at.distance(Point { x, y }) < o.radius + 2.0
+                })
         };
-        p.circle(
-            badge,
-            f * 0.95,
+        let (below, above) = (n.at.y + r + f * 2.15, n.at.y - r - f * 0.35 - h);
+        let top = Point {
+            x: left,
+            y: if !free(below) && free(above) {
+                above
+            } else {
+                below
+            },
+        };
+        p.rect(
+            top,
+            w,
+            h,
+            f * 0.72,
             Some(theme.background),
             Some(Stroke::solid(theme.node_border, 1.5)),
         );
         p.text(
-            &render("{0}/{1}", &[Arg::from(n.votes), Arg::from(n.needed)]),
-            badge,
-            f * 0.75,
+            &label,
+            at(top, w / 2.0, f * 0.72),
+            size,
             theme.text,
             Align::Center,
             true,
         );
     }
+    leave(n.focus, p);
 }
 
 fn term_label(term: u64) -> String {
@@ -204,13 +287,18 @@ fn draw_message(m: &MessageView, size: f64, theme: &Theme, p: &mut impl Painter)
         Shape::Append => theme.append,
         Shape::Client => theme.client,
     };
+    let mut s = if m.heartbeat { size * 0.7 } else { size };
+    if m.focus == Focus::Lit {
+        s *= 1.4;
+    }
     if let Some(fade) = m.lost {
-        p.set_alpha(crate::num::clamp(1.0 - fade, 0.0, 1.0));
-        cross(m.at, size, Stroke::solid(theme.bad, 2.5), p);
+        let dim = if m.focus == Focus::Dim { DIM } else { 1.0 };
+        p.set_alpha(crate::num::clamp(1.0 - fade, 0.0, 1.0) * dim);
+        cross(m.at, s, Stroke::solid(theme.bad, 2.5), p);
         p.set_alpha(1.0);
         return;
     }
-    let s = if m.heartbeat { size * 0.7 } else { size };
+    enter(m.focus, theme, p, Some(Glow::Disc(m.at, s * 2.2)));
     // Requests are solid; replies are hollow.
     let (fill, stroke) = if m.request {
         (Some(color), None)
@@ -222,69 +310,44 @@ fn draw_message(m: &MessageView, size: f64, theme: &Theme, p: &mut impl Painter)
         Shape::Vote => {
             let d = s * 1.3;
             let pts = [
-                Point {
-                    x: m.at.x,
-                    y: m.at.y - d,
-                },
-                Point {
-                    x: m.at.x + d,
-                    y: m.at.y,
-                },
-                Point {
-                    x: m.at.x,
-                    y: m.at.y + d,
-                },
-                Point {
-                    x: m.at.x - d,
-                    y: m.at.y,
-                },
+                at(m.at, 0.0, -d),
+                at(m.at, d, 0.0),
+                at(m.at, 0.0, d),
+                at(m.at, -d, 0.0),
             ];
             p.polygon(&pts, fill, stroke);
         }
-        Shape::Client => p.rect(
-            Point {
-                x: m.at.x - s,
-                y: m.at.y - s,
-            },
-            2.0 * s,
-            2.0 * s,
-            2.0,
-            fill,
-            stroke,
-        ),
+        Shape::Client => p.rect(at(m.at, -s, -s), 2.0 * s, 2.0 * s, 2.0, fill, stroke),
     }
     // A refused vote or a rejected append is struck through.
     if m.ok == Some(false) {
         p.line(
-            Point {
-                x: m.at.x - s,
-                y: m.at.y + s,
-            },
-            Point {
-                x: m.at.x + s,
-                y: m.at.y - s,
-            },
+            at(m.at, -s, s),
+            at(m.at, s, -s),
             Stroke::solid(theme.bad, 2.0),
         );
     }
     if m.selected {
-        p.circle(
-            m.at,
-            s + 5.0,
-            None,
-            Some(Stroke::solid(theme.selection, 2.0)),
-        );
+        brackets(m.at, s + 5.0, theme, p);
     }
+    leave(m.focus, p);
 }
 
 fn draw_client(frame: &Frame<'_>, stage: &Stage, theme: &Theme, p: &mut impl Painter) {
     let c = &frame.client;
     let h = stage.client_half;
+    enter(
+        c.focus,
+        theme,
+        p,
+        Some(Glow::Box(
+            at(c.at, -h - 7.0, -h - 7.0),
+            2.0 * h + 14.0,
+            2.0 * h + 14.0,
+        )),
+    );
     p.rect(
-        Point {
-            x: c.at.x - h,
-            y: c.at.y - h,
-        },
+        at(c.at, -h, -h),
         2.0 * h,
         2.0 * h,
         4.0,
@@ -294,22 +357,17 @@ fn draw_client(frame: &Frame<'_>, stage: &Stage, theme: &Theme, p: &mut impl Pai
     let f = stage.font;
     p.text(
         c.label,
-        Point {
-            x: c.at.x,
-            y: c.at.y - h - f * 0.8,
-        },
+        at(c.at, 0.0, -h - f * 0.8),
         f * 0.85,
         theme.muted,
         Align::Center,
         false,
     );
+    let below = at(c.at, 0.0, h + f * 0.9);
     if let Some(op) = c.waiting {
         p.text(
             &render("{0}", &[Arg::Op(op)]),
-            Point {
-                x: c.at.x,
-                y: c.at.y + h + f * 0.9,
-            },
+            below,
             f * 0.85,
             theme.text,
             Align::Center,
@@ -318,30 +376,32 @@ fn draw_client(frame: &Frame<'_>, stage: &Stage, theme: &Theme, p: &mut impl Pai
     } else if let Some(v) = c.last_value {
         p.text(
             &render("✓ {0}", &[Arg::Int(v)]),
-            Point {
-                x: c.at.x,
-                y: c.at.y + h + f * 0.9,
-            },
+            below,
             f * 0.85,
             theme.good,
             Align::Center,
             false,
         );
     }
+    leave(c.focus, p);
 }
 
 fn draw_logs(frame: &Frame<'_>, stage: &Stage, theme: &Theme, p: &mut impl Painter) {
     let area = &stage.logs;
+    // Every log empty: no table at all (the ring has the canvas).
+    if area.columns == 0 {
+        return;
+    }
     let f = crate::num::clamp(area.row_height * 0.42, 8.0, 13.0);
     // Header: log indexes.
     for col in 0..area.columns {
         let index = frame.first_index + col as u64;
         if col % 2 == 0 || area.cell_width > 24.0 {
-            let at = area.cell(0, col);
+            let top = area.cell(0, col);
             p.text(
                 &crate::num::u64_text(index),
                 Point {
-                    x: at.x + area.cell_width / 2.0,
+                    x: top.x + area.cell_width / 2.0,
                     y: area.origin.y + area.row_height / 2.0,
                 },
                 f * 0.85,
@@ -377,39 +437,34 @@ fn draw_logs(frame: &Frame<'_>, stage: &Stage, theme: &Theme, p: &mut impl Paint
 
 fn draw_cell(c: &CellView, stage: &Stage, theme: &Theme, f: f64, p: &mut impl Painter) {
     let area = &stage.logs;
-    let at = area.cell(c.row, c.col);
-    let (w, h) = (area.cell_width - 3.0, area.row_height - 4.0);
-    let top = Point {
-        x: at.x + 1.5,
-        y: at.y + 2.0,
-    };
-    // Committed entries are filled with their term's colour; uncommitted ones are only
-    // outlined, dashed.
-    if c.committed {
-        p.rect(
-            top,
-            w,
-            h,
-            3.0,
-            Some(theme.term(c.term)),
-            Some(Stroke::solid(theme.muted, 1.0)),
-        );
-    } else {
-        p.rect(
-            top,
-            w,
-            h,
-            3.0,
-            None,
-            Some(Stroke::dashed(theme.muted, 1.2, 3.0, 2.0)),
-        );
+    if c.col >= area.columns {
+        return;
     }
+    let (w, h) = (area.cell_width - 3.0, area.row_height - 4.0);
+    let top = at(area.cell(c.row, c.col), 1.5, 2.0);
+    let lit = c.focus == Focus::Lit;
+    enter(
+        c.focus,
+        theme,
+        p,
+        Some(Glow::Box(at(top, -3.0, -3.0), w + 6.0, h + 6.0)),
+    );
+    // Committed entries are filled with their term's colour and outlined solid;
+    // uncommitted ones are only outlined, dashed. A lit one has a heavier outline.
+    let (color, width) = if lit {
+        (theme.text, 2.5)
+    } else {
+        (theme.muted, 1.2)
+    };
+    let (fill, stroke) = if c.committed {
+        (Some(theme.term(c.term)), Stroke::solid(color, width))
+    } else {
+        (None, Stroke::dashed(color, width, 3.0, 2.0))
+    };
+    p.rect(top, w, h, 3.0, fill, Some(stroke));
     p.text(
         &c.label,
-        Point {
-            x: top.x + w / 2.0,
-            y: top.y + h * 0.42,
-        },
+        at(top, w / 2.0, h * 0.42),
         f,
         theme.text,
         Align::Center,
@@ -418,14 +473,12 @@ fn draw_cell(c: &CellView, stage: &Stage, theme: &Theme, f: f64, p: &mut impl Pa
     if h > 22.0 {
         p.text(
             &term_label(c.term),
-            Point {
-                x: top.x + w / 2.0,
-                y: top.y + h * 0.82,
-            },
+            at(top, w / 2.0, h * 0.82),
             f * 0.7,
             theme.muted,
             Align::Center,
             false,
         );
     }
+    leave(c.focus, p);
 }

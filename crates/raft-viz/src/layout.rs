@@ -21,7 +21,8 @@ impl Point {
 /// Nodes placed on a ring inside a box.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RingLayout {
-    /// Centre of the ring (the centre of the box).
+    /// Centre of the ring (the centre of the box, or a little lower for an odd count:
+    /// the nodes are centred).
     pub center: Point,
     /// Radius of the ring through the node centres (0 for a single node).
     pub ring_radius: f64,
@@ -32,59 +33,72 @@ pub struct RingLayout {
 }
 
 /// Largest node radius, as a fraction of half the box's shorter side.
-const MAX_NODE_FRACTION: f64 = 0.2;
+const MAX_NODE_FRACTION: f64 = 0.24;
+/// Largest node radius in CSS pixels: on a big canvas the ring grows, not the nodes.
+const MAX_NODE_RADIUS: f64 = 64.0;
 /// Gap between neighbouring circles, as a multiple of the node radius (room for labels).
 const NEIGHBOUR_GAP: f64 = 0.6;
 /// Room kept free between a circle and the box edge, as a multiple of the node radius.
 const EDGE_MARGIN: f64 = 0.35;
 
-/// Places `n` nodes evenly on a ring centred in a `width` × `height` box.
-///
-/// The first node is at the top and the rest follow clockwise, equally spaced; a single
-/// node sits at the centre. Every circle (centre ± `node_radius`) lies inside the box,
-/// and neighbours never touch. Degenerate boxes (zero, negative or non-finite sides)
-/// give zero radii rather than NaN.
-pub fn ring(n: usize, width: f64, height: f64) -> RingLayout {
-    let width = sanitize(width);
-    let height = sanitize(height);
-    let center = Point {
-        x: width / 2.0,
-        y: height / 2.0,
-    };
-    let half = width.min(height) / 2.0;
-    if n == 0 {
-        return RingLayout {
-            center,
-            ring_radius: 0.0,
-            node_radius: 0.0,
-            nodes: Vec::new(),
-        };
-    }
-    if n == 1 {
-        let node_radius = half * MAX_NODE_FRACTION * 1.5 / (1.0 + EDGE_MARGIN);
-        return RingLayout {
-            center,
-            ring_radius: 0.0,
-            node_radius,
-            nodes: vec![center],
-        };
-    }
-
+/// The radius of each of `n` nodes on a ring in a `width` × `height` box (see [`ring`]).
+pub fn node_radius(n: usize, width: f64, height: f64) -> f64 {
+    let half = sanitize(width).min(sanitize(height)) / 2.0;
     // Neighbours on a ring of radius R are 2·R·sin(π/n) apart; with
     // R = half − r·(1 + EDGE_MARGIN) they keep a gap of NEIGHBOUR_GAP·r when
     // r ≤ half·k / (1 + k·(1 + EDGE_MARGIN)), k = 2·sin(π/n) / (2 + NEIGHBOUR_GAP).
-    let k = 2.0 * sin_cos(PI / n as f64).0 / (2.0 + NEIGHBOUR_GAP);
-    let node_radius = (half * MAX_NODE_FRACTION).min(half * k / (1.0 + k * (1.0 + EDGE_MARGIN)));
-    let ring_radius = (half - node_radius * (1.0 + EDGE_MARGIN)).max(0.0);
-    let nodes = (0..n)
+    // (The ring below is never smaller than that R.)
+    let k = if n > 1 {
+        2.0 * sin_cos(PI / n as f64).0 / (2.0 + NEIGHBOUR_GAP)
+    } else {
+        1.0
+    };
+    (half * MAX_NODE_FRACTION)
+        .min(half * k / (1.0 + k * (1.0 + EDGE_MARGIN)))
+        .min(MAX_NODE_RADIUS)
+}
+
+/// Places `n` nodes evenly on a ring in a `width` × `height` box.
+///
+/// The first node is at the top and the rest follow clockwise, equally spaced; a single
+/// node sits at the centre. Every circle (centre ± `node_radius`) lies inside the box,
+/// and neighbours never touch. With an odd count the lowest nodes sit above the
+/// circle's bottom: the ring grows into that room, and its nodes, not its circle, are
+/// centred in the box. Degenerate boxes (zero, negative or non-finite sides) give zero
+/// radii rather than NaN.
+pub fn ring(n: usize, width: f64, height: f64) -> RingLayout {
+    let (width, height) = (sanitize(width), sanitize(height));
+    let node_radius = node_radius(n, width, height);
+    // Unit directions first.
+    let mut nodes: Vec<Point> = (0..n)
         .map(|i| {
             let (sin, cos) = sin_cos(-PI / 2.0 + TAU * i as f64 / n as f64);
-            Point {
-                x: center.x + ring_radius * cos,
-                y: center.y + ring_radius * sin,
-            }
+            Point { x: cos, y: sin }
         })
         .collect();
+    let (mut low, mut wide) = (0.0_f64, 0.0_f64);
+    for p in &nodes {
+        low = low.max(p.y);
+        wide = wide.max(p.x.abs());
+    }
+    let edge = node_radius * (1.0 + EDGE_MARGIN);
+    let ring_radius = if n > 1 {
+        ((width / 2.0 - edge) / wide)
+            .min((height - 2.0 * edge) / (1.0 + low))
+            .max(0.0)
+    } else {
+        0.0
+    };
+    let center = Point {
+        x: width / 2.0,
+        y: height / 2.0 + ring_radius * (1.0 - low) / 2.0,
+    };
+    for p in &mut nodes {
+        *p = Point {
+            x: center.x + ring_radius * p.x,
+            y: center.y + ring_radius * p.y,
+        };
+    }
     RingLayout {
         center,
         ring_radius,

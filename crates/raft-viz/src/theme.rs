@@ -24,10 +24,16 @@ pub struct Theme {
     pub crashed_fill: &'static str,
     /// Text on a crashed node.
     pub crashed_text: &'static str,
-    /// The election timer arc.
+    /// The election timer: a ring inside the node, draining.
     pub timer: &'static str,
-    /// Selection highlight.
+    /// The faint full track under the timer's ring.
+    pub timer_track: &'static str,
+    /// A leader's countdown to its next heartbeat, on the same inner ring.
+    pub heartbeat: &'static str,
+    /// Selection marks (corner brackets).
     pub selection: &'static str,
+    /// The tour's spotlight: a soft glow behind what the caption names.
+    pub spot: &'static str,
     /// Vote messages.
     pub vote: &'static str,
     /// AppendEntries messages.
@@ -56,8 +62,11 @@ pub const LIGHT: Theme = Theme {
     node_border: "#0b3a63",
     crashed_fill: "#c8ccd1",
     crashed_text: "#6e7781",
-    timer: "#0b3a63",
+    timer: "#ffffff",
+    timer_track: "#5790c4",
+    heartbeat: "#e69f00",
     selection: "#bf8700",
+    spot: "#f3e67a",
     vote: "#8250df",
     append: "#0969da",
     client: "#1a7f37",
@@ -81,8 +90,11 @@ pub const DARK: Theme = Theme {
     node_border: "#a5d6ff",
     crashed_fill: "#3a3f45",
     crashed_text: "#8b949e",
-    timer: "#a5d6ff",
+    timer: "#f0f6fc",
+    timer_track: "#30597f",
+    heartbeat: "#e69f00",
     selection: "#e3b341",
+    spot: "#6f6a2a",
     vote: "#d2a8ff",
     append: "#79c0ff",
     client: "#56d364",

@@ -5,6 +5,7 @@
 use raft_sim::history::{History, Record};
 use raft_sim::network::{Endpoint, Flight, Packet};
 use raft_sim::raft_core::{AppendOutcome, Body, Instant, MessageKind, NodeId, Payload, Role};
+use raft_sim::scene::{MessageKind as Kind, Subject};
 use raft_sim::{MsgId, Op, World};
 
 use crate::layout::Point;
@@ -22,6 +23,28 @@ pub enum Shape {
     Append,
     /// Client request and reply: a square.
     Client,
+}
+
+/// How the tour's spotlight treats an item: with no spotlight everything is
+/// `Normal`; with one, what the caption names is `Lit` and the rest `Dim`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// No spotlight.
+    Normal,
+    /// Named by the caption: marked.
+    Lit,
+    /// Not named: faded.
+    Dim,
+}
+
+impl Focus {
+    fn of(subjects: &[Subject], lit: bool) -> Focus {
+        match (subjects.is_empty(), lit) {
+            (true, _) => Focus::Normal,
+            (false, true) => Focus::Lit,
+            (false, false) => Focus::Dim,
+        }
+    }
 }
 
 /// One node as drawn.
@@ -43,14 +66,16 @@ pub struct NodeView<'a> {
     pub value: i64,
     /// Votes granted to it (candidates).
     pub votes: usize,
-    /// Votes needed to win.
-    pub needed: usize,
+    /// The voters it counts (n: a win needs more than n/2 votes).
+    pub voters: usize,
     /// Election timer: time left as a fraction of the longest timeout (0..=1).
     pub timer: Option<f64>,
     /// Leader: time to the next heartbeat as a fraction of the interval.
     pub heartbeat: Option<f64>,
     /// Selected by the user.
     pub selected: bool,
+    /// The tour's spotlight.
+    pub focus: Focus,
 }
 
 /// One message as drawn.
@@ -72,6 +97,8 @@ pub struct MessageView {
     pub lost: Option<f64>,
     /// Selected by the user.
     pub selected: bool,
+    /// The tour's spotlight.
+    pub focus: Focus,
 }
 
 /// One log entry as drawn.
@@ -87,6 +114,8 @@ pub struct CellView {
     pub label: String,
     /// Committed on that node.
     pub committed: bool,
+    /// The tour's spotlight.
+    pub focus: Focus,
 }
 
 /// The client as drawn.
@@ -100,6 +129,8 @@ pub struct ClientView {
     pub last_value: Option<i64>,
     /// Its caption ("client"; the app puts it in the reader's language).
     pub label: &'static str,
+    /// The tour's spotlight.
+    pub focus: Focus,
 }
 
 /// Everything to draw.
@@ -123,7 +154,13 @@ pub struct Frame<'a> {
     pub cuts: Vec<(Point, Point)>,
     /// Safety violations found so far.
     pub violations: u64,
+    /// A candidate's vote count, a template: `{0}` votes received, `{1}` is n/2 (the
+    /// app puts it in the reader's language).
+    pub votes_label: &'static str,
 }
+
+/// The template of [`Frame::votes_label`], in English.
+pub const VOTES_LABEL: &str = "votes {0} · needs > {1}";
 
 /// What is selected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,18 +171,20 @@ pub enum Selection {
     Message(MsgId),
 }
 
-/// Builds the frame for the world's current time.
+/// Builds the frame for the world's current time. `subjects` is what the tour's
+/// caption talks about: those items are lit and the rest dimmed (none: no spotlight).
 pub fn frame<'a>(
     world: &'a World,
     history: &History,
     stage: &Stage,
     selection: Option<Selection>,
+    subjects: &[Subject],
 ) -> Frame<'a> {
     let now = world.now();
     let config = world.config();
     let max_timeout = config.election_timeout_max.as_micros().max(1) as f64;
     let heartbeat = config.heartbeat_interval.as_micros().max(1) as f64;
-    let needed = world.ids().len() / 2 + 1;
+    let cluster = world.ids().len();
 
     let nodes: Vec<NodeView<'a>> = world
         .servers()
@@ -170,7 +209,7 @@ pub fn frame<'a>(
                 term: node.map_or(s.storage().hard_state.current_term.0, |n| n.term().0),
                 value: s.machine().value(),
                 votes: node.map_or(0, |n| n.votes_granted().len()),
-                needed,
+                voters: node.map_or(cluster, |n| n.members().voters().len()),
                 timer: node
                     .and_then(|n| n.election_deadline())
                     .map(|d| left(d, max_timeout)),
@@ -178,6 +217,7 @@ pub fn frame<'a>(
                     .and_then(|n| n.heartbeat_deadline())
                     .map(|d| left(d, heartbeat)),
                 selected: selection == Some(Selection::Node(s.id())),
+                focus: Focus::of(subjects, subjects.contains(&Subject::Node(s.id()))),
             }
         })
         .collect();
@@ -201,23 +241,34 @@ pub fn frame<'a>(
         })
         .collect();
     messages.extend(lost_messages(history, now, &path));
+    for m in &mut messages {
+        let kind = match (m.shape, m.request) {
+            (Shape::Vote, true) => Kind::VoteRequest,
+            (Shape::Vote, false) => Kind::VoteReply,
+            (Shape::Append, true) => Kind::Append,
+            (Shape::Append, false) => Kind::AppendReply,
+            (Shape::Client, _) => Kind::Client,
+        };
+        m.focus = Focus::of(subjects, subjects.contains(&Subject::Messages(kind)));
+    }
 
-    let (cells, first_index, commit) = log_cells(world, stage.logs.columns);
+    let (mut cells, first_index, commit) = log_cells(world, stage.logs.columns);
+    for c in &mut cells {
+        let entry = Subject::Entry {
+            node: NodeId(c.row as u32),
+            index: first_index + c.col as u64,
+        };
+        c.focus = Focus::of(subjects, subjects.contains(&entry));
+    }
 
-    let client = world.clients().first().map_or(
-        ClientView {
-            at: stage.client,
-            waiting: None,
-            last_value: None,
-            label: "client",
-        },
-        |c| ClientView {
-            at: stage.client,
-            waiting: c.outstanding().map(|o| o.op),
-            last_value: c.last_completed().map(|d| d.value),
-            label: "client",
-        },
-    );
+    let client = world.clients().first();
+    let client = ClientView {
+        at: stage.client,
+        waiting: client.and_then(|c| c.outstanding().map(|o| o.op)),
+        last_value: client.and_then(|c| c.last_completed().map(|d| d.value)),
+        label: "client",
+        focus: Focus::of(subjects, subjects.contains(&Subject::Client)),
+    };
 
     let mut cuts = Vec::new();
     let ids = world.ids();
@@ -240,6 +291,7 @@ pub fn frame<'a>(
         client,
         cuts,
         violations: world.checker().total(),
+        votes_label: VOTES_LABEL,
     }
 }
 
@@ -287,6 +339,7 @@ fn message_view(
         heartbeat,
         lost: None,
         selected: selection == Some(Selection::Message(f.id)),
+        focus: Focus::Normal,
     }
 }
 
@@ -357,12 +410,16 @@ fn lost_messages(
             0.0,
             1.0,
         );
-        let shape = match packet {
-            raft_sim::network::PacketSummary::Raft { kind, .. } => match kind {
-                MessageKind::VoteRequest | MessageKind::VoteResponse => Shape::Vote,
-                _ => Shape::Append,
+        use raft_sim::network::PacketSummary as P;
+        let (shape, request) = match packet {
+            P::Raft { kind, .. } => match kind {
+                MessageKind::VoteRequest => (Shape::Vote, true),
+                MessageKind::VoteResponse => (Shape::Vote, false),
+                MessageKind::AppendRequest => (Shape::Append, true),
+                MessageKind::AppendResponse => (Shape::Append, false),
             },
-            _ => Shape::Client,
+            P::Request { .. } => (Shape::Client, true),
+            _ => (Shape::Client, false),
         };
         out.push(MessageView {
             id,
@@ -371,26 +428,33 @@ fn lost_messages(
                 lerp(a, b, t)
             },
             shape,
-            request: true,
+            request,
             ok: None,
             heartbeat: false,
             lost: Some(
                 now.as_micros().saturating_sub(item.at.as_micros()) as f64 / LOSS_FADE_US as f64,
             ),
             selected: false,
+            focus: Focus::Normal,
         });
     }
     out
 }
 
-/// The visible window of every node's log (a crashed node shows its stored log).
-fn log_cells(world: &World, columns: usize) -> (Vec<CellView>, u64, Vec<u64>) {
-    let last = world
+/// The last index of the longest log (a crashed node counts its stored log): what
+/// the stage sizes the log table for.
+pub fn longest_log(world: &World) -> u64 {
+    world
         .servers()
         .iter()
         .map(|s| s.storage().log.last_index().0)
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+}
+
+/// The visible window of every node's log (a crashed node shows its stored log).
+fn log_cells(world: &World, columns: usize) -> (Vec<CellView>, u64, Vec<u64>) {
+    let last = longest_log(world);
     let first = last.saturating_sub(columns.max(1) as u64 - 1).max(1);
     let mut cells = Vec::new();
     let mut commit = Vec::new();
@@ -419,6 +483,7 @@ fn log_cells(world: &World, columns: usize) -> (Vec<CellView>, u64, Vec<u64>) {
                 term: entry.term.0,
                 label,
                 committed: index.0 <= committed_to,
+                focus: Focus::Normal,
             });
         }
     }
