@@ -44,11 +44,46 @@ impl Page {
         // `at=` counts whole milliseconds: move on to the next one (simulating less
         // than a millisecond), so the link shows exactly what is on screen.
         let us = self.app.world().now().as_micros();
-        if !us.is_multiple_of(1_000) {
+        let at_step = self
+            .app
+            .tour()
+            .is_some_and(|t| t.is_done(self.app.timeline()));
+        if !at_step && !us.is_multiple_of(1_000) {
             let next = Instant::from_micros((us / 1_000 + 1) * 1_000);
             self.command(Command::Seek(next))?;
         }
         Ok((base, crate::share::query(&self.app)))
+    }
+
+    /// In the tour, on the page itself (not an embed), keeps the address bar on the
+    /// step shown (`?scene=…&step=…`), so that a reader can copy or reload it, and on
+    /// `?mode=sandbox` once the reader has left the tour. Checked every frame; writes
+    /// only when that changes.
+    pub fn reflect_tour(&mut self) {
+        if self.mode != crate::options::Controls::All {
+            return;
+        }
+        let query = match self.app.tour() {
+            // Between two steps: wait for the next one.
+            Some(t) if !t.is_done(self.app.timeline()) => return,
+            Some(t) => {
+                let shown = Some((t.index(), t.step()));
+                if shown == self.reflected {
+                    return;
+                }
+                self.reflected = shown;
+                concat(&["?", &crate::share::query(&self.app)])
+            }
+            // Left the tour: a reload opens the sandbox (the share button gives the run).
+            None if self.reflected.is_some() => {
+                self.reflected = None;
+                String::from("?mode=sandbox")
+            }
+            None => return,
+        };
+        if let Ok(h) = self.window.history() {
+            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&query));
+        }
     }
 
     /// Puts the link in the address bar and copies it.
@@ -75,7 +110,8 @@ impl Page {
         let snippet = concat(&[
             "<iframe src=\"",
             &escape_html(&src),
-            "\" width=\"720\" height=\"480\" style=\"border:0;max-width:100%\" title=\"Raft, visualized\" loading=\"lazy\"></iframe>",
+            // Responsive: the post's full width, the height from the aspect ratio.
+            "\" style=\"width:100%;aspect-ratio:16/10;border:0\" title=\"Raft, visualized\" loading=\"lazy\"></iframe>",
         ]);
         let area = dom::get_element(&self.document, "rv-embed-code").map_err(|e| message_of(&e))?;
         set_value(&area, &snippet);

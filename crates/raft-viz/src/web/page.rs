@@ -45,6 +45,8 @@ pub struct Page {
     tour_card: Option<TourCard>,
     /// Where a touch began on the canvas, for swipes between the tour's steps.
     pub(super) touch_start: Option<(f64, f64)>,
+    /// The tour step the address bar names (scene index, step).
+    pub(super) reflected: Option<(usize, usize)>,
     /// Notices from the start, shown once the page is wired.
     pending_notices: Vec<String>,
     pub(super) notices: Notices,
@@ -150,6 +152,7 @@ impl Page {
             controls,
             tour_card,
             touch_start: None,
+            reflected: None,
             pending_notices: notices,
             notices: notices_bar,
             runner,
@@ -219,6 +222,7 @@ impl Page {
         if let Some(card) = self.tour_card.as_mut() {
             card.sync(&self.document, &self.app);
         }
+        self.reflect_tour();
         self.runner.plan(next);
         // After the first frame, not before it: the ~2.5 MB ring keeps memory flat.
         self.app.reserve_history();
