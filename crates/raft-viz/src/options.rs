@@ -321,10 +321,33 @@ mod tests {
     }
 
     #[test]
-    fn no_query_gives_the_defaults() {
+    fn no_query_opens_the_tours_first_step_paused() {
         let (o, n) = parse_q("");
-        assert_eq!(o, Options::default());
+        assert_eq!(
+            o,
+            Options {
+                scene: Some(String::from(FIRST_SCENE)),
+                autoplay: false,
+                ..Options::default()
+            }
+        );
         assert!(n.is_empty());
+    }
+
+    #[test]
+    fn sandbox_settings_or_mode_sandbox_open_the_sandbox() {
+        for q in ["mode=sandbox", "seed=4", "nodes=3", "a=", "mode=sandbox&lang=zh"] {
+            let (o, n) = parse_q(q);
+            assert!(n.is_empty(), "{q}: {n:?}");
+            assert_eq!(o.scene, None, "{q}");
+            assert!(o.autoplay, "{q}: the sandbox plays");
+        }
+        let (o, _) = parse_q("step=3&autoplay=1");
+        assert_eq!((o.scene.as_deref(), o.step, o.autoplay), (Some(FIRST_SCENE), Some(2), true));
+        let (o, n) = parse_q("step=0");
+        assert_eq!((o.step, n.len()), (None, 1));
+        let (o, n) = parse_q("mode=films");
+        assert_eq!((o.scene.as_deref(), n.len()), (Some(FIRST_SCENE), 1));
     }
 
     #[test]
@@ -359,7 +382,8 @@ mod tests {
             "theme=pink",
             "wat=1",
         ] {
-            let (o, n) = parse_q(q);
+            // With `mode=sandbox`, so that no bad value opens the tour instead.
+            let (o, n) = parse_q(&format!("mode=sandbox&{q}"));
             assert_eq!(n.len(), 1, "{q}: {n:?}");
             assert_eq!(o.nodes, 5, "{q}");
             assert!((o.speed - DEFAULT_SPEED).abs() < 1e-12, "{q}");
