@@ -250,7 +250,8 @@ impl App {
         let t = self.timeline();
         let mut frame = view::frame(t.world(), t.history(), &self.stage, self.selection, &[]);
         frame.client.label = self.lang.tr("client");
-        frame.votes_label = self.lang.tr("votes {0} · needs > {1}");
+        frame.votes_label = self.lang.tr("votes {0}");
+        frame.needs_label = self.lang.tr("needs > {0}");
         frame
     }
 

@@ -144,7 +144,8 @@ fn draw_node(n: &NodeView<'_>, stage: &Stage, theme: &Theme, p: &mut impl Painte
             );
         }
         Some(Role::Follower) => {}
-        None => cross(n.at, r * 0.5, Stroke::solid(theme.crashed_text, 2.5), p),
+        // Crashed: crossed out, in the background colour so that the name stays legible.
+        None => cross(n.at, r * 0.62, Stroke::solid(theme.background, 3.0), p),
     }
     if n.selected {
         brackets(n.at, r + 8.0, theme, p);
@@ -233,48 +234,72 @@ fn draw_labels(
         if n.voters % 2 == 1 {
             half.push_str(".5");
         }
-        let label = render(frame.votes_label, &[Arg::from(n.votes), Arg::from(&half)]);
+        let votes = render(frame.votes_label, &[Arg::from(n.votes)]);
+        let needs = render(frame.needs_label, &[Arg::from(&half)]);
+        let label = [votes.as_str(), " · ", needs.as_str()].concat();
         let size = f * 0.72;
         let (w, h) = (text_width(&label, size) + f * 0.7, f * 1.45);
-        // Under the value box, inside the canvas; above the node if there is no room
-        // there or a neighbour is in the way (and not above).
-        let left = crate::num::clamp(n.at.x - w / 2.0, 2.0, stage.width - w - 2.0);
-        let free = |y: f64| {
-            y >= 0.0
-                && y + h <= stage.floor
+        // Inside the canvas, clear of the other nodes.
+        let fits = |left: f64, top: f64, w: f64, h: f64| {
+            top >= 0.0
+                && top + h <= stage.floor
                 && !frame.nodes.iter().any(|o| {
                     let x = crate::num::clamp(o.at.x, left, left + w);
-                    let y = crate::num::clamp(o.at.y, y, y + h);
+                    let y = crate::num::clamp(o.at.y, top, top + h);
                     o.id != n.id && o.at.distance(Point { x, y }) < o.radius + 2.0
                 })
         };
-        let (below, above) = (n.at.y + r + f * 2.15, n.at.y - r - f * 0.35 - h);
-        let top = Point {
-            x: left,
-            y: if !free(below) && free(above) {
-                above
-            } else {
-                below
-            },
-        };
-        p.rect(
-            top,
-            w,
-            h,
-            f * 0.72,
-            Some(theme.background),
-            Some(Stroke::solid(theme.node_border, 1.5)),
-        );
+        // Under the value box, else above the node; on a crowded ring, in two lines
+        // on the side of the ring's centre.
+        let left = crate::num::clamp(n.at.x - w / 2.0, 2.0, stage.width - w - 2.0);
+        let spot = [n.at.y + r + f * 2.15, n.at.y - r - f * 0.35 - h]
+            .into_iter()
+            .find(|&top| fits(left, top, w, h));
+        if let Some(top) = spot {
+            pill(Point { x: left, y: top }, w, h, &[&label], size, theme, p);
+        } else {
+            let w = text_width(&votes, size).max(text_width(&needs, size)) + f * 0.7;
+            let h = f * 2.5;
+            let c = stage.ring.center;
+            let d = c.distance(n.at).max(1.0);
+            let (ux, uy) = ((c.x - n.at.x) / d, (c.y - n.at.y) / d);
+            let reach = r + 4.0 + ux.abs() * w / 2.0 + uy.abs() * h / 2.0 + uy.max(0.0) * f * 1.9;
+            let top = at(n.at, ux * reach - w / 2.0, uy * reach - h / 2.0);
+            pill(top, w, h, &[&votes, &needs], size, theme, p);
+        }
+    }
+    leave(n.focus, p);
+}
+
+/// A rounded label with one or more centred lines.
+fn pill(
+    top: Point,
+    w: f64,
+    h: f64,
+    lines: &[&str],
+    size: f64,
+    theme: &Theme,
+    p: &mut impl Painter,
+) {
+    p.rect(
+        top,
+        w,
+        h,
+        size,
+        Some(theme.background),
+        Some(Stroke::solid(theme.node_border, 1.5)),
+    );
+    let step = h / lines.len() as f64;
+    for (i, line) in lines.iter().enumerate() {
         p.text(
-            &label,
-            at(top, w / 2.0, f * 0.72),
+            line,
+            at(top, w / 2.0, step * (i as f64 + 0.5)),
             size,
             theme.text,
             Align::Center,
             true,
         );
     }
-    leave(n.focus, p);
 }
 
 fn term_label(term: u64) -> String {

@@ -155,49 +155,28 @@ impl Stage {
 }
 
 /// The ring of `n` nodes in the box `(x, y, w, h)`, with room below each node for
-/// its labels, and the client (centre, half side): in a margin on the left when the
-/// box is wide enough for one, else in the top left corner, clear of the ring.
+/// its value box, and the client (centre, half side) in a margin on the left.
 fn place_ring(n: usize, (x, y, w, h): (f64, f64, f64, f64)) -> (RingLayout, Point, f64) {
     let margin = crate::num::clamp(w * 0.14, 0.0, 90.0);
-    let place = |side: bool| {
-        let ring_w = if side { w - margin } else { w };
-        // The ring leaves `EDGE_MARGIN` radii under the bottom node; its labels need
-        // more.
-        let r = node_radius(n, ring_w, h);
-        let below = (below_node(r, font_for(r)) - r * 1.35 + 4.0).max(0.0);
-        let mut layout = ring(n, ring_w, (h - below).max(0.0));
-        let dx = x + if side { margin } else { 0.0 };
-        for p in &mut layout.nodes {
-            p.x += dx;
-            p.y += y;
-        }
-        layout.center.x += dx;
-        layout.center.y += y;
-        let half = crate::num::clamp(layout.node_radius * 0.45, 6.0, 22.0);
-        let f = font_for(layout.node_radius);
-        let client = if side {
-            Point {
-                x: x + margin * 0.5 + half * 0.3,
-                y: y + h * 0.5,
-            }
-        } else {
-            Point {
-                x: x + (half + 8.0).max(f * 1.6 + 4.0),
-                y: y + half + f * 1.6 + 4.0,
-            }
-        };
-        (layout, client, half)
-    };
-    // The corner costs the ring nothing, when the client fits there.
-    if w - margin < h {
-        let corner = place(false);
-        let (layout, client, half) = &corner;
-        let clear = |p: &Point| p.distance(*client) > layout.node_radius + half * 1.5 + 6.0;
-        if layout.nodes.iter().all(clear) {
-            return corner;
-        }
+    let ring_w = w - margin;
+    // The ring leaves `EDGE_MARGIN` radii under the bottom node; its value box needs
+    // more.
+    let r = node_radius(n, ring_w, h);
+    let below = (below_node(r, font_for(r)) - r * 1.35 + 4.0).max(0.0);
+    let mut layout = ring(n, ring_w, (h - below).max(0.0));
+    let dx = x + margin;
+    for p in &mut layout.nodes {
+        p.x += dx;
+        p.y += y;
     }
-    place(true)
+    layout.center.x += dx;
+    layout.center.y += y;
+    let half = crate::num::clamp(layout.node_radius * 0.45, 6.0, 22.0);
+    let client = Point {
+        x: x + margin * 0.5 + half * 0.3,
+        y: y + h * 0.5,
+    };
+    (layout, client, half)
 }
 
 fn finite(v: f64) -> f64 {

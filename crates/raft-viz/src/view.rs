@@ -154,13 +154,17 @@ pub struct Frame<'a> {
     pub cuts: Vec<(Point, Point)>,
     /// Safety violations found so far.
     pub violations: u64,
-    /// A candidate's vote count, a template: `{0}` votes received, `{1}` is n/2 (the
-    /// app puts it in the reader's language).
+    /// A candidate's vote count, a template: `{0}` is the votes received (the app puts
+    /// it in the reader's language, as [`Frame::needs_label`]).
     pub votes_label: &'static str,
+    /// What a candidate needs to win, a template: `{0}` is n/2 (a win needs more).
+    pub needs_label: &'static str,
 }
 
 /// The template of [`Frame::votes_label`], in English.
-pub const VOTES_LABEL: &str = "votes {0} · needs > {1}";
+pub const VOTES_LABEL: &str = "votes {0}";
+/// The template of [`Frame::needs_label`], in English.
+pub const NEEDS_LABEL: &str = "needs > {0}";
 
 /// What is selected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,6 +296,7 @@ pub fn frame<'a>(
         cuts,
         violations: world.checker().total(),
         votes_label: VOTES_LABEL,
+        needs_label: NEEDS_LABEL,
     }
 }
 

@@ -208,7 +208,10 @@ fn the_election_timer_and_the_heartbeat_run_inside_the_circle_design_md() {
 }
 
 /// The first frame with a candidate in a cluster of `nodes`, drawn.
-fn candidate_label(nodes: usize, template: &'static str) -> (NodeView<'static>, Vec<String>) {
+fn candidate_label(
+    nodes: usize,
+    templates: (&'static str, &'static str),
+) -> (NodeView<'static>, Vec<String>) {
     let mut w = World::new(&Setup {
         seed: 3,
         nodes,
@@ -222,7 +225,7 @@ fn candidate_label(nodes: usize, template: &'static str) -> (NodeView<'static>, 
     }));
     let stage = Stage::new(nodes, 1280.0, 800.0, 0);
     let mut f = view::frame(&w, &empty_history(), &stage, None, &[]);
-    f.votes_label = template;
+    (f.votes_label, f.needs_label) = templates;
     let rec = drawn(&f, &stage);
     let texts = rec.texts().into_iter().map(String::from).collect();
     (first_with(&f, Role::Candidate), texts)
@@ -232,21 +235,22 @@ fn candidate_label(nodes: usize, template: &'static str) -> (NodeView<'static>, 
 fn a_candidate_shows_its_votes_and_that_a_win_needs_more_than_n_over_2_article_split_vote() {
     // The article: a candidate wins with more than n/2 votes; with four nodes two votes
     // each are not enough.
-    let (c, texts) = candidate_label(4, view::VOTES_LABEL);
+    let english = (view::VOTES_LABEL, view::NEEDS_LABEL);
+    let (c, texts) = candidate_label(4, english);
     assert_eq!(c.voters, 4);
     let want = format!("votes {} · needs > 2", c.votes);
     assert!(texts.contains(&want), "{want:?} in {texts:?}");
-    let (c, texts) = candidate_label(5, view::VOTES_LABEL);
+    let (c, texts) = candidate_label(5, english);
     let want = format!("votes {} · needs > 2.5", c.votes);
     assert!(texts.contains(&want), "{want:?} in {texts:?}");
     // In Chinese, with the article's words.
     raft_viz::lang::install_bundled_chinese();
-    let zh = raft_viz::lang::Lang::Zh.tr(view::VOTES_LABEL);
-    let (c, texts) = candidate_label(4, zh);
+    let zh = raft_viz::lang::Lang::Zh;
+    let (c, texts) = candidate_label(4, (zh.tr(view::VOTES_LABEL), zh.tr(view::NEEDS_LABEL)));
     let want = format!("得票 {} · 需 > 2", c.votes);
     assert!(texts.contains(&want), "{want:?} in {texts:?}");
     // Followers and leaders show no count.
-    let (_, texts) = candidate_label(3, view::VOTES_LABEL);
+    let (_, texts) = candidate_label(3, english);
     assert_eq!(texts.iter().filter(|t| t.starts_with("votes")).count(), 1);
 }
 
@@ -431,6 +435,17 @@ fn a_crashed_node_is_grey_and_keeps_its_stored_log_and_term() {
     let mut rec = Recorder::default();
     draw(&f, &stage, &LIGHT, &mut rec);
     assert!(rec.calls.iter().any(|call| matches!(call, Call::Circle { center, fill: Some(fill), .. } if *center == c.at && *fill == LIGHT.crashed_fill)));
+    // Crossed out: two lines through its centre; no timer, no border.
+    let through = |a: &Point, b: &Point| {
+        ((a.x + b.x) / 2.0 - c.at.x).abs() < 1e-6 && ((a.y + b.y) / 2.0 - c.at.y).abs() < 1e-6
+    };
+    let lines = rec
+        .calls
+        .iter()
+        .filter(|call| matches!(call, Call::Line(a, b, _) if through(a, b)))
+        .count();
+    assert_eq!(lines, 2);
+    assert!(rings(&rec, c.at).is_empty());
 }
 
 #[test]
@@ -486,6 +501,43 @@ fn partitions_are_drawn_as_cut_links() {
     let stage = Stage::new(5, 1280.0, 800.0, 0);
     let f = view::frame(&w, &empty_history(), &stage, None, &[]);
     assert_eq!(f.cuts.len(), 6, "2 × 3 cut pairs");
+}
+
+#[test]
+fn requests_are_filled_and_replies_hollow_whatever_the_colour() {
+    // DESIGN.md: "request vs response, vote vs append distinguishable without colour".
+    let mut w = world(3);
+    assert!(w.run_until(Duration::from_secs(2), |w| {
+        w.flights().any(|f| {
+            matches!(
+                f.packet,
+                raft_sim::network::Packet::Raft(ref m)
+                    if matches!(m.body, raft_sim::raft_core::Body::RequestVoteResponse { .. })
+            )
+        }) && w.flights().any(|f| view::describe(&f.packet).1)
+    }));
+    let stage = Stage::new(5, 1280.0, 800.0, 0);
+    let f = view::frame(&w, &empty_history(), &stage, None, &[]);
+    let rec = drawn(&f, &stage);
+    for m in f.messages.iter().filter(|m| m.shape == Shape::Vote) {
+        let diamond = rec
+            .calls
+            .iter()
+            .find_map(|c| match c {
+                Call::Polygon(pts, fill, stroke) if (pts[0].x - m.at.x).abs() < 1e-9 => {
+                    Some((*fill, *stroke))
+                }
+                _ => None,
+            })
+            .expect("a diamond");
+        if m.request {
+            assert_eq!(diamond, (Some(LIGHT.vote), None), "a request is filled");
+        } else {
+            assert_eq!(diamond.0, Some(LIGHT.background), "a reply is hollow");
+            assert!(diamond.1.is_some());
+        }
+    }
+    assert!(f.messages.iter().any(|m| !m.request));
 }
 
 #[test]
