@@ -5,12 +5,14 @@ use core::time::Duration;
 
 use raft_sim::raft_core::{Instant, NodeId};
 use raft_sim::scene::{self, SceneRun};
+
+use crate::tour::{TaskRun, Tour};
 use raft_sim::{Action, NetworkSettings, Setup, Timeline, World};
 
 use crate::command::{Command, CommandError, NetworkChange, Outcome};
 use crate::lang::Lang;
 use crate::layout::Point;
-use crate::options::{MAX_SPEED, MIN_SPEED, Options};
+use crate::options::{DEFAULT_SPEED, MAX_SPEED, MIN_SPEED, Options};
 use crate::stage::Stage;
 use crate::view::{self, Frame, Selection};
 
@@ -46,15 +48,24 @@ pub enum Origin {
 /// touches the DOM.
 ///
 /// # The tour
-/// A tour scene's cues are recorded actions of its timeline ([`SceneRun`]), so
-/// playing, seeking, stepping and going live keep the scene and its captions. Any other
-/// command that changes the world (a crash, a client write, a partition...) ends the
-/// script ("try it yourself"): the world stays as it is, in the sandbox.
+/// The app is in the tour while it holds a [`Tour`], in the sandbox otherwise. A tour
+/// scene's cues are recorded actions of its timeline ([`SceneRun`]), so playing,
+/// seeking, stepping and going live keep the scene and its captions; the tour's own
+/// commands (`Tour`, `Next`, `Prev`, `Replay`) move between its steps. "Try it
+/// yourself" (`Try`), or any command that changes the world (a crash, a client write,
+/// a partition...), leaves the tour where the cursor is: the world stays exactly as it
+/// is, the scene's later cues are forgotten ([`Timeline::fork`]), and the scene's task,
+/// if it has one, is checked from then on. `TourMode` goes back to the step the
+/// reader left.
 #[derive(Debug)]
 pub struct App {
     timeline: Timeline,
-    /// The tour scene playing on the timeline, if any; dropped by "try it yourself".
-    scene: Option<SceneRun>,
+    /// The tour, while the reader is in it; dropped by "try it yourself".
+    tour: Option<Tour>,
+    /// Where the reader left the tour (scene index, step), to go back to.
+    left_tour: Option<(usize, usize)>,
+    /// The task taken from the tour into the sandbox, if any.
+    task: Option<TaskRun>,
     origin: Origin,
     seed: u64,
     nodes: usize,
@@ -91,7 +102,16 @@ impl App {
         };
         let (run, timeline, origin) = play_scene(id)?;
         let mut app = App::from_timeline(timeline, origin, options);
-        app.scene = Some(run);
+        let index = crate::tour::index_of(id).unwrap_or(0);
+        let mut tour = Tour::new(run, index);
+        let step = options.step.unwrap_or(0);
+        if options.autoplay {
+            tour.play(&mut app.timeline, step);
+        } else {
+            tour.show(&mut app.timeline, step);
+        }
+        app.playing = false;
+        app.tour = Some(tour);
         Ok(app)
     }
 
@@ -105,7 +125,9 @@ impl App {
         App {
             seed: timeline.world().seed(),
             timeline,
-            scene: None,
+            tour: None,
+            left_tour: None,
+            task: None,
             origin,
             nodes,
             playing: options.autoplay,
@@ -140,7 +162,17 @@ impl App {
 
     /// The tour scene playing, if in the tour.
     pub fn scene(&self) -> Option<&SceneRun> {
-        self.scene.as_ref()
+        self.tour.as_ref().map(Tour::run)
+    }
+
+    /// The tour, if the reader is in it.
+    pub fn tour(&self) -> Option<&Tour> {
+        self.tour.as_ref()
+    }
+
+    /// The task taken from the tour into the sandbox, if any.
+    pub fn task(&self) -> Option<&TaskRun> {
+        self.task.as_ref()
     }
 
     /// Where this run's world came from.
@@ -153,9 +185,12 @@ impl App {
         self.seed
     }
 
-    /// Whether it is playing.
+    /// Whether it is playing (in the tour: whether a step is playing).
     pub fn playing(&self) -> bool {
-        self.playing
+        match &self.tour {
+            Some(t) => t.is_playing(),
+            None => self.playing,
+        }
     }
 
     /// Playback speed.
@@ -212,6 +247,11 @@ impl App {
 
     fn advance(&mut self, wall_ms: f64) -> bool {
         let mut redraw = core::mem::take(&mut self.dirty);
+        if let Some(tour) = self.tour.as_mut() {
+            // The tour's pace, scaled by the speed (`speed=1` plays 15 times faster).
+            let scaled = wall_ms * self.speed / DEFAULT_SPEED;
+            return tour.tick(&mut self.timeline, scaled) || redraw;
+        }
         if self.playing && wall_ms.is_finite() && wall_ms > 0.0 {
             self.owed_us += wall_ms.min(MAX_TICK_MS) * 1_000.0 * self.speed;
             let whole = self.owed_us.floor();
@@ -221,6 +261,9 @@ impl App {
                 self.timeline.advance_to(target);
                 redraw = true;
             }
+        }
+        if redraw && let Some(task) = self.task.as_mut() {
+            task.check(self.timeline.world());
         }
         redraw
     }
@@ -233,14 +276,14 @@ impl App {
         if self.dirty {
             return Some(0.0);
         }
-        if !self.playing {
+        if !self.playing() {
             return None;
         }
         let world = self.world();
         let moving = world.flights().next().is_some();
         let cadence: f64 = if moving { 33.0 } else { 100.0 };
         let until_event = world.next_event_time().map_or(f64::INFINITY, |t| {
-            t.as_micros().saturating_sub(world.now().as_micros()) as f64 / 1_000.0 / self.speed
+            t.as_micros().saturating_sub(world.now().as_micros()) as f64 / 1_000.0 / self.pace()
         });
         Some(cadence.min(until_event).max(0.0))
     }
@@ -248,7 +291,19 @@ impl App {
     /// The picture at the cursor.
     pub fn frame(&self) -> Frame<'_> {
         let t = self.timeline();
-        let mut frame = view::frame(t.world(), t.history(), &self.stage, self.selection, &[]);
+        // In the tour, what the step's caption talks about is marked, once it is
+        // shown (while it plays, the picture is the story).
+        let subjects = match &self.tour {
+            Some(tour) if tour.is_done(t) => tour.subjects(),
+            _ => &[],
+        };
+        let mut frame = view::frame(
+            t.world(),
+            t.history(),
+            &self.stage,
+            self.selection,
+            subjects,
+        );
         frame.client.label = self.lang.tr("client");
         frame.votes_label = self.lang.tr("votes {0}");
         frame.needs_label = self.lang.tr("needs > {0}");
@@ -263,9 +318,38 @@ impl App {
         hit
     }
 
+    /// Virtual time per real time: the speed, or in the tour its pace.
+    fn pace(&self) -> f64 {
+        match &self.tour {
+            Some(_) => crate::tour::TOUR_PACE * self.speed / DEFAULT_SPEED,
+            None => self.speed,
+        }
+    }
+
     /// Carries out a command; refused, it changes nothing.
     pub fn command(&mut self, cmd: Command) -> Result<Outcome, CommandError> {
         self.dirty = true;
+        let outcome = self.carry_out(cmd)?;
+        self.relayout();
+        if let Some(task) = self.task.as_mut() {
+            task.check(self.timeline.world());
+        }
+        Ok(outcome)
+    }
+
+    fn carry_out(&mut self, cmd: Command) -> Result<Outcome, CommandError> {
+        if let Some(tour) = self.tour.as_mut() {
+            match cmd {
+                Command::Play | Command::Toggle if !tour.is_playing() => {
+                    return self.next_step();
+                }
+                Command::Pause | Command::Toggle => {
+                    tour.pause();
+                    return Ok(Outcome::Done);
+                }
+                _ => {}
+            }
+        }
         match cmd {
             Command::Play => self.playing = true,
             Command::Pause => self.playing = false,
@@ -279,10 +363,12 @@ impl App {
             Command::Step => {
                 self.pause_here();
                 self.timeline.step_forward();
+                self.follow_cursor();
             }
             Command::Back => {
                 self.pause_here();
                 self.timeline.step_back();
+                self.follow_cursor();
             }
             Command::Seek(t) => {
                 if t > self.timeline.frontier().after(MAX_REPLAY) {
@@ -290,8 +376,12 @@ impl App {
                 }
                 self.owed_us = 0.0;
                 self.timeline.seek(t);
+                self.follow_cursor();
             }
-            Command::Live => self.timeline.go_live(),
+            Command::Live => {
+                self.timeline.go_live();
+                self.follow_cursor();
+            }
             Command::Crash(id) => self.act(Action::Crash(id))?,
             Command::Restart(id) => self.act(Action::Restart(id))?,
             Command::Timeout(id) => self.act(Action::TimeoutNow(id))?,
@@ -335,11 +425,36 @@ impl App {
                 return Ok(Outcome::NewRun);
             }
             Command::Select(selection) => self.selection = selection,
-            Command::Scene(id) => {
-                self.open_scene(&id)?;
+            Command::Tour { scene, step, play } => return self.open_tour(&scene, step, play),
+            Command::Next => return self.next_step(),
+            Command::Prev => return self.prev_step(),
+            Command::Replay => {
+                let tour = self.tour.as_mut().ok_or(CommandError::NotInTour)?;
+                let step = tour.step();
+                tour.play(&mut self.timeline, step);
+            }
+            Command::Try => {
+                if self.tour.is_none() {
+                    return Err(CommandError::NotInTour);
+                }
+                self.leave_tour();
+                return Ok(Outcome::Moved);
+            }
+            Command::TourMode => {
+                if self.tour.is_none() {
+                    let (index, step) = self.left_tour.unwrap_or((0, 0));
+                    let id = crate::tour::scenes()
+                        .get(index)
+                        .map_or("consensus", |s| s.id);
+                    return self.open_tour(id, step, false);
+                }
+                return Ok(Outcome::Done);
+            }
+            Command::SandboxMode(seed) => {
+                self.reset(new_timeline(self.nodes.max(3), seed)?, Origin::Sandbox);
+                self.playing = true;
                 return Ok(Outcome::NewRun);
             }
-            Command::Sandbox => self.scene = None,
             Command::Lang(lang) => {
                 self.lang = lang;
                 return Ok(Outcome::NewLang);
@@ -348,12 +463,85 @@ impl App {
         Ok(Outcome::Done)
     }
 
-    /// Opens the tour scene `id` at its start.
-    fn open_scene(&mut self, id: &str) -> Result<(), CommandError> {
+    /// Opens the tour at scene `id`'s step `step` (from 0), shown or played: on the
+    /// same run if the tour is in that scene, else on the scene's new run.
+    fn open_tour(&mut self, id: &str, step: usize, play: bool) -> Result<Outcome, CommandError> {
+        if let Some(tour) = self.tour.as_mut().filter(|t| t.scene().id == id) {
+            if play {
+                tour.play(&mut self.timeline, step);
+            } else {
+                tour.show(&mut self.timeline, step);
+            }
+            return Ok(Outcome::Moved);
+        }
         let (run, timeline, origin) = play_scene(id)?;
+        let index = crate::tour::index_of(id).unwrap_or(0);
         self.reset(timeline, origin);
-        self.scene = Some(run);
-        Ok(())
+        let mut tour = Tour::new(run, index);
+        if play {
+            tour.play(&mut self.timeline, step);
+        } else {
+            tour.show(&mut self.timeline, step);
+        }
+        self.playing = false;
+        self.tour = Some(tour);
+        self.task = None;
+        Ok(Outcome::NewRun)
+    }
+
+    /// The tour's next step, or the next scene's first (played); at the tour's very
+    /// end, nothing.
+    fn next_step(&mut self) -> Result<Outcome, CommandError> {
+        let tour = self.tour.as_mut().ok_or(CommandError::NotInTour)?;
+        if tour.resume_or_next(&mut self.timeline) {
+            return Ok(Outcome::Moved);
+        }
+        let next = tour.index() + 1;
+        match crate::tour::scenes().get(next) {
+            Some(s) => self.open_tour(s.id, 0, true),
+            None => Ok(Outcome::Done),
+        }
+    }
+
+    /// The tour's previous step, shown at once, or the previous scene's last.
+    fn prev_step(&mut self) -> Result<Outcome, CommandError> {
+        let tour = self.tour.as_mut().ok_or(CommandError::NotInTour)?;
+        if tour.step() > 0 {
+            let step = tour.step() - 1;
+            tour.show(&mut self.timeline, step);
+            return Ok(Outcome::Moved);
+        }
+        let Some(prev) = tour.index().checked_sub(1) else {
+            // The tour's first step: shown again from its start.
+            tour.show(&mut self.timeline, 0);
+            return Ok(Outcome::Moved);
+        };
+        match crate::tour::scenes().get(prev) {
+            Some(s) => self.open_tour(s.id, usize::MAX, false),
+            None => Ok(Outcome::Done),
+        }
+    }
+
+    /// In the tour, after the cursor moved by other means: the step follows it.
+    fn follow_cursor(&mut self) {
+        if let Some(tour) = self.tour.as_mut() {
+            tour.follow(&self.timeline);
+        }
+    }
+
+    /// Leaves the tour where the cursor is: same world, no later cues, the scene's
+    /// task from here.
+    fn leave_tour(&mut self) {
+        if let Some(tour) = self.tour.take() {
+            self.timeline.fork();
+            self.left_tour = Some((tour.index(), tour.step()));
+            self.task = tour
+                .scene()
+                .task
+                .map(|t| TaskRun::new(t, self.timeline.world()));
+            self.playing = false;
+            self.owed_us = 0.0;
+        }
     }
 
     fn now(&self) -> Instant {
@@ -369,8 +557,14 @@ impl App {
     /// Applies an action at the cursor. It ends the tour's script ("try it yourself"),
     /// keeping the world as it is.
     fn act(&mut self, action: Action) -> Result<(), CommandError> {
+        // Checked on a copy of the world first: a refused action must not leave the
+        // tour.
+        if self.tour.is_some() {
+            let mut probe = self.timeline.world().snapshot();
+            probe.apply(&action)?;
+            self.leave_tour();
+        }
         self.timeline.act(action)?;
-        self.scene = None;
         Ok(())
     }
 
@@ -380,7 +574,7 @@ impl App {
         self.seed = timeline.world().seed();
         self.timeline = timeline;
         self.history_reserved = false;
-        self.scene = None;
+        self.tour = None;
         self.origin = origin;
         self.selection = None;
         self.owed_us = 0.0;

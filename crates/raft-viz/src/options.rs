@@ -336,14 +336,23 @@ mod tests {
 
     #[test]
     fn sandbox_settings_or_mode_sandbox_open_the_sandbox() {
-        for q in ["mode=sandbox", "seed=4", "nodes=3", "a=", "mode=sandbox&lang=zh"] {
+        for q in [
+            "mode=sandbox",
+            "seed=4",
+            "nodes=3",
+            "a=",
+            "mode=sandbox&lang=zh",
+        ] {
             let (o, n) = parse_q(q);
             assert!(n.is_empty(), "{q}: {n:?}");
             assert_eq!(o.scene, None, "{q}");
             assert!(o.autoplay, "{q}: the sandbox plays");
         }
         let (o, _) = parse_q("step=3&autoplay=1");
-        assert_eq!((o.scene.as_deref(), o.step, o.autoplay), (Some(FIRST_SCENE), Some(2), true));
+        assert_eq!(
+            (o.scene.as_deref(), o.step, o.autoplay),
+            (Some(FIRST_SCENE), Some(2), true)
+        );
         let (o, n) = parse_q("step=0");
         assert_eq!((o.step, n.len()), (None, 1));
         let (o, n) = parse_q("mode=films");

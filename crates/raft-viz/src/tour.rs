@@ -183,13 +183,10 @@ impl Tour {
         }
     }
 
-    /// Whether the current step is shown at its moment (not playing, not before it).
+    /// Whether the current step is shown exactly at its moment (not playing toward
+    /// it, not scrubbed away from it).
     pub fn is_done(&self, timeline: &Timeline) -> bool {
-        self.playing.is_none()
-            && self
-                .run
-                .moment(self.step)
-                .is_some_and(|m| Moment::of(timeline.world()) >= m)
+        self.playing.is_none() && self.run.moment(self.step) == Some(Moment::of(timeline.world()))
     }
 
     /// After the reader moved the cursor by other means (the scrubber, one event):

@@ -169,9 +169,10 @@ async fn snapshots_are_plain_objects_with_camel_case_keys_in_order() -> Result<(
     #[rustfmt::skip]
     assert_eq!(keys(&snap), [
         "timeMs", "seed", "playing", "speed", "live", "leader", "nodes", "messages", "safe",
-        "violations", "scene",
+        "violations", "scene", "tour", "task",
     ]);
     assert!(get(&snap, &["scene"])?.is_null(), "None is null");
+    assert!(get(&snap, &["tour"])?.is_null(), "no tour in the sandbox");
     let nodes: js_sys::Array = get(&snap, &["nodes"])?.dyn_into()?;
     #[rustfmt::skip]
     assert_eq!(keys(&nodes.get(0)), [
@@ -200,6 +201,38 @@ async fn snapshots_are_plain_objects_with_camel_case_keys_in_order() -> Result<(
     assert_eq!(keys(&message), [
         "id", "from", "to", "kind", "ok", "heartbeat", "sentMs", "arriveMs",
     ]);
+    web::stop();
+    stage.remove();
+    Ok(())
+}
+
+#[wasm_bindgen_test]
+async fn the_tour_shows_in_the_snapshot_and_its_scenes_are_listed_in_order() -> Result<(), JsValue>
+{
+    // Issue 10: `snapshot().tour` and `raftviz.scenes()`.
+    let stage = mount_stage()?;
+    web::start_with("?scene=split-vote&step=3&controls=none")?;
+    let snap = call_api("snapshot", &[])?;
+    let tour = get(&snap, &["tour"])?;
+    #[rustfmt::skip]
+    assert_eq!(keys(&tour), ["scene", "step", "steps", "caption", "title", "subjects", "done"]);
+    assert_eq!(get(&tour, &["step"])?.as_f64(), Some(3.0));
+    assert_eq!(get(&tour, &["done"])?.as_bool(), Some(true));
+    call_api("command", &[json(r#"{"type":"prev"}"#)?])?;
+    let snap = call_api("snapshot", &[])?;
+    assert_eq!(get(&snap, &["tour", "step"])?.as_f64(), Some(2.0));
+    let scenes: js_sys::Array = call_api("scenes", &[])?.dyn_into()?;
+    assert!(scenes.length() >= 14, "{} scenes", scenes.length());
+    assert_eq!(keys(&scenes.get(0)), ["id", "title", "chapter", "steps"]);
+    assert_eq!(
+        get(&scenes.get(0), &["id"])?.as_string().as_deref(),
+        Some("consensus")
+    );
+    call_api("command", &[json(r#"{"type":"try"}"#)?])?;
+    assert!(
+        get(&call_api("snapshot", &[])?, &["tour"])?.is_null(),
+        "in the sandbox"
+    );
     web::stop();
     stage.remove();
     Ok(())
@@ -388,12 +421,21 @@ fn the_command_reader_reads_every_command_and_its_fields() -> Result<(), JsValue
             },
         ),
         (
-            r#"{"type":"scene","id":"split-vote"}"#,
-            U::Scene {
-                id: s("split-vote"),
+            r#"{"type":"tour","scene":"split-vote","step":3}"#,
+            U::Tour {
+                scene: s("split-vote"),
+                step: Some(3),
+                play: None,
             },
         ),
-        (r#"{"type":"sandbox"}"#, U::Sandbox {}),
+        (r#"{"type":"next"}"#, U::Next {}),
+        (r#"{"type":"prev"}"#, U::Prev {}),
+        (r#"{"type":"replay"}"#, U::Replay {}),
+        (r#"{"type":"try"}"#, U::Try {}),
+        (
+            r#"{"type":"mode","mode":"tour"}"#,
+            U::Mode { mode: s("tour") },
+        ),
         (r#"{"type":"lang","lang":"zh"}"#, U::Lang { lang: s("zh") }),
     ];
     let mut seen = std::collections::BTreeSet::new();

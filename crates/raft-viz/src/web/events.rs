@@ -118,8 +118,10 @@ pub fn on_canvas_click(event: Event) {
 /// `raftviz.snapshot()`.
 pub fn api_snapshot() -> Result<JsValue, JsValue> {
     with_page(|p| {
-        Snapshot::of(&p.app)
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        let mut snap = Snapshot::of(&p.app);
+        // Out of view or in a hidden tab the clock stands still: not playing.
+        snap.playing &= !p.runner.blocked();
+        snap.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
             .map_err(JsValue::from)
     })
     .unwrap_or_else(|| Err(err("raftviz is not running (or is busy)")))

@@ -122,7 +122,9 @@ impl Runner {
         self.stats.draws += 1;
     }
 
-    fn blocked(&self) -> bool {
+    /// Whether the loop stands still: stopped, the tab hidden, or the canvas out of
+    /// view (the clock does not move then, so nothing is playing).
+    pub fn blocked(&self) -> bool {
         self.stopped || self.hidden || self.offscreen
     }
 
