@@ -445,7 +445,7 @@ fn the_command_reader_reads_every_command_and_its_fields() -> Result<(), JsValue
         assert_eq!(read, want, "{text}");
         seen.insert(type_name(&read));
     }
-    assert_eq!(seen.len(), 25, "every variant is exercised: {seen:?}");
+    assert_eq!(seen.len(), 29, "every variant is exercised: {seen:?}");
     let bad = [
         r#"{"type":"warp"}"#,
         r#"{}"#,
