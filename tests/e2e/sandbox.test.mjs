@@ -157,7 +157,8 @@ for (const [query, text] of [
   ['?scene=nope', 'scene=nope'],
 ]) {
   test(`bad URL parameter ${query} shows a notice and falls back to the defaults`, async () => {
-    const { page, errors } = await open(query);
+    // In the sandbox (a bad value must not open the tour instead).
+    const { page, errors } = await open(`${query}&mode=sandbox`);
     await page.getByText(text, { exact: false }).first().waitFor({ state: 'visible', timeout: 5_000 });
     const s = await snapshot(page);
     assert.equal(s.nodes.length, 5);

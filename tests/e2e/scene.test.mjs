@@ -38,7 +38,7 @@ test('seeking in the split vote before playing it keeps the scene: B and C are c
 
   // Its share link names the scene and the moment, and reopens it exactly.
   await page.evaluate(() => window.raftviz.command({ type: 'seek', ms: 160 }));
-  await page.click('[data-cmd="share"]');
+  await page.click('#rv-tour [data-cmd="share"]');
   const url = new URL(page.url());
   assert.equal(url.searchParams.get('scene'), 'split-vote', url.href);
   assert.equal(url.searchParams.get('at'), '160', url.href);

@@ -19,7 +19,7 @@ test('the page loads, draws the cluster with its controls and JS API, and logs n
     if (res.status() >= 400) failed.push(`${res.url()}: HTTP ${res.status()}`);
   });
 
-  await page.goto(suite.server.url, { waitUntil: 'load' });
+  await page.goto(`${suite.server.url}?mode=sandbox`, { waitUntil: 'load' });
   const canvas = page.locator('canvas#raft-canvas');
   await canvas.waitFor({ state: 'visible' });
   // The wasm module sizes the backing store for devicePixelRatio once it has started.
@@ -71,7 +71,7 @@ test('the page loads, draws the cluster with its controls and JS API, and logs n
 test('the canvas follows the dark colour scheme and refits when the window resizes', async () => {
   const page = await suite.browser.newPage({ viewport: { width: 800, height: 600 }, colorScheme: 'dark' });
   const errors = collectErrors(page);
-  await page.goto(suite.server.url, { waitUntil: 'load' });
+  await page.goto(`${suite.server.url}?mode=sandbox`, { waitUntil: 'load' });
   const fitted = () => page.waitForFunction(() => {
     const c = document.querySelector('canvas#raft-canvas');
     const r = c.getBoundingClientRect();
