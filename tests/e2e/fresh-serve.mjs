@@ -13,7 +13,8 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors = collectErrors(page);
   // Real time: the default speed, 1/15, elects in a few seconds of watching.
-  await page.goto(url, { waitUntil: 'load' });
+  // The page opens on the tour (paused at its first step); the sandbox animates.
+  await page.goto(`${url}?mode=sandbox`, { waitUntil: 'load' });
   await page.waitForFunction(() => window.raftviz?.snapshot?.().leader, null, { timeout: 90_000 });
   const snap = await page.evaluate(() => window.raftviz.snapshot());
   if (errors.length) throw new Error(`the page logged errors: ${errors.join('; ')}`);
