@@ -313,3 +313,50 @@ fn duplication_delivers_copies_that_raft_tolerates() {
     }));
     assert_eq!(w.checker().total(), 0);
 }
+
+/// `check` answers what `apply` would, without changing anything: the page asks it
+/// before leaving the tour for an action, so a refused action keeps the reader's place.
+#[test]
+fn check_answers_as_apply_would_and_changes_nothing() {
+    let mut w = world(3, 4);
+    let leader = elect(&mut w);
+    let follower = w
+        .ids()
+        .iter()
+        .copied()
+        .find(|&i| i != leader)
+        .expect("follower");
+    w.apply(&Action::Crash(follower)).expect("valid");
+    let actions = [
+        Action::Crash(follower),
+        Action::Restart(follower),
+        Action::Restart(leader),
+        Action::TimeoutNow(leader),
+        Action::TimeoutNow(follower),
+        Action::Crash(NodeId(7)),
+        Action::Partition(vec![vec![leader], vec![NodeId(9)]]),
+        Action::SetElectionTimeout {
+            min: Duration::from_millis(300),
+            max: Duration::from_millis(100),
+        },
+        Action::Heal,
+        Action::Crash(leader),
+    ];
+    w.take_records();
+    for action in &actions {
+        let before = format!("{w:?}");
+        let checked = w.check(action);
+        assert_eq!(
+            format!("{w:?}"),
+            before,
+            "check changed the world: {action:?}"
+        );
+        let mut copy = w.snapshot();
+        assert_eq!(copy.apply(action), checked, "{action:?}");
+    }
+    assert_eq!(
+        w.check(&Action::Crash(follower)),
+        Err(ActionError::NodeDown(follower))
+    );
+    assert!(w.check(&Action::Crash(leader)).is_ok());
+}

@@ -1112,3 +1112,18 @@ fn sandbox_task_an_acknowledged_write_outlives_its_leader() {
         Duration::from_secs(3)
     ));
 }
+
+/// The tour's order without building scenes (the menu, Next and Back use it) names
+/// exactly the scenes `all()` builds, in the same order, and each id finds its scene.
+#[test]
+fn scene_ids_list_the_tour_in_order_and_each_finds_its_scene() {
+    let built: Vec<&str> = scene::all().iter().map(|s| s.id).collect();
+    let listed: Vec<&str> = scene::ids().collect();
+    assert_eq!(listed, built);
+    assert_eq!(listed.first(), Some(&"consensus"));
+    assert_eq!(listed.last(), Some(&"sandbox"));
+    for id in listed {
+        assert_eq!(scene::by_id(id).map(|s| s.id), Some(id));
+    }
+    assert!(scene::by_id("no-such-scene").is_none());
+}

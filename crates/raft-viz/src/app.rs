@@ -443,9 +443,7 @@ impl App {
             Command::TourMode => {
                 if self.tour.is_none() {
                     let (index, step) = self.left_tour.unwrap_or((0, 0));
-                    let id = crate::tour::scenes()
-                        .get(index)
-                        .map_or("consensus", |s| s.id);
+                    let id = crate::tour::id_at(index).unwrap_or(crate::options::FIRST_SCENE);
                     return self.open_tour(id, step, false);
                 }
                 return Ok(Outcome::Done);
@@ -497,8 +495,8 @@ impl App {
             return Ok(Outcome::Moved);
         }
         let next = tour.index() + 1;
-        match crate::tour::scenes().get(next) {
-            Some(s) => self.open_tour(s.id, 0, true),
+        match crate::tour::id_at(next) {
+            Some(id) => self.open_tour(id, 0, true),
             None => Ok(Outcome::Done),
         }
     }
@@ -516,8 +514,8 @@ impl App {
             tour.show(&mut self.timeline, 0);
             return Ok(Outcome::Moved);
         };
-        match crate::tour::scenes().get(prev) {
-            Some(s) => self.open_tour(s.id, usize::MAX, false),
+        match crate::tour::id_at(prev) {
+            Some(id) => self.open_tour(id, usize::MAX, false),
             None => Ok(Outcome::Done),
         }
     }
@@ -557,11 +555,9 @@ impl App {
     /// Applies an action at the cursor. It ends the tour's script ("try it yourself"),
     /// keeping the world as it is.
     fn act(&mut self, action: Action) -> Result<(), CommandError> {
-        // Checked on a copy of the world first: a refused action must not leave the
-        // tour.
+        // Checked first: a refused action must not leave the tour.
         if self.tour.is_some() {
-            let mut probe = self.timeline.world().snapshot();
-            probe.apply(&action)?;
+            self.timeline.world().check(&action)?;
             self.leave_tour();
         }
         self.timeline.act(action)?;

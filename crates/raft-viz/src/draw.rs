@@ -251,7 +251,9 @@ fn draw_labels(
         };
         // Under the value box, else above the node; on a crowded ring, in two lines
         // on the side of the ring's centre.
-        let left = crate::num::clamp(n.at.x - w / 2.0, 2.0, stage.width - w - 2.0);
+        // A little room from the canvas's sides, so the pill never reads as cut off.
+        let margin = f * 0.5;
+        let left = crate::num::clamp(n.at.x - w / 2.0, margin, stage.width - w - margin);
         let spot = [n.at.y + r + f * 2.15, n.at.y - r - f * 0.35 - h]
             .into_iter()
             .find(|&top| fits(left, top, w, h));

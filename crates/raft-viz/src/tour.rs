@@ -30,7 +30,17 @@ pub fn scenes() -> Vec<Scene> {
 
 /// Where a scene stands in the tour's order.
 pub fn index_of(id: &str) -> Option<usize> {
-    scene::all().iter().position(|s| s.id == id)
+    scene::ids().position(|s| s == id)
+}
+
+/// The id of the scene at `index` in the tour's order.
+pub fn id_at(index: usize) -> Option<&'static str> {
+    scene::ids().nth(index)
+}
+
+/// How many scenes the tour has.
+pub fn scene_count() -> usize {
+    scene::ids().len()
 }
 
 /// The reader's place in the tour.

@@ -334,4 +334,4 @@ impl SceneRun {
 }
 
 mod tour;
-pub use tour::{all, by_id, split_vote};
+pub use tour::{all, by_id, ids, split_vote};

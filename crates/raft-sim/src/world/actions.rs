@@ -130,8 +130,9 @@ impl World {
         Ok(())
     }
 
-    /// Refuses an action that cannot apply, before anything changes.
-    fn check(&self, action: &Action) -> Result<(), ActionError> {
+    /// Refuses an action that cannot apply, changing nothing: when this is `Ok`,
+    /// [`World::apply`] of the same action succeeds.
+    pub fn check(&self, action: &Action) -> Result<(), ActionError> {
         let exists = |id: NodeId| {
             if (id.0 as usize) < self.servers.len() {
                 Ok(())

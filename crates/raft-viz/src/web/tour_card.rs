@@ -141,7 +141,7 @@ impl TourCard {
                 ),
             );
             let first = t.index() == 0 && t.step() == 0;
-            let last = t.index() + 1 == crate::tour::scenes().len() && t.step() + 1 >= steps;
+            let last = t.index() + 1 == crate::tour::scene_count() && t.step() + 1 >= steps;
             set_flag(&self.prev, "disabled", first);
             set_flag(&self.next, "disabled", last && shown.3);
             // The task of the scene's last step: what to try in the sandbox.

@@ -62,6 +62,11 @@ const SCENES: [(&str, MakeScene); 16] = [
     ("sandbox", beyond::sandbox),
 ];
 
+/// Every scene's deep-link id, in tour order, without building the scenes.
+pub fn ids() -> impl ExactSizeIterator<Item = &'static str> {
+    SCENES.iter().map(|(id, _)| *id)
+}
+
 /// Looks a scene up by its deep-link id.
 #[must_use]
 pub fn by_id(id: &str) -> Option<Scene> {
