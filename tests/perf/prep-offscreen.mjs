@@ -4,6 +4,12 @@ import { note, snapshot, waitForApp } from './common.mjs';
 
 export default async function prep(page) {
   await waitForApp(page);
+  // Playing before it goes out of view (a paused app would hide what is measured); out
+  // of view, snapshot().playing is false by design (the page stands still), so it is
+  // asked first.
+  if (!(await snapshot(page)).playing) {
+    throw new Error('offscreen: the app is paused, which would hide what is measured');
+  }
   const rect = await page.evaluate(() => {
     const spacer = document.createElement('div');
     spacer.id = 'measure-spacer';
@@ -18,7 +24,5 @@ export default async function prep(page) {
   if (visible) {
     throw new Error(`offscreen: #raft-canvas still intersects the viewport: ${JSON.stringify(rect)}`);
   }
-  const snap = await snapshot(page);
-  if (!snap.playing) throw new Error('offscreen: the app is paused, which would hide what is measured');
-  note('offscreen', `canvas at y=${Math.round(rect.top)}..${Math.round(rect.bottom)}, viewport ${rect.vw}x${rect.vh}, still playing`);
+  note('offscreen', `canvas at y=${Math.round(rect.top)}..${Math.round(rect.bottom)}, viewport ${rect.vw}x${rect.vh}, playing until it went out of view`);
 }
