@@ -3,13 +3,18 @@
 
 use core::time::Duration;
 
+mod checks;
+mod tour_moves;
+
+use self::checks::{election_timeout, network};
+
 use raft_sim::raft_core::{Instant, NodeId};
 use raft_sim::scene::{self, SceneRun};
 
 use crate::tour::{TaskRun, Tour};
-use raft_sim::{Action, NetworkSettings, Setup, Timeline, World};
+use raft_sim::{Action, Setup, Timeline, World};
 
-use crate::command::{Command, CommandError, NetworkChange, Outcome};
+use crate::command::{Command, CommandError, Outcome};
 use crate::lang::Lang;
 use crate::layout::Point;
 use crate::options::{DEFAULT_SPEED, MAX_SPEED, MIN_SPEED, Options};
@@ -461,87 +466,6 @@ impl App {
         Ok(Outcome::Done)
     }
 
-    /// Opens the tour at scene `id`'s step `step` (from 0), shown or played: on the
-    /// same run if the tour is in that scene, else on the scene's new run.
-    fn open_tour(&mut self, id: &str, step: usize, play: bool) -> Result<Outcome, CommandError> {
-        if let Some(tour) = self.tour.as_mut().filter(|t| t.scene().id == id) {
-            if play {
-                tour.play(&mut self.timeline, step);
-            } else {
-                tour.show(&mut self.timeline, step);
-            }
-            return Ok(Outcome::Moved);
-        }
-        let (run, timeline, origin) = play_scene(id)?;
-        let index = crate::tour::index_of(id).unwrap_or(0);
-        self.reset(timeline, origin);
-        let mut tour = Tour::new(run, index);
-        if play {
-            tour.play(&mut self.timeline, step);
-        } else {
-            tour.show(&mut self.timeline, step);
-        }
-        self.playing = false;
-        self.tour = Some(tour);
-        self.task = None;
-        Ok(Outcome::NewRun)
-    }
-
-    /// The tour's next step, or the next scene's first (played); at the tour's very
-    /// end, nothing.
-    fn next_step(&mut self) -> Result<Outcome, CommandError> {
-        let tour = self.tour.as_mut().ok_or(CommandError::NotInTour)?;
-        if tour.resume_or_next(&mut self.timeline) {
-            return Ok(Outcome::Moved);
-        }
-        let next = tour.index() + 1;
-        match crate::tour::id_at(next) {
-            Some(id) => self.open_tour(id, 0, true),
-            None => Ok(Outcome::Done),
-        }
-    }
-
-    /// The tour's previous step, shown at once, or the previous scene's last.
-    fn prev_step(&mut self) -> Result<Outcome, CommandError> {
-        let tour = self.tour.as_mut().ok_or(CommandError::NotInTour)?;
-        if tour.step() > 0 {
-            let step = tour.step() - 1;
-            tour.show(&mut self.timeline, step);
-            return Ok(Outcome::Moved);
-        }
-        let Some(prev) = tour.index().checked_sub(1) else {
-            // The tour's first step: shown again from its start.
-            tour.show(&mut self.timeline, 0);
-            return Ok(Outcome::Moved);
-        };
-        match crate::tour::id_at(prev) {
-            Some(id) => self.open_tour(id, usize::MAX, false),
-            None => Ok(Outcome::Done),
-        }
-    }
-
-    /// In the tour, after the cursor moved by other means: the step follows it.
-    fn follow_cursor(&mut self) {
-        if let Some(tour) = self.tour.as_mut() {
-            tour.follow(&self.timeline);
-        }
-    }
-
-    /// Leaves the tour where the cursor is: same world, no later cues, the scene's
-    /// task from here.
-    fn leave_tour(&mut self) {
-        if let Some(tour) = self.tour.take() {
-            self.timeline.fork();
-            self.left_tour = Some((tour.index(), tour.step()));
-            self.task = tour
-                .scene()
-                .task
-                .map(|t| TaskRun::new(t, self.timeline.world()));
-            self.playing = false;
-            self.owed_us = 0.0;
-        }
-    }
-
     fn now(&self) -> Instant {
         self.timeline().now()
     }
@@ -652,49 +576,4 @@ fn new_timeline(nodes: usize, seed: u64) -> Result<Timeline, CommandError> {
         seed,
         ..Setup::default()
     })?)
-}
-
-/// The network after `change`, checked.
-fn network(now: &NetworkSettings, change: NetworkChange) -> Result<NetworkSettings, CommandError> {
-    let mut n = now.clone();
-    n.loss_ppm = ppm(change.loss, n.loss_ppm)?;
-    n.duplicate_ppm = ppm(change.duplicate, n.duplicate_ppm)?;
-    n.reorder_ppm = ppm(change.reorder, n.reorder_ppm)?;
-    n.latency_min = latency(change.latency_min, n.latency_min)?;
-    n.latency_max = latency(change.latency_max, n.latency_max)?;
-    if n.latency_max < n.latency_min {
-        return Err(CommandError::LatencyOrder);
-    }
-    Ok(n)
-}
-
-/// A probability in parts per million (`None` keeps `old`). Out of line, as are the
-/// two below: each is called more than once.
-#[inline(never)]
-fn ppm(p: Option<f64>, old: u32) -> Result<u32, CommandError> {
-    match p {
-        None => Ok(old),
-        Some(p) if p.is_finite() && (0.0..=1.0).contains(&p) => Ok((p * 1e6).round() as u32),
-        Some(_) => Err(CommandError::Probability),
-    }
-}
-
-/// A latency of at most 10 s (`None` keeps `old`).
-#[inline(never)]
-fn latency(v: Option<Duration>, old: Duration) -> Result<Duration, CommandError> {
-    match v {
-        None => Ok(old),
-        Some(v) if v <= Duration::from_secs(10) => Ok(v),
-        Some(_) => Err(CommandError::Latency),
-    }
-}
-
-/// An election timeout bound, 1 ms to 60 s.
-#[inline(never)]
-fn election_timeout(v: Duration) -> Result<Duration, CommandError> {
-    if (Duration::from_millis(1)..=Duration::from_secs(60)).contains(&v) {
-        Ok(v)
-    } else {
-        Err(CommandError::ElectionTimeout)
-    }
 }
