@@ -127,6 +127,14 @@ impl Tour {
         render(lang.tr(w.en), &args)
     }
 
+    /// The current step's stretch of virtual time: from the previous step's moment (or
+    /// the start) to its own. A figure's scrubber spans it.
+    pub fn span(&self) -> (Instant, Instant) {
+        let start = self.start_of(self.step).at;
+        let end = self.run.moment(self.step).map_or(start, |m| m.at);
+        (start, end)
+    }
+
     /// Where step `i` plays from: the previous step's moment, or the start.
     fn start_of(&self, i: usize) -> Moment {
         i.checked_sub(1)

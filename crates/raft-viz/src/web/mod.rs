@@ -24,6 +24,7 @@ pub mod controls;
 pub mod dispatch;
 pub mod dom;
 pub mod events;
+pub mod figures;
 pub mod labels;
 pub mod links;
 pub mod notices;
@@ -84,6 +85,11 @@ fn stop_loop() {
 /// Starts the page from `location.search`; in Chinese, once the Chinese text has been
 /// fetched ([`catalogue`]).
 pub fn start() -> Result<(), JsValue> {
+    // The article page: its figures, not the visualizer.
+    let doc = dom::document()?;
+    if figures::wanted(&doc) {
+        return figures::start(&doc);
+    }
     let query = dom::window()?.location().search()?;
     if catalogue::wanted(&query) && !crate::lang::chinese_installed() {
         catalogue::load(|outcome| {
