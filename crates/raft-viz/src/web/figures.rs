@@ -123,6 +123,11 @@ struct Figures {
 /// How far from the viewport a figure comes to life, and how far it is dropped.
 const NEAR: &str = "100% 0px";
 
+/// How much of a figure must be on the screen for it to play: a step starts when the
+/// reader can see it, not while its top edge peeks in (and two figures half in view do
+/// not both play to nobody).
+const IN_VIEW: f64 = 0.5;
+
 impl Figures {
     fn new(doc: &Document) -> Result<Figures, JsValue> {
         let window = dom::window()?;
@@ -175,9 +180,9 @@ impl Figures {
     fn wire(&mut self) -> Result<(), JsValue> {
         let doc = dom::document()?;
         self.observers
-            .push(observer(Some(NEAR), |f, i, on| f.near(i, on))?);
+            .push(observer(Some(NEAR), 0.0, |f, i, on| f.near(i, on))?);
         self.observers
-            .push(observer(None, |f, i, on| f.seen(i, on))?);
+            .push(observer(None, IN_VIEW, |f, i, on| f.seen(i, on))?);
         for (o, _) in &self.observers {
             for f in &self.figures {
                 o.observe(&f.root);
@@ -493,16 +498,18 @@ fn canvas_font(window: &Window, painter: &CanvasPainter) -> String {
 }
 
 /// An observer of the figures, with `margin` around the viewport, telling `report`
-/// (on the figures) each figure's index and whether it intersects.
+/// (on the figures) each figure's index and whether at least `ratio` of it (anything,
+/// for 0) is within.
 fn observer(
     margin: Option<&str>,
+    ratio: f64,
     report: fn(&mut Figures, usize, bool),
 ) -> Result<(IntersectionObserver, EntriesCallback), JsValue> {
     let callback = Closure::<dyn FnMut(Array)>::new(move |entries: Array| {
         for entry in entries.iter() {
             let entry = entry.unchecked_into::<IntersectionObserverEntry>();
             if let Some(i) = index_of(&entry.target()) {
-                let on = entry.is_intersecting();
+                let on = entry.is_intersecting() && entry.intersection_ratio() >= ratio;
                 with_figures(|f| report(f, i, on));
             }
         }
@@ -510,6 +517,9 @@ fn observer(
     let init = IntersectionObserverInit::new();
     if let Some(m) = margin {
         init.set_root_margin(m);
+    }
+    if ratio > 0.0 {
+        init.set_threshold(&JsValue::from_f64(ratio));
     }
     let o = IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &init)?;
     Ok((o, callback))
