@@ -1,11 +1,11 @@
 // The article page (www/article.html): our own text in Chinese and English, with a live
-// figure (an iframe of the main page at one tour step) where the source article has each
-// of its 21 images. Figures load only near the viewport and unload far from it, and an
-// embedded page pauses itself when it is out of view.
+// figure where the source article has each of its 21 images. One wasm instance draws them
+// all (crates/raft-viz/src/web/figures.rs): a figure comes to life near the viewport (its
+// canvas, Back / Replay / Next, a scrubber over its step and the step's caption), is
+// dropped far from it, and plays only while half of it is on the screen.
 //
-// The figures follow the embedding contract: ./?scene=ID&step=N&controls=minimal&lang=L&
-// autoplay=1 opens the scene at step N-1's state, plays step N and pauses there. Tests
-// that rely on a part the main page may not have yet say so in their names.
+// A figure <figure class="live" data-scene=ID data-step=N> opens at step N-1's state,
+// plays step N and pauses there. window.raftfigures.snapshot() reports every figure.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -15,93 +15,74 @@ import { collectErrors, usePage } from './browser.mjs';
 const suite = usePage(before, after);
 
 const FIGURES = 21;
-const MAX_LIVE = 6;
+/** Figures alive at once: those within a viewport of the screen (a few). */
+const MAX_LIVE = 8;
 const MEMORY_BUDGET = 64 * 1024 * 1024;
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
 const hasChinese = (s) => /[\u4e00-\u9fff]/.test(s);
-/** The requests for a figure: the main page with a scene (the article is article.html). */
-const isFigureRequest = (url) => url.pathname.endsWith('/') && url.searchParams.has('scene');
+/** The request for the wasm, which every figure waits for. */
+const isWasmRequest = (url) => url.pathname.endsWith('_bg.wasm');
 
 async function open(query, { viewport = DESKTOP, locale, hold = false } = {}) {
   const context = await suite.browser.newContext({ viewport, locale, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const errors = collectErrors(page);
   const held = [];
-  if (hold) await page.route(isFigureRequest, (route) => held.push(route));
-  // Not 'load': that would wait for the figures, which may be held.
+  if (hold) await page.route(isWasmRequest, (route) => held.push(route));
+  // Not 'load': that would wait for the wasm, which may be held.
   await page.goto(`${suite.server.url}article.html${query}`, { waitUntil: 'domcontentloaded' });
   const release = async () => {
-    await page.unroute(isFigureRequest);
+    await page.unroute(isWasmRequest);
     await Promise.all(held.splice(0).map((r) => r.continue().catch(() => {})));
   };
   return { page, errors, held, release, close: () => context.close() };
 }
 
-/** Every figure: its attributes, its box, whether its iframe exists and what its raftviz says. */
+const ready = (page) => page.waitForFunction(() => window.raftfigures?.snapshot, null, { timeout: 20_000 });
+
+/** Every figure: its box, and what raftfigures says of it. */
 function figureStates(page) {
-  return page.evaluate(() => [...document.querySelectorAll('figure.live')].map((f, i) => {
-    const frame = f.querySelector('iframe');
-    const r = f.querySelector('.frame').getBoundingClientRect();
-    let snap = null;
-    try {
-      const api = frame?.contentWindow?.raftviz;
-      if (api && typeof api.snapshot === 'function') {
-        const s = api.snapshot();
-        snap = { scene: s.scene, playing: s.playing, timeMs: s.timeMs, tour: s.tour ?? null };
-      }
-    } catch (e) {
-      snap = { error: String(e) };
-    }
-    return {
-      n: i + 1,
-      scene: f.dataset.scene,
-      step: Number(f.dataset.step),
-      loaded: Boolean(frame),
-      src: frame?.getAttribute('src') ?? null,
-      top: r.top,
-      bottom: r.bottom,
-      onScreen: r.bottom > 0 && r.top < innerHeight,
-      // How far the box is from the viewport, in viewport heights (0 when on screen).
-      away: Math.max(0, -r.bottom, r.top - innerHeight) / innerHeight,
-      snap,
-    };
-  }));
+  return page.evaluate(() => {
+    const snap = window.raftfigures?.snapshot() ?? [];
+    return [...document.querySelectorAll('figure.live')].map((f, i) => {
+      const r = f.querySelector('.frame').getBoundingClientRect();
+      const s = snap[i] ?? {};
+      return {
+        n: i + 1,
+        scene: f.dataset.scene,
+        step: Number(f.dataset.step),
+        canvas: Boolean(f.querySelector('canvas')),
+        top: r.top,
+        bottom: r.bottom,
+        onScreen: r.bottom > 0 && r.top < innerHeight,
+        // How far the box is from the viewport, in viewport heights (0 when on screen).
+        away: Math.max(0, -r.bottom, r.top - innerHeight) / innerHeight,
+        ...s,
+      };
+    });
+  });
 }
 
-/** Counts the figures' iframes on every change and keeps the highest count. */
+/** Counts the live figures (their canvases) on every change and keeps the highest count. */
 function countLive(page) {
   return page.evaluate(() => {
     window.__maxLive = 0;
     const count = () => {
-      window.__maxLive = Math.max(window.__maxLive, document.querySelectorAll('figure.live iframe').length);
+      window.__maxLive = Math.max(window.__maxLive, document.querySelectorAll('figure.live canvas').length);
     };
     new MutationObserver(count).observe(document.body, { childList: true, subtree: true });
     count();
   });
 }
 
-/** The JS heap (after a GC; same-origin iframes share the page's heap) and every live figure's wasm memory. */
+/** The JS heap (after a GC) and the one wasm instance's memory. */
 async function memory(page, cdp) {
   await cdp.send('HeapProfiler.collectGarbage');
   const { metrics } = await cdp.send('Performance.getMetrics');
   const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
-  const wasm = await page.evaluate(async () => {
-    let sum = 0;
-    for (const frame of document.querySelectorAll('figure.live iframe')) {
-      try {
-        const init = frame.contentWindow?.wasmBindings?.default;
-        if (typeof init !== 'function') continue;
-        // The glue's init hands back the exports it already has.
-        const exports = await Promise.race([init(), new Promise((ok) => setTimeout(ok, 1000, null))]);
-        sum += exports?.memory?.buffer?.byteLength ?? 0;
-      } catch {
-        // a figure going away while measured
-      }
-    }
-    return sum;
-  });
+  const wasm = await page.evaluate(() => window.raftfigures?.memoryBytes() ?? 0);
   return { heap, wasm, total: heap + wasm };
 }
 
@@ -111,30 +92,23 @@ let scrollRun = null;
 function scrollThrough() {
   scrollRun ??= (async () => {
     const { page, errors, close } = await open('?lang=en');
+    await ready(page);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     await countLive(page);
     const stops = [];
     for (let k = 0; k < FIGURES; k++) {
       await page.evaluate((k) => document.querySelectorAll('figure.live')[k].scrollIntoView({ block: 'center' }), k);
-      const ready = await page
-        .waitForFunction((k) => {
-          const f = document.querySelectorAll('figure.live')[k];
-          try {
-            return f.querySelector('iframe')?.contentWindow?.raftviz?.snapshot?.().scene === f.dataset.scene;
-          } catch {
-            return false;
-          }
-        }, k, { timeout: 20_000, polling: 100 })
+      const live = await page
+        .waitForFunction((k) => window.raftfigures.snapshot()[k]?.inView, k, { timeout: 10_000, polling: 50 })
         .then(() => true, () => false);
       const loadedAt = await figureStates(page);
-      // Let the embedded pages' observers see where they are, then watch their clocks.
       await page.waitForTimeout(800);
       const first = await figureStates(page);
       await page.waitForTimeout(700);
       const second = await figureStates(page);
       const mem = await memory(page, cdp);
-      stops.push({ n: k + 1, ready, loadedAt, first, second, mem });
+      stops.push({ n: k + 1, live, loadedAt, first, second, mem });
     }
     const maxLive = await page.evaluate(() => window.__maxLive);
     await page.screenshot({ path: join(suite.shots, 'article-bottom.png') });
@@ -147,7 +121,7 @@ function scrollThrough() {
 for (const lang of ['zh', 'en']) {
   test(`the article loads with ?lang=${lang} with no console or page error, its text in place before any figure loads`, async () => {
     const { page, errors, held, release, close } = await open(`?lang=${lang}`, { hold: true });
-    // The figures' requests are held: everything below is there without them.
+    // The wasm is held: everything below is there without it.
     const text = await page.evaluate(() => ({
       lang: document.documentElement.lang,
       h1: document.querySelector('h1').innerText,
@@ -183,47 +157,51 @@ for (const lang of ['zh', 'en']) {
     assert.ok(text.back, 'a link back to the main page (./)');
     assert.ok(text.credit, 'a credit line linking to the source article');
     for (let t = 0; t < 50 && held.length === 0; t++) await page.waitForTimeout(100);
-    assert.ok(held.length >= 1, 'the first figures asked for their page');
-    assert.ok(held.every((r) => new URL(r.request().url()).searchParams.get('lang') === lang), 'figures in the page language');
+    assert.equal(held.length, 1, 'one wasm for all the figures');
 
-    // Now let the figures come, and scroll through to see every one of them once.
+    // Now let the figures come, and scroll through to see every one of them once: each
+    // shows its step's caption in the page's language.
     await release();
-    await page.waitForFunction(() => document.querySelector('figure.live iframe')?.contentWindow?.raftviz?.snapshot, null, { timeout: 20_000 });
-    for (let k = 0; k < FIGURES; k += 2) {
+    await ready(page);
+    const captions = [];
+    for (let k = 0; k < FIGURES; k++) {
       await page.evaluate((k) => document.querySelectorAll('figure.live')[k].scrollIntoView({ block: 'center' }), k);
-      await page.waitForTimeout(400);
+      const caption = await page
+        .waitForFunction((k) => window.raftfigures.snapshot()[k]?.caption, k, { timeout: 10_000, polling: 50 })
+        .then((h) => h.jsonValue(), () => '');
+      captions.push(caption);
     }
-    await page.waitForTimeout(1500);
+    const wrong = captions.map((c, i) => [i + 1, c]).filter(([, c]) => !c || hasChinese(c) !== (lang === 'zh'));
+    assert.deepEqual(wrong, [], `every figure's step caption in ${lang}`);
     assert.deepEqual(errors, []);
     await close();
   });
 }
 
-test('the language switch swaps the text, the live figures\' language and the address bar', async () => {
+test('the language switch swaps the text, the live figures\' captions and the address bar', async () => {
   const { page, errors, close } = await open('?lang=zh');
-  const frame = () => page.evaluate(() => {
-    const w = document.querySelector('figure.live iframe')?.contentWindow;
-    return { ready: Boolean(w?.raftviz?.snapshot), lang: w?.document?.documentElement?.lang ?? null };
-  });
-  await page.waitForFunction(() => document.querySelector('figure.live iframe')?.contentWindow?.raftviz?.snapshot, null, { timeout: 20_000 });
+  await ready(page);
+  const firstCaption = () => page.evaluate(() => window.raftfigures.snapshot().find((f) => f.live)?.caption ?? '');
+  await page.waitForFunction(() => window.raftfigures.snapshot().some((f) => f.live && /[\u4e00-\u9fff]/.test(f.caption)), null, { timeout: 10_000 });
   await page.locator('[data-set-lang="en"]').click();
   assert.equal(new URL(page.url()).searchParams.get('lang'), 'en');
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   assert.equal(hasChinese(await page.locator('h1').innerText()), false);
   assert.equal(hasChinese(await page.locator('figure.live figcaption').first().innerText()), false);
   assert.equal(await page.locator('[data-set-lang="en"]').getAttribute('aria-current'), 'true');
-  await page.waitForFunction(() => document.querySelector('figure.live iframe')?.contentWindow?.document?.documentElement?.lang === 'en', null, { timeout: 10_000 })
-    .catch(async () => assert.fail(`the figure did not switch to English: ${JSON.stringify(await frame())}`));
+  assert.equal(hasChinese(await firstCaption()), false, await firstCaption());
+  assert.equal(hasChinese(await page.locator('.fig-caption').first().innerText()), false);
 
   await page.locator('[data-set-lang="zh"]').click();
   assert.equal(new URL(page.url()).searchParams.get('lang'), 'zh');
   assert.equal(hasChinese(await page.locator('h1').innerText()), true);
-  await page.waitForFunction(() => document.querySelector('figure.live iframe')?.contentWindow?.document?.documentElement?.lang === 'zh-CN', null, { timeout: 10_000 })
-    .catch(async () => assert.fail(`the figure did not switch back to Chinese: ${JSON.stringify(await frame())}`));
-  // A figure created after the switch comes in the new language.
+  assert.equal(hasChinese(await firstCaption()), true, await firstCaption());
+  // A figure that comes to life after the switch comes in the new language.
   await page.evaluate(() => document.getElementById('fig-12').scrollIntoView({ block: 'center' }));
-  await page.waitForFunction(() => document.querySelector('#fig-12 iframe'), null, { timeout: 10_000 });
-  assert.equal(new URL(await page.locator('#fig-12 iframe').getAttribute('src'), page.url()).searchParams.get('lang'), 'zh');
+  const c12 = await page
+    .waitForFunction(() => window.raftfigures.snapshot()[11]?.caption, null, { timeout: 10_000 })
+    .then((h) => h.jsonValue());
+  assert.ok(hasChinese(c12), c12);
   assert.deepEqual(errors, []);
   await close();
 });
@@ -237,120 +215,117 @@ test('without ?lang= the article follows the browser: Chinese for zh-CN, English
   }
 });
 
-test('scrolling top to bottom creates each figure\'s iframe near the viewport, with its scene and step in the URL, and its raftviz comes up on that scene', async () => {
+test('scrolling top to bottom brings each figure to life near the viewport, on its scene and step', async () => {
   const { stops } = await scrollThrough();
   for (const s of stops) {
     const f = s.loadedAt[s.n - 1];
-    assert.ok(f.loaded, `figure ${s.n} got its iframe when scrolled to`);
-    const url = new URL(f.src, 'http://x/');
-    assert.equal(url.pathname, '/', `figure ${s.n} embeds the main page by a relative URL: ${f.src}`);
-    assert.ok(f.src.startsWith('./'), `relative: ${f.src}`);
-    assert.equal(url.searchParams.get('scene'), f.scene);
-    assert.equal(url.searchParams.get('step'), String(f.step));
-    assert.equal(url.searchParams.get('controls'), 'minimal');
-    assert.equal(url.searchParams.get('autoplay'), '1');
-    assert.equal(url.searchParams.get('lang'), 'en');
-    assert.ok(s.ready, `figure ${s.n}'s raftviz reports scene ${f.scene}: ${JSON.stringify(f.snap)}`);
+    assert.ok(s.live && f.live && f.canvas, `figure ${s.n} came to life when scrolled to: ${JSON.stringify(f)}`);
+    assert.equal(f.tourScene, f.scene, `figure ${s.n} is on its scene`);
+    assert.equal(f.tourStep, f.step, `figure ${s.n} is on its step`);
   }
-  // Figures ahead were created before they reached the screen (within a viewport).
-  const early = stops.slice(0, -1).filter((s) => s.first.some((f) => f.loaded && !f.onScreen && f.top > 0));
-  assert.ok(early.length > 0, 'some figure below the screen was already loading');
+  // Figures ahead came to life before they reached the screen (within a viewport).
+  const early = stops.slice(0, -1).filter((s) => s.first.some((f) => f.live && !f.onScreen && f.top > 0));
+  assert.ok(early.length > 0, 'some figure below the screen was already alive');
 });
 
-test(`figures far from the viewport are unloaded: never more than ${MAX_LIVE} iframes alive while scrolling`, async () => {
+test(`figures far from the viewport are dropped: never more than ${MAX_LIVE} alive while scrolling`, async () => {
   const { stops, maxLive } = await scrollThrough();
   assert.ok(maxLive <= MAX_LIVE, `at most ${MAX_LIVE} alive, saw ${maxLive}`);
   for (const s of stops) {
-    const far = s.second.filter((f) => f.loaded && f.away > 3.5).map((f) => `${f.n} (${f.away.toFixed(1)} vh)`);
-    assert.deepEqual(far, [], `at figure ${s.n}, loaded figures more than ~3 viewports away`);
+    const far = s.second.filter((f) => (f.live || f.canvas) && f.away > 1.5).map((f) => `${f.n} (${f.away.toFixed(1)} vh)`);
+    assert.deepEqual(far, [], `at figure ${s.n}, live figures more than a viewport away`);
   }
   const last = stops.at(-1).second;
-  assert.ok(last.slice(0, 10).every((f) => !f.loaded), 'at the bottom, the first figures are gone');
+  assert.ok(last.slice(0, 10).every((f) => !f.live && !f.canvas), 'at the bottom, the first figures are gone');
 });
 
 test('the live figures stay within 64 MB of JS heap and wasm memory in all', async () => {
   const { stops } = await scrollThrough();
   const worst = stops.reduce((a, s) => (s.mem.total > a.mem.total ? s : a));
   const mb = (b) => `${(b / 1048576).toFixed(1)} MB`;
-  const live = worst.second.filter((f) => f.loaded).length;
+  const live = worst.second.filter((f) => f.live).length;
   console.log(`# memory: worst at figure ${worst.n}: heap ${mb(worst.mem.heap)} + wasm ${mb(worst.mem.wasm)} = ${mb(worst.mem.total)} with ${live} live`);
+  assert.ok(worst.mem.wasm > 0, 'the wasm memory is measured');
   assert.ok(worst.mem.total <= MEMORY_BUDGET, `${mb(worst.mem.total)} at figure ${worst.n}`);
 });
 
-test('a loaded figure scrolled out of view stops its clock (the embedded page pauses itself)', async () => {
+test('a live figure out of view stands still: its clock does not move', async () => {
   const { stops } = await scrollThrough();
   const moving = [];
   let checked = 0;
   for (const s of stops) {
     for (const [i, a] of s.first.entries()) {
       const b = s.second[i];
-      if (!a.loaded || !b.loaded || a.onScreen || b.onScreen || !a.snap?.scene || !b.snap?.scene) continue;
-      if (a.src !== b.src) continue;
+      if (!a.live || !b.live || a.inView || b.inView) continue;
       checked++;
-      if (b.snap.timeMs !== a.snap.timeMs) moving.push(`figure ${a.n} at stop ${s.n}: ${a.snap.timeMs} → ${b.snap.timeMs} ms`);
+      if (b.atMs !== a.atMs) moving.push(`figure ${a.n} at stop ${s.n}: ${a.atMs} → ${b.atMs} ms`);
     }
   }
-  assert.ok(checked > 10, `off-screen loaded figures seen: ${checked}`);
+  assert.ok(checked > 10, `off-screen live figures seen: ${checked}`);
   assert.deepEqual(moving, []);
 });
 
-test('only the figures on screen play: a loaded figure out of view reports snapshot().playing false', async () => {
-  const { stops } = await scrollThrough();
-  const playing = [];
-  for (const s of stops) {
-    for (const f of s.second) {
-      if (f.loaded && !f.onScreen && f.snap?.playing) playing.push(`figure ${f.n} at stop ${s.n} (${f.away.toFixed(1)} vh away)`);
-    }
-  }
-  assert.deepEqual(playing, []);
-});
-
-test('the figure on screen animates: after it loads its clock moves, or it has already reached its step', async () => {
+test('the figure on screen animates: its clock moves, or it has already reached its step', async () => {
   const { stops } = await scrollThrough();
   const still = [];
   for (const s of stops) {
     const a = s.loadedAt[s.n - 1];
     const b = s.second[s.n - 1];
-    if (!a.snap?.scene || !b.snap?.scene) {
-      still.push(`figure ${s.n}: not ready`);
-      continue;
-    }
-    const reached = b.snap.tour && b.snap.tour.step === b.step && !b.snap.playing;
-    if (!(b.snap.timeMs > a.snap.timeMs || reached)) still.push(`figure ${s.n}: ${a.snap.timeMs} → ${b.snap.timeMs} ms`);
+    if (!(b.atMs > a.atMs || b.done)) still.push(`figure ${s.n}: ${a.atMs} → ${b.atMs} ms`);
   }
   assert.deepEqual(still, []);
 });
 
-test('a figure plays its own step and pauses there: snapshot().tour names its scene and step (contract: step=, tour)', async () => {
+test('a figure plays its own step and pauses exactly there; Replay plays it again, the scrubber seeks within it, Back and Next step', async () => {
   const { page, errors, close } = await open('?lang=en');
-  const done = [];
+  await ready(page);
+  const snap = (i) => page.evaluate((i) => window.raftfigures.snapshot()[i], i);
+  const doneAt = (i) => page
+    .waitForFunction((i) => {
+      const s = window.raftfigures.snapshot()[i];
+      return s?.done && s.tourStep === s.step ? s : false;
+    }, i, { timeout: 30_000, polling: 100 })
+    .then((h) => h.jsonValue(), () => null);
   for (const id of ['fig-6', 'fig-10', 'fig-17', 'fig-20']) {
     await page.evaluate((id) => document.getElementById(id).scrollIntoView({ block: 'center' }), id);
-    const got = await page
-      .waitForFunction((id) => {
-        const f = document.getElementById(id);
-        try {
-          const s = f.querySelector('iframe')?.contentWindow?.raftviz?.snapshot?.();
-          const t = s?.tour;
-          return t && t.scene === f.dataset.scene && t.step === Number(f.dataset.step) && !s.playing ? t : false;
-        } catch {
-          return false;
-        }
-      }, id, { timeout: 30_000, polling: 200 })
-      .then((h) => h.jsonValue(), () => null);
-    const last = await page.evaluate((id) => {
-      const s = document.querySelector(`#${id} iframe`)?.contentWindow?.raftviz?.snapshot?.();
-      return s && { scene: s.scene, playing: s.playing, timeMs: s.timeMs, tour: s.tour ?? null };
-    }, id);
-    done.push({ id, ok: Boolean(got), last });
+    const i = Number(id.slice(4)) - 1;
+    assert.ok(await doneAt(i), `${id} paused at its step: ${JSON.stringify(await snap(i))}`);
   }
-  assert.deepEqual(done.filter((d) => !d.ok), [], 'every figure paused at its step');
+  // Figure 17 (the split vote's second picture), back on the screen: Replay starts the
+  // step over.
+  const i = 16;
+  await page.evaluate(() => document.getElementById('fig-17').scrollIntoView({ block: 'center' }));
+  assert.ok(await doneAt(i), 'figure 17 came back to life and played its step');
+  const end = (await snap(i)).atMs;
+  await page.locator('#fig-17 .fig-replay').click();
+  const replayed = await snap(i);
+  assert.ok(replayed.atMs < end && replayed.playing, `Replay went back to the step's start: ${JSON.stringify(replayed)}`);
+  assert.ok(await doneAt(i), 'and played to its end again');
+  // Back shows the previous step at once; Next plays on to this one.
+  await page.locator('#fig-17 .fig-back').click();
+  const back = await snap(i);
+  assert.equal(back.tourStep, 1, `Back: step ${back.tourStep}`);
+  assert.equal(back.done, true);
+  await page.locator('#fig-17 .fig-next').click();
+  assert.ok(await doneAt(i), 'Next played to the figure\'s step');
+  // The scrubber: halfway through the step, paused there.
+  const half = await page.evaluate(() => {
+    const r = document.querySelector('#fig-17 .fig-scrub');
+    const v = Math.round((Number(r.min) + Number(r.max)) / 2);
+    r.value = String(v);
+    r.dispatchEvent(new Event('input', { bubbles: true }));
+    return v;
+  });
+  const scrubbed = await snap(i);
+  assert.equal(Math.round(scrubbed.atMs), half, JSON.stringify(scrubbed));
+  assert.equal(scrubbed.done, false);
   assert.deepEqual(errors, []);
   await close();
 });
 
-test(`a quick scroll through the page on a 390×844 phone never keeps more than ${MAX_LIVE} figures alive, and leaves the first ones unloaded`, async () => {
+test(`a quick scroll through the page on a 390×844 phone never keeps more than ${MAX_LIVE} figures alive, and leaves the first ones dropped`, async () => {
   const { page, errors, close } = await open('?lang=zh', { viewport: PHONE });
+  await ready(page);
   await countLive(page);
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   for (let y = 0; y < height; y += 420) {
@@ -361,8 +336,8 @@ test(`a quick scroll through the page on a 390×844 phone never keeps more than 
   const maxLive = await page.evaluate(() => window.__maxLive);
   const states = await figureStates(page);
   assert.ok(maxLive <= MAX_LIVE, `at most ${MAX_LIVE} alive, saw ${maxLive}`);
-  assert.ok(states.slice(0, 12).every((f) => !f.loaded), `loaded at the bottom: ${states.filter((f) => f.loaded).map((f) => f.n)}`);
-  assert.ok(states.slice(-2).some((f) => f.loaded), 'the last figures are there');
+  assert.ok(states.slice(0, 12).every((f) => !f.live), `alive at the bottom: ${states.filter((f) => f.live).map((f) => f.n)}`);
+  assert.ok(states.slice(-2).some((f) => f.live), 'the last figures are there');
   assert.deepEqual(errors, []);
   await close();
 });

@@ -1,8 +1,9 @@
 // The article page's memory while a reader scrolls it from top to bottom in 30 s (run by
 // scripts/measure.sh; budget: JS heap plus the wasm memory of all figures ≤ 64 MB).
-// Every second: the page's JS heap (CDP Performance.getMetrics, after a forced GC; the
-// same-origin figures share the page's heap) plus the linear memory of every figure
-// alive then, and how many figures are alive. Prints the peak and the figures seen.
+// Every second: the page's JS heap (CDP Performance.getMetrics, after a forced GC) plus
+// the linear memory of the one wasm instance that draws every figure
+// (raftfigures.memoryBytes()), and how many figures are alive. Prints the peak and the
+// figures seen.
 //
 //   node tests/perf/article-memory.mjs --dist DIR [--out FILE]
 import { writeFileSync } from 'node:fs';
@@ -15,23 +16,17 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const MB = 1048576;
 const BUDGET_MB = 64;
 
-// Each figure's WebAssembly.Memory, from trunk's start event (init scripts run in every
-// frame).
-const INIT = `addEventListener('TrunkApplicationStarted', (e) => {
-  window.__wasmMemory = (e.detail && e.detail.wasm && e.detail.wasm.memory) || null;
-});`;
-
 const server = await serveStatic(args.dist);
 const browser = await launchBrowser();
 const samples = [];
 const seen = new Set();
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addInitScript(INIT);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   await page.goto(`${server.url}article.html?lang=zh`, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.raftfigures?.snapshot, null, { timeout: 20_000 });
   await page.evaluate(() => {
     const start = performance.now();
     const end = () => document.documentElement.scrollHeight - innerHeight;
@@ -46,17 +41,12 @@ try {
     await cdp.send('HeapProfiler.collectGarbage').catch(() => {});
     const { metrics } = await cdp.send('Performance.getMetrics');
     const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
-    let wasm = 0;
-    let alive = 0;
-    for (const f of page.frames()) {
-      if (f === page.mainFrame()) continue;
-      const bytes = await f.evaluate(() => (window.__wasmMemory ? window.__wasmMemory.buffer.byteLength : 0)).catch(() => 0);
-      if (bytes > 0) {
-        alive++;
-        wasm += bytes;
-        seen.add(f.url());
-      }
-    }
+    const { wasm, live } = await page.evaluate(() => ({
+      wasm: window.raftfigures.memoryBytes() ?? 0,
+      live: window.raftfigures.snapshot().map((f, i) => (f.live ? i + 1 : 0)).filter(Boolean),
+    }));
+    const alive = live.length;
+    for (const n of live) seen.add(n);
     samples.push({ s, heapMB: heap / MB, wasmMB: wasm / MB, alive });
   }
 } finally {

@@ -1,6 +1,6 @@
 // Scenario "article" (article.html): the reader scrolls from the top to the bottom at an
 // even pace over the settle and measured seconds (MEASURE_SETTLE + the scenario's 30 s),
-// so that the figures come into view, load, play and unload one after the other.
+// so that the figures come to life, play and are dropped one after the other.
 import { note } from './common.mjs';
 
 export default async function prep(page) {

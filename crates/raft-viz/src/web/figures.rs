@@ -20,7 +20,11 @@
 //!   ([`Runner`]) serves all figures and sleeps when none moves.
 //! - The page's language is `<html data-lang>`; a `raftviz-lang` event on the document
 //!   says it changed.
-//! - `window.raftfigures.snapshot()` lists the figures, for tests and tools.
+//! - `window.raftfigures.snapshot()` lists the figures, for tests and tools: each
+//!   figure's `scene` and `step` (its attributes), `live`, `inView`, and while live
+//!   `tourScene`, `tourStep` (where its app is), `playing`, `done` (shown exactly at its
+//!   step's moment), `caption` and `atMs` (virtual time). `raftfigures.memoryBytes()`
+//!   is the wasm instance's memory.
 
 use std::cell::RefCell;
 
@@ -103,6 +107,7 @@ struct Live {
 }
 
 type EntriesCallback = Closure<dyn FnMut(Array)>;
+type ApiFn = Closure<dyn FnMut() -> JsValue>;
 
 /// Every figure, the loop and the listeners. Dropping it removes them all.
 struct Figures {
@@ -117,7 +122,8 @@ struct Figures {
     resized: bool,
     observers: Vec<(IntersectionObserver, EntriesCallback)>,
     listeners: Vec<Listener>,
-    api: Option<(Object, Closure<dyn FnMut() -> JsValue>)>,
+    /// `window.raftfigures` and its two functions.
+    api: Option<(Object, [ApiFn; 2])>,
 }
 
 /// How far from the viewport a figure comes to life, and how far it is dropped.
@@ -214,8 +220,17 @@ impl Figures {
             with_figures(|f| f.snapshot()).unwrap_or(JsValue::NULL)
         });
         Reflect::set(&api, &"snapshot".into(), snapshot.as_ref())?;
+        // The one wasm instance's memory, in bytes (every figure's share of it).
+        let memory = Closure::<dyn FnMut() -> JsValue>::new(|| {
+            wasm_bindgen::memory()
+                .dyn_into::<js_sys::WebAssembly::Memory>()
+                .ok()
+                .and_then(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().ok())
+                .map_or(JsValue::NULL, |b| b.byte_length().into())
+        });
+        Reflect::set(&api, &"memoryBytes".into(), memory.as_ref())?;
         Reflect::set(&self.window, &"raftfigures".into(), &api)?;
-        self.api = Some((api, snapshot));
+        self.api = Some((api, [snapshot, memory]));
         if self.lang == Lang::Zh {
             on_lang();
         }
@@ -301,6 +316,8 @@ impl Figures {
         self.lang = lang;
         for live in self.figures.iter_mut().filter_map(|f| f.live.as_mut()) {
             let _ = live.app.command(Command::Lang(lang));
+            // Also when the language is the same: its catalogue may have just come.
+            live.caption_for = None;
             live.paint(self.theme, self.ratio);
             live.sync(lang);
         }
@@ -320,6 +337,14 @@ impl Figures {
             set("inView", f.in_view.into());
             if let Some(live) = &f.live {
                 let tour = live.app.tour();
+                set(
+                    "tourScene",
+                    tour.map_or(JsValue::NULL, |t| t.scene().id.into()),
+                );
+                set(
+                    "tourStep",
+                    tour.map_or(JsValue::NULL, |t| (t.step() + 1).into()),
+                );
                 set("playing", tour.is_some_and(|t| t.is_playing()).into());
                 set(
                     "done",
