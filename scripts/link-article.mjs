@@ -2,10 +2,11 @@
 // Links the article page to the build's wasm: a trunk `post_build` hook (Trunk.toml), for
 // every profile. By hand: node scripts/link-article.mjs DIR   (DIR: a built dist/)
 //
-// Why: trunk builds one page, index.html, and names the wasm and its JS glue after a hash
-// of their content. article.html is copied as it is; its live figures run on the same wasm
-// (one instance for all of them: see crates/raft-viz/src/web/figures.rs), so it must name
-// this build's files. It holds one placeholder, `<script type="module" data-raftviz-glue>
+// Why: trunk builds one page, index.html, and names each wasm and its JS glue after a hash
+// of their content. article.html is copied as it is; its live figures run on a wasm of
+// their own, the `raft-viz-figures` binary that index.html lists as a "worker" so that the
+// main page never loads it (one instance for all the figures: see
+// crates/raft-viz/src/web/figures.rs), so it must name this build's files. It holds one placeholder, `<script type="module" data-raftviz-glue>
 // </script>`, which this script fills with the module that loads them.
 //
 // When: after trunk has staged the build in TRUNK_STAGING_DIR (and after
@@ -24,8 +25,9 @@ function fail(message) {
 const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR;
 if (!dir) fail('no directory: pass one, or run as a trunk hook (TRUNK_STAGING_DIR)');
 const names = readdirSync(dir);
-const wasm = names.filter((n) => n.endsWith('_bg.wasm'));
-if (wasm.length !== 1) fail(`expected one *_bg.wasm in ${dir}, found ${wasm.join(', ') || 'none'}`);
+// The figures' own binary (crates/raft-viz/src/figures_main.rs), not the main page's.
+const wasm = names.filter((n) => /^raft-viz-figures(-[0-9a-f]+)?_bg\.wasm$/.test(n));
+if (wasm.length !== 1) fail(`expected one raft-viz-figures*_bg.wasm in ${dir}, found ${wasm.join(', ') || 'none'}`);
 const glue = wasm[0].replace(/_bg\.wasm$/, '.js');
 if (!names.includes(glue)) fail(`no JS glue ${glue} beside ${wasm[0]} in ${dir}`);
 if (!names.includes('article.html')) fail(`no article.html in ${dir}`);

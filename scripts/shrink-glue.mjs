@@ -25,7 +25,7 @@
 //   integrity.mjs  the SRI hashes in index.html
 //   fail.mjs       the one-line failure
 // This file reads the stage, plans the renames, checks every result and only then writes.
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ShrinkError, fail } from './shrink-glue/fail.mjs';
@@ -44,18 +44,20 @@ import { parseWasm, rewriteWasm } from './shrink-glue/wasm.mjs';
 
 async function shrink(dir) {
   const names = readdirSync(dir);
-  const wasmNames = names.filter((n) => n.endsWith('_bg.wasm'));
+  if (!names.includes('index.html')) fail(`no index.html in ${dir}`);
+  const html = readFileSync(join(dir, 'index.html'), 'utf8');
+  // The main page's wasm: the one index.html names (the article's figures have their own,
+  // left as it is).
+  const wasmNames = names.filter((n) => n.endsWith('_bg.wasm') && html.includes(n));
   if (wasmNames.length !== 1) {
-    fail(`expected one *_bg.wasm in ${dir}, found ${wasmNames.length ? wasmNames.join(', ') : 'none'}`);
+    fail(`expected one *_bg.wasm named in index.html in ${dir}, found ${wasmNames.length ? wasmNames.join(', ') : 'none'}`);
   }
   const wasmName = wasmNames[0];
   const jsName = wasmName.replace(/_bg\.wasm$/, '.js');
   if (!names.includes(jsName)) fail(`no JS glue ${jsName} beside ${wasmName} in ${dir}`);
-  if (!names.includes('index.html')) fail(`no index.html in ${dir}`);
 
   const wasm = readFileSync(join(dir, wasmName));
   const js = readFileSync(join(dir, jsName), 'utf8');
-  const html = readFileSync(join(dir, 'index.html'), 'utf8');
 
   // The glue hands its imports to the wasm under one module name, e.g. "./raft-viz_bg.js".
   const parsed = parseWasm(wasm);
@@ -87,7 +89,9 @@ async function shrink(dir) {
   const others = readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath ?? e.path, e.name))
-    .filter((file) => ![join(dir, wasmName), join(dir, jsName)].includes(file));
+    .filter((file) => ![join(dir, wasmName), join(dir, jsName)].includes(file))
+    // Another wasm build and its own glue (the article's figures), which this leaves alone.
+    .filter((file) => !/_bg\.wasm$/.test(file) && !existsSync(file.replace(/\.js$/, '_bg.wasm')));
   for (const file of others) {
     const text = readFileSync(file, 'latin1');
     for (const name of [glueModule.replace(/^\.\//, ''), ...renamedExports]) {

@@ -18,9 +18,11 @@ const script = join(root, 'scripts', 'shrink-glue.mjs');
 
 function built() {
   assert.ok(existsSync(join(dist, 'index.html')), 'dist/index.html missing: run `trunk build --release` first');
-  const wasm = readdirSync(dist).find((n) => n.endsWith('_bg.wasm'));
-  assert.ok(wasm, 'no *_bg.wasm in dist/');
-  return { wasm, js: wasm.replace(/_bg\.wasm$/, '.js'), html: readFileSync(join(dist, 'index.html'), 'utf8') };
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  // The main page's wasm (the article's figures have their own, which index.html does not name).
+  const wasm = readdirSync(dist).find((n) => n.endsWith('_bg.wasm') && html.includes(n));
+  assert.ok(wasm, 'no *_bg.wasm named in dist/index.html');
+  return { wasm, js: wasm.replace(/_bg\.wasm$/, '.js'), html };
 }
 
 /** [{ file, integrity }] for every element of the html with an integrity attribute. */

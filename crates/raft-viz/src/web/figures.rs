@@ -56,14 +56,6 @@ fn with_figures<R>(f: impl FnOnce(&mut Figures) -> R) -> Option<R> {
     FIGURES.with(|cell| cell.try_borrow_mut().ok()?.as_mut().map(f))
 }
 
-/// Whether `doc` is a page of live figures (the article page).
-pub fn wanted(doc: &Document) -> bool {
-    doc.query_selector("figure.live[data-scene]")
-        .ok()
-        .flatten()
-        .is_some()
-}
-
 /// Starts the figures of `doc`.
 pub fn start(doc: &Document) -> Result<(), JsValue> {
     let figures = Figures::new(doc)?;

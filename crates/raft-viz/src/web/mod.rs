@@ -85,11 +85,6 @@ fn stop_loop() {
 /// Starts the page from `location.search`; in Chinese, once the Chinese text has been
 /// fetched ([`catalogue`]).
 pub fn start() -> Result<(), JsValue> {
-    // The article page: its figures, not the visualizer.
-    let doc = dom::document()?;
-    if figures::wanted(&doc) {
-        return figures::start(&doc);
-    }
     let query = dom::window()?.location().search()?;
     if catalogue::wanted(&query) && !crate::lang::chinese_installed() {
         catalogue::load(|outcome| {
