@@ -457,7 +457,10 @@ impl Live {
         let Some(tour) = self.app.tour() else {
             return;
         };
-        if self.caption_for != Some((tour.step(), lang)) {
+        // Chinese before its catalogue has come would show English for a moment: the
+        // caption waits for it (set_lang writes it then).
+        let waiting = lang == Lang::Zh && !crate::lang::chinese_installed();
+        if !waiting && self.caption_for != Some((tour.step(), lang)) {
             self.caption_for = Some((tour.step(), lang));
             let caption = tour.caption(lang);
             if caption != self.shown_caption {
