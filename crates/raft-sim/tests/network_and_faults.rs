@@ -16,6 +16,15 @@ fn world(nodes: usize, seed: u64) -> World {
     .expect("valid setup")
 }
 
+/// A server other than `leader`.
+fn some_follower(w: &World, leader: NodeId) -> NodeId {
+    w.ids()
+        .iter()
+        .copied()
+        .find(|&i| i != leader)
+        .expect("follower")
+}
+
 fn elect(w: &mut World) -> NodeId {
     assert!(w.run_until(Duration::from_secs(3), |w| w.leader().is_some()));
     w.leader().expect("leader")
@@ -152,12 +161,7 @@ fn a_crashed_node_drops_arrivals_and_restarts_with_its_persistent_state() {
     })
     .expect("valid");
     assert!(w.run_until(Duration::from_secs(2), World::clients_idle));
-    let follower = w
-        .ids()
-        .iter()
-        .copied()
-        .find(|&i| i != leader)
-        .expect("follower");
+    let follower = some_follower(&w, leader);
     let term = w.node(follower).expect("up").term();
     w.apply(&Action::Crash(follower)).expect("valid");
     assert_eq!(
@@ -187,12 +191,7 @@ fn a_crashed_node_drops_arrivals_and_restarts_with_its_persistent_state() {
 fn a_follower_redirects_the_client_to_the_leader() {
     let mut w = world(5, 7);
     let leader = elect(&mut w);
-    let follower = w
-        .ids()
-        .iter()
-        .copied()
-        .find(|&i| i != leader)
-        .expect("follower");
+    let follower = some_follower(&w, leader);
     w.advance(Duration::from_millis(200));
     w.take_records();
     w.apply(&Action::ClientRequest {
@@ -320,12 +319,7 @@ fn duplication_delivers_copies_that_raft_tolerates() {
 fn check_answers_as_apply_would_and_changes_nothing() {
     let mut w = world(3, 4);
     let leader = elect(&mut w);
-    let follower = w
-        .ids()
-        .iter()
-        .copied()
-        .find(|&i| i != leader)
-        .expect("follower");
+    let follower = some_follower(&w, leader);
     w.apply(&Action::Crash(follower)).expect("valid");
     let actions = [
         Action::Crash(follower),

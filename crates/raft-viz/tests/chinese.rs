@@ -307,6 +307,7 @@ fn every_text_the_code_translates_has_an_entry_in_the_catalogue() {
         include_str!("../src/options.rs"),
         include_str!("../src/web/mod.rs"),
         include_str!("../src/web/figures.rs"),
+        include_str!("../src/web/figure.rs"),
         include_str!("../src/web/page.rs"),
         include_str!("../src/web/dispatch.rs"),
         include_str!("../src/web/links.rs"),

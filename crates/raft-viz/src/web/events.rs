@@ -44,7 +44,8 @@ pub fn on_copy_failed(_: JsValue) {
     with_page(|p| p.copied(false));
 }
 
-fn target_element(event: &Event) -> Option<Element> {
+/// The element an event happened on, if it is one.
+pub(super) fn target_element(event: &Event) -> Option<Element> {
     event.target()?.dyn_into::<Element>().ok()
 }
 

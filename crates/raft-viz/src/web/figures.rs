@@ -6,7 +6,9 @@
 //! is a whole document (its style, layout, JS context and wasm instance), about 100 ms
 //! of main-thread work to start on this machine, and the article has 21 figures. Here a
 //! figure costs a canvas, a few elements and an `App`, whose scene runs in well under a
-//! millisecond.
+//! millisecond. A figure's own parts (its app, canvas and bar) are in
+//! [`figure`](super::figure); this module finds the figures, brings them to life and
+//! runs the loop.
 //!
 //! # Contract
 //! - A figure is a `<figure class="live" data-scene="ID" data-step="N">` holding a
@@ -32,18 +34,18 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{
-    Document, Element, Event, HtmlCanvasElement, HtmlInputElement, IntersectionObserver,
-    IntersectionObserverEntry, IntersectionObserverInit, Window,
+    Document, Element, Event, HtmlInputElement, IntersectionObserver, IntersectionObserverEntry,
+    IntersectionObserverInit, Window,
 };
 
-use super::canvas::CanvasPainter;
 use super::catalogue;
-use super::dom::{self, Listener, set_attr, set_text};
+use super::dom::{self, Listener, set_attr};
+use super::events::target_element;
+use super::figure::Live;
+use super::page::css_var;
 use super::runner::{Runner, pixel_ratio, prefers_dark};
-use crate::app::App;
 use crate::command::Command;
 use crate::lang::Lang;
-use crate::options::Options;
 use crate::theme::{DARK, LIGHT, Theme};
 use raft_sim::raft_core::Instant;
 
@@ -77,25 +79,8 @@ struct Figure {
     /// The step it plays, from 0.
     step: usize,
     live: Option<Live>,
-    /// Whether any of it is on the screen.
+    /// Whether at least [`IN_VIEW`] of it is on the screen (then it plays).
     in_view: bool,
-}
-
-/// A figure near the viewport: its app and its elements.
-struct Live {
-    app: App,
-    painter: CanvasPainter,
-    bar: Element,
-    caption: Element,
-    scrub: HtmlInputElement,
-    /// The canvas's size in CSS pixels, as last measured.
-    size: (f64, f64),
-    /// What the bar shows, to touch the DOM only on a change: the caption, and the
-    /// step and language it was made for.
-    shown_caption: String,
-    caption_for: Option<(usize, Lang)>,
-    shown_span: (Instant, Instant),
-    shown_at: Instant,
 }
 
 type EntriesCallback = Closure<dyn FnMut(Array)>;
@@ -231,22 +216,22 @@ impl Figures {
 
     /// Figure `i` came near the viewport (`on`) or went far from it.
     fn near(&mut self, i: usize, on: bool) {
-        let (lang, theme, ratio) = (self.lang, self.theme, self.ratio);
+        let lang = self.lang;
         let Some(f) = self.figures.get_mut(i) else {
             return;
         };
         if on && f.live.is_none() {
-            match Live::new(f, lang) {
+            match Live::new(&f.frame, &f.scene, f.step, lang) {
                 Ok(live) => f.live = Some(live),
                 Err(e) => web_sys::console::error_1(&e),
             }
             if let Some(live) = f.live.as_mut() {
                 if self.family.is_empty() {
-                    self.family = canvas_font(&self.window, &live.painter);
+                    self.family = css_var(&self.window, live.painter.canvas(), "--canvas-font");
                 }
                 live.painter.set_family(&self.family);
+                // Drawn by the next frame (a new app, like a command, asks for one).
                 live.measure();
-                live.paint(theme, ratio);
                 live.sync(lang);
             }
         } else if !on && let Some(live) = f.live.take() {
@@ -263,7 +248,9 @@ impl Figures {
         self.runner.wake();
     }
 
-    /// One animation frame: every live figure in view moves on and is drawn.
+    /// One animation frame: every live figure in view moves on; any live figure that
+    /// moved or changed (a command, a resize, a new app) is drawn. Out of view, a
+    /// figure's clock stands still.
     fn frame(&mut self, timestamp: f64) {
         let elapsed = self.runner.begin_frame(timestamp);
         let (lang, theme, ratio, resized) = (self.lang, self.theme, self.ratio, self.resized);
@@ -273,18 +260,17 @@ impl Figures {
             let Some(live) = f.live.as_mut() else {
                 continue;
             };
-            if resized && live.measure() {
-                live.paint(theme, ratio);
+            if resized {
+                live.measure();
             }
-            if !f.in_view {
-                continue;
-            }
-            if live.app.tick(elapsed) {
+            if live.app.tick(if f.in_view { elapsed } else { 0.0 }) {
                 live.paint(theme, ratio);
                 self.runner.drew();
             }
             live.sync(lang);
-            if let Some(n) = live.app.next_frame_in_ms() {
+            if f.in_view
+                && let Some(n) = live.app.next_frame_in_ms()
+            {
                 next = Some(next.map_or(n, |m: f64| m.min(n)));
             }
         }
@@ -293,11 +279,11 @@ impl Figures {
 
     /// A command for figure `i`, from its bar.
     fn command(&mut self, i: usize, cmd: Command) {
-        let (lang, theme, ratio) = (self.lang, self.theme, self.ratio);
+        let lang = self.lang;
         if let Some(live) = self.figures.get_mut(i).and_then(|f| f.live.as_mut()) {
             // A refused command (a scrub past the run) changes nothing: no word needed.
+            // The bar at once; the picture with the next frame.
             let _ = live.app.command(cmd);
-            live.paint(theme, ratio);
             live.sync(lang);
         }
         self.runner.wake();
@@ -310,9 +296,9 @@ impl Figures {
             let _ = live.app.command(Command::Lang(lang));
             // Also when the language is the same: its catalogue may have just come.
             live.caption_for = None;
-            live.paint(self.theme, self.ratio);
             live.sync(lang);
         }
+        self.runner.wake();
     }
 
     /// `raftfigures.snapshot()`: one object per figure.
@@ -363,158 +349,12 @@ impl Drop for Figures {
     }
 }
 
-impl Live {
-    /// Builds figure `f`'s app at the step before its own, about to play its own, and
-    /// adds its canvas and bar to its frame.
-    fn new(f: &Figure, lang: Lang) -> Result<Live, JsValue> {
-        let options = Options {
-            scene: Some(f.scene.clone()),
-            step: Some(f.step),
-            autoplay: true,
-            lang,
-            ..Options::default()
-        };
-        let app = App::new(&options, 0).map_err(|e| dom::err(&e.describe(lang)))?;
-        let doc = dom::document()?;
-        let canvas = doc
-            .create_element("canvas")?
-            .dyn_into::<HtmlCanvasElement>()
-            .map_err(|_| dom::err("a canvas that is not one"))?;
-        canvas.set_class_name("fig-canvas");
-        let bar = doc.create_element("div")?;
-        bar.set_class_name("fig-bar");
-        let buttons = [
-            ("fig-back", "Back", "◀"),
-            ("fig-replay", "Replay this step", "↻"),
-            ("fig-next", "Next", "▶"),
-        ];
-        for (class, label, glyph) in buttons {
-            let b = doc.create_element("button")?;
-            b.set_class_name(class);
-            set_attr(&b, "type", "button");
-            set_attr(&b, "aria-label", lang.tr(label));
-            set_attr(&b, "title", lang.tr(label));
-            set_text(&b, glyph);
-            bar.append_child(&b)?;
-        }
-        let scrub = doc
-            .create_element("input")?
-            .dyn_into::<HtmlInputElement>()
-            .map_err(|_| dom::err("an input that is not one"))?;
-        scrub.set_class_name("fig-scrub");
-        scrub.set_type("range");
-        set_attr(&scrub, "aria-label", lang.tr("Time within this step"));
-        let caption = doc.create_element("p")?;
-        caption.set_class_name("fig-caption");
-        set_attr(&caption, "aria-live", "polite");
-        bar.append_child(&scrub)?;
-        bar.append_child(&caption)?;
-        f.frame.append_child(&canvas)?;
-        f.frame.append_child(&bar)?;
-        set_attr(&f.frame, "data-live", "");
-        let painter = CanvasPainter::new(&canvas, "", true)?;
-        Ok(Live {
-            app,
-            painter,
-            bar,
-            caption,
-            scrub,
-            size: (0.0, 0.0),
-            shown_caption: String::new(),
-            caption_for: None,
-            shown_span: (Instant::ZERO, Instant::ZERO),
-            shown_at: Instant::ZERO,
-        })
-    }
-
-    /// Reads the canvas's size; true if it changed.
-    fn measure(&mut self) -> bool {
-        let c = self.painter.canvas();
-        let size = (f64::from(c.client_width()), f64::from(c.client_height()));
-        if size == self.size {
-            return false;
-        }
-        self.size = size;
-        self.app.resize(size.0, size.1);
-        self.app.invalidate();
-        true
-    }
-
-    fn paint(&mut self, theme: &Theme, ratio: f64) {
-        let (w, h) = self.size;
-        if self.painter.begin(w, h, ratio) {
-            crate::draw::draw(
-                &self.app.frame(),
-                self.app.stage(),
-                theme,
-                &mut self.painter,
-            );
-        }
-    }
-
-    /// Brings the bar up to date: the caption, and the scrubber's span and place.
-    fn sync(&mut self, lang: Lang) {
-        let Some(tour) = self.app.tour() else {
-            return;
-        };
-        // Chinese before its catalogue has come would show English for a moment: the
-        // caption waits for it (set_lang writes it then).
-        let waiting = lang == Lang::Zh && !crate::lang::chinese_installed();
-        if !waiting && self.caption_for != Some((tour.step(), lang)) {
-            self.caption_for = Some((tour.step(), lang));
-            let caption = tour.caption(lang);
-            if caption != self.shown_caption {
-                set_text(&self.caption, &caption);
-                self.shown_caption = caption;
-            }
-        }
-        let span = tour.span();
-        if span != self.shown_span {
-            set_attr(&self.scrub, "min", &ms_text(span.0));
-            set_attr(&self.scrub, "max", &ms_text(span.1));
-            self.shown_span = span;
-        }
-        // The thumb moves in whole steps of a 200th of the span (or a millisecond): the
-        // page is laid out again only when it visibly moves.
-        let at = self.app.timeline().now();
-        let grain =
-            ((span.1.as_micros() - span.0.as_micros().min(span.1.as_micros())) / 200).max(1_000);
-        let (a, b) = (at.as_micros() / grain, self.shown_at.as_micros() / grain);
-        if a != b || at == span.1 && self.shown_at != at {
-            self.scrub.set_value(&ms_text(at));
-            self.shown_at = at;
-        }
-    }
-
-    /// Takes the canvas and the bar out of the frame.
-    fn remove(self) {
-        self.painter.canvas().remove();
-        self.bar.remove();
-    }
-}
-
-/// A time as whole milliseconds, for the scrubber.
-fn ms_text(t: Instant) -> String {
-    crate::num::u64_text(t.as_micros() / 1_000)
-}
-
 /// The page's language, from `<html data-lang>` (English unless it says `zh`).
 fn page_lang(doc: &Document) -> Lang {
     doc.document_element()
         .and_then(|e| e.get_attribute("data-lang"))
         .and_then(|l| Lang::parse(&l))
         .unwrap_or(Lang::En)
-}
-
-/// The canvas's font family, from the page's CSS (`--canvas-font`), else the default.
-fn canvas_font(window: &Window, painter: &CanvasPainter) -> String {
-    window
-        .get_computed_style(painter.canvas())
-        .ok()
-        .flatten()
-        .and_then(|s| s.get_property_value("--canvas-font").ok())
-        .map(|v| v.trim().to_owned())
-        .unwrap_or_default()
 }
 
 /// An observer of the figures, with `margin` around the viewport, telling `report`
@@ -563,13 +403,9 @@ fn on_timeout() {
     with_figures(|f| f.runner.timeout_fired());
 }
 
-fn target(event: &Event) -> Option<Element> {
-    event.target()?.dyn_into::<Element>().ok()
-}
-
 /// Back, Replay and Next, in a figure's bar.
 fn on_click(event: Event) {
-    let Some(el) = target(&event) else {
+    let Some(el) = target_element(&event) else {
         return;
     };
     let Some(button) = el.closest(".fig-bar button").ok().flatten() else {
@@ -588,7 +424,7 @@ fn on_click(event: Event) {
 
 /// The scrubber, in a figure's bar: seeks within the step.
 fn on_input(event: Event) {
-    let Some(el) = target(&event) else {
+    let Some(el) = target_element(&event) else {
         return;
     };
     if !el.matches(".fig-scrub").unwrap_or(false) {

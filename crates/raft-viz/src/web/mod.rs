@@ -24,6 +24,7 @@ pub mod controls;
 pub mod dispatch;
 pub mod dom;
 pub mod events;
+pub mod figure;
 pub mod figures;
 pub mod labels;
 pub mod links;

@@ -406,7 +406,8 @@ fn set_theme_attr(doc: &Document, theme: &Theme) {
     }
 }
 
-fn css_var(window: &Window, el: &Element, name: &str) -> String {
+/// A CSS custom property of `el`, trimmed (empty when unset).
+pub(super) fn css_var(window: &Window, el: &Element, name: &str) -> String {
     window
         .get_computed_style(el)
         .ok()
