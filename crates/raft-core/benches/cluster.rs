@@ -15,17 +15,34 @@
 //! second workload proposes one command per millisecond, so that almost every message
 //! carries one entry: it measures the per-message overhead rather than the per-entry cost.
 //!
-//! Reports, through criterion, each run as two throughputs ("messages_stepped":
-//! `Node::step` calls; "entries_committed": committed entries), then one summary line per
-//! workload from its own timing of a few runs. Run with
-//! `cargo bench -p raft-core --bench cluster`.
+//! Each runs with three command types: `u64` (a number, the cheapest case), `Vec<u8>`
+//! (64 bytes on the heap: every copy is an allocation and a memcpy) and `Arc<[u8]>` (the
+//! same 64 bytes shared: a copy is a reference count). The client's commands are built
+//! before the run starts, so what is counted is the cluster's own work.
+//!
+//! Reports, through criterion, each `u64` and `Vec<u8>` run as two throughputs
+//! ("messages_stepped": `Node::step` calls; "entries_committed": committed entries),
+//! then one summary line per workload from its own timing of a few runs, with
+//! - `allocations_per_message`: heap allocations and reallocations during the run
+//!   (counted by `stats_alloc` as the global allocator) per message stepped;
+//! - `entry_copies_per_command`: clones of a command during the run per command
+//!   committed, with 5 nodes (not counted for `u64`, whose clone is a plain copy).
+//!
+//! Run with `cargo bench -p raft-core --bench cluster`.
 
+use std::alloc::System;
 use std::collections::VecDeque;
 use std::hint::black_box;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant as WallClock};
 
 use criterion::{Criterion, Throughput};
 use raft_core::{Config, Instant, Message, Node, NodeId, PersistentState, Ready, Role};
+use stats_alloc::{Region, StatsAlloc};
+
+#[global_allocator]
+static ALLOCATOR: StatsAlloc<System> = StatsAlloc::system();
 
 const NODES: u32 = 5;
 const ENTRIES: u64 = 10_000;
@@ -33,6 +50,88 @@ const ENTRIES: u64 = 10_000;
 const BATCH: u64 = 100;
 const SINGLE: u64 = 1;
 const BATCH_EVERY: Duration = Duration::from_millis(1);
+/// Bytes in one heap command.
+const COMMAND_BYTES: usize = 64;
+
+/// Clones of counted commands since the counter was last read.
+static COMMAND_CLONES: AtomicU64 = AtomicU64::new(0);
+
+/// What the client proposes: built from its sequence number, checked by a checksum.
+trait Command: Clone + 'static {
+    const NAME: &'static str;
+    /// Whether clones of it are counted in `COMMAND_CLONES`.
+    const COUNTED: bool;
+    fn make(seq: u64) -> Self;
+    fn checksum(&self) -> u64;
+}
+
+impl Command for u64 {
+    const NAME: &'static str = "u64";
+    const COUNTED: bool = false;
+    fn make(seq: u64) -> Self {
+        seq
+    }
+    fn checksum(&self) -> u64 {
+        *self
+    }
+}
+
+/// 64 bytes on the heap, the sequence number in the first eight.
+fn command_bytes(seq: u64) -> Vec<u8> {
+    let mut bytes = vec![0u8; COMMAND_BYTES];
+    bytes[..8].copy_from_slice(&seq.to_le_bytes());
+    bytes
+}
+
+fn bytes_checksum(bytes: &[u8]) -> u64 {
+    bytes
+        .first_chunk::<8>()
+        .map_or(0, |head| u64::from_le_bytes(*head))
+}
+
+/// A `Vec<u8>` command whose clones are counted.
+#[derive(Debug, PartialEq, Eq)]
+struct HeapCommand(Vec<u8>);
+
+impl Clone for HeapCommand {
+    fn clone(&self) -> Self {
+        COMMAND_CLONES.fetch_add(1, Ordering::Relaxed);
+        HeapCommand(self.0.clone())
+    }
+}
+
+impl Command for HeapCommand {
+    const NAME: &'static str = "Vec<u8>";
+    const COUNTED: bool = true;
+    fn make(seq: u64) -> Self {
+        HeapCommand(command_bytes(seq))
+    }
+    fn checksum(&self) -> u64 {
+        bytes_checksum(&self.0)
+    }
+}
+
+/// An `Arc<[u8]>` command (shared bytes) whose clones are counted.
+#[derive(Debug, PartialEq, Eq)]
+struct SharedCommand(Arc<[u8]>);
+
+impl Clone for SharedCommand {
+    fn clone(&self) -> Self {
+        COMMAND_CLONES.fetch_add(1, Ordering::Relaxed);
+        SharedCommand(Arc::clone(&self.0))
+    }
+}
+
+impl Command for SharedCommand {
+    const NAME: &'static str = "Arc<[u8]>";
+    const COUNTED: bool = true;
+    fn make(seq: u64) -> Self {
+        SharedCommand(command_bytes(seq).into())
+    }
+    fn checksum(&self) -> u64 {
+        bytes_checksum(&self.0)
+    }
+}
 
 /// What one run did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,21 +142,25 @@ struct RunStats {
     committed: u64,
     /// Virtual time the run took.
     virtual_micros: u64,
+    /// Heap allocations and reallocations during the run.
+    allocations: u64,
+    /// Clones of commands during the run (0 when not counted).
+    command_clones: u64,
 }
 
-struct Sim {
-    nodes: Vec<Node<u64>>,
-    storage: Vec<PersistentState<u64>>,
+struct Sim<C> {
+    nodes: Vec<Node<C>>,
+    storage: Vec<PersistentState<C>>,
     /// Entries applied and a checksum of them, per node: the "state machine".
     applied: Vec<(u64, u64)>,
-    network: VecDeque<Message<u64>>,
+    network: VecDeque<Message<C>>,
     now: Instant,
     stepped: u64,
-    ready: Ready<u64>,
+    ready: Ready<C>,
 }
 
-impl Sim {
-    fn new(config: &Config, seed: u64) -> Sim {
+impl<C: Command> Sim<C> {
+    fn new(config: &Config, seed: u64) -> Sim<C> {
         let ids: Vec<NodeId> = (0..NODES).map(NodeId).collect();
         let nodes = ids
             .iter()
@@ -74,7 +177,7 @@ impl Sim {
             .collect();
         Sim {
             nodes,
-            storage: vec![PersistentState::default(); NODES as usize],
+            storage: (0..NODES).map(|_| PersistentState::default()).collect(),
             applied: vec![(0, 0); NODES as usize],
             network: VecDeque::with_capacity(1024),
             now: Instant::ZERO,
@@ -96,8 +199,8 @@ impl Sim {
         let (count, sum) = &mut self.applied[i];
         for c in &ready.committed {
             *count += 1;
-            if let raft_core::Payload::Command(x) = c.entry.payload {
-                *sum = sum.wrapping_add(x);
+            if let raft_core::Payload::Command(x) = &c.entry.payload {
+                *sum = sum.wrapping_add(x.checksum());
             }
         }
         self.ready = ready;
@@ -146,8 +249,12 @@ fn config() -> Config {
 }
 
 /// Elects a leader, then commits `ENTRIES` proposals, `batch` per round, on every node.
-fn run_cluster(seed: u64, batch: u64) -> RunStats {
-    let mut sim = Sim::new(&config(), seed);
+fn run_cluster<C: Command>(seed: u64, batch: u64) -> RunStats {
+    // The client's commands exist before the cluster does: only the cluster is counted.
+    let mut commands: VecDeque<C> = (0..ENTRIES).map(C::make).collect();
+    let region = Region::new(&ALLOCATOR);
+    let clones_before = COMMAND_CLONES.load(Ordering::Relaxed);
+    let mut sim = Sim::<C>::new(&config(), seed);
     // Election: nothing but timers and votes.
     let leader = loop {
         sim.deliver_all();
@@ -158,31 +265,29 @@ fn run_cluster(seed: u64, batch: u64) -> RunStats {
         sim.advance_to(t);
     };
 
-    let mut proposed = 0u64;
     let mut next_batch = sim.now;
     while sim.applied.iter().any(|&(count, _)| count < ENTRIES) {
         sim.deliver_all();
         // The network is quiet: jump to the next timer or client batch.
         let timer = sim.next_deadline();
-        let t = if proposed < ENTRIES {
-            timer.min(next_batch)
-        } else {
+        let t = if commands.is_empty() {
             timer
+        } else {
+            timer.min(next_batch)
         };
         sim.advance_to(t);
-        if proposed < ENTRIES && sim.now >= next_batch {
+        if !commands.is_empty() && sim.now >= next_batch {
             assert_eq!(
                 sim.nodes[leader].role(),
                 Role::Leader,
                 "the leader changed under load"
             );
             // A batch arrives together, so the client hands it over in one call.
-            let n = batch.min(ENTRIES - proposed);
+            let n = usize::try_from(batch).map_or(commands.len(), |b| b.min(commands.len()));
             sim.nodes[leader]
-                .propose_many(sim.now, proposed..proposed + n)
+                .propose_many(sim.now, commands.drain(..n))
                 .expect("the leader takes proposals");
             sim.handle_ready(leader);
-            proposed += n;
             next_batch = sim.now.after(BATCH_EVERY);
         }
     }
@@ -190,38 +295,51 @@ fn run_cluster(seed: u64, batch: u64) -> RunStats {
     for &(count, sum) in &sim.applied {
         assert_eq!((count, sum), (ENTRIES, expected_sum), "a node diverged");
     }
+    let heap = region.change();
+    let command_clones = if C::COUNTED {
+        COMMAND_CLONES.load(Ordering::Relaxed) - clones_before
+    } else {
+        0
+    };
     RunStats {
         stepped: sim.stepped,
         committed: ENTRIES,
         virtual_micros: sim.now.as_micros(),
+        allocations: (heap.allocations + heap.reallocations) as u64,
+        command_clones,
     }
 }
 
 const SEED: u64 = 42;
 
-fn benches(c: &mut Criterion, batch: u64, stats: RunStats) {
+fn benches<C: Command>(c: &mut Criterion, batch: u64, stats: RunStats) {
+    let name = if C::NAME == "u64" {
+        String::new()
+    } else {
+        format!(", {}", C::NAME)
+    };
     let mut group = c.benchmark_group(format!(
-        "raft-core cluster (5 nodes, 10k proposals, {batch} per round)"
+        "raft-core cluster (5 nodes, 10k proposals, {batch} per round{name})"
     ));
     group.sample_size(20);
     group.measurement_time(Duration::from_secs(5));
     group.throughput(Throughput::Elements(stats.stepped));
     group.bench_function("messages_stepped", |b| {
-        b.iter(|| black_box(run_cluster(black_box(SEED), batch)));
+        b.iter(|| black_box(run_cluster::<C>(black_box(SEED), batch)));
     });
     group.throughput(Throughput::Elements(stats.committed));
     group.bench_function("entries_committed", |b| {
-        b.iter(|| black_box(run_cluster(black_box(SEED), batch)));
+        b.iter(|| black_box(run_cluster::<C>(black_box(SEED), batch)));
     });
     group.finish();
 }
 
-fn summary(label: &str, batch: u64, stats: RunStats) {
+fn summary<C: Command>(batch: u64, stats: RunStats) {
     const RUNS: usize = 11;
     let mut secs: Vec<f64> = (0..RUNS)
         .map(|_| {
             let start = WallClock::now();
-            let s = black_box(run_cluster(black_box(SEED), batch));
+            let s = black_box(run_cluster::<C>(black_box(SEED), batch));
             let elapsed = start.elapsed().as_secs_f64();
             assert_eq!(s, stats, "runs are deterministic");
             elapsed
@@ -229,12 +347,23 @@ fn summary(label: &str, batch: u64, stats: RunStats) {
         .collect();
     secs.sort_by(f64::total_cmp);
     let median = secs[RUNS / 2];
+    let copies = if C::COUNTED {
+        format!(
+            "{:.2}",
+            stats.command_clones as f64 / stats.committed as f64
+        )
+    } else {
+        "-".to_owned()
+    };
     println!(
-        "{label}: messages_stepped_per_sec={:.0} entries_committed_per_sec={:.0} \
-         (median of {RUNS} runs; {batch} proposals per round; {} messages and {} entries \
-         per run, {:.3} ms wall, {:.1} ms virtual)",
+        "raft-core cluster ({batch} per round, {}): messages_stepped_per_sec={:.0} \
+         entries_committed_per_sec={:.0} allocations_per_message={:.3} \
+         entry_copies_per_command={copies} (median of {RUNS} runs; {} messages and {} \
+         entries per run, {:.3} ms wall, {:.1} ms virtual)",
+        C::NAME,
         stats.stepped as f64 / median,
         stats.committed as f64 / median,
+        stats.allocations as f64 / stats.stepped as f64,
         stats.stepped,
         stats.committed,
         median * 1e3,
@@ -242,17 +371,26 @@ fn summary(label: &str, batch: u64, stats: RunStats) {
     );
 }
 
-fn main() {
-    let batched = run_cluster(SEED, BATCH);
-    let single = run_cluster(SEED, SINGLE);
-    let mut criterion = Criterion::default().configure_from_args();
-    benches(&mut criterion, BATCH, batched);
-    benches(&mut criterion, SINGLE, single);
-    criterion.final_summary();
-    // `cargo bench` passes --bench; `cargo test --benches` does not, and then the two
-    // check runs above are enough.
-    if std::env::args().any(|a| a == "--bench") {
-        summary("raft-core cluster", BATCH, batched);
-        summary("raft-core cluster (one command per round)", SINGLE, single);
+/// Every workload: (checked once, then) timed by criterion and summarised.
+fn workload<C: Command>(criterion: Option<&mut Criterion>, batch: u64, timed: bool) {
+    let stats = run_cluster::<C>(SEED, batch);
+    if let Some(c) = criterion {
+        benches::<C>(c, batch, stats);
     }
+    if timed {
+        summary::<C>(batch, stats);
+    }
+}
+
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    // `cargo bench` passes --bench; `cargo test --benches` does not, and then one
+    // checked run of each workload is enough.
+    let timed = std::env::args().any(|a| a == "--bench");
+    for batch in [BATCH, SINGLE] {
+        workload::<u64>(Some(&mut criterion), batch, timed);
+        workload::<HeapCommand>(Some(&mut criterion), batch, timed);
+        workload::<SharedCommand>(None, batch, timed);
+    }
+    criterion.final_summary();
 }
