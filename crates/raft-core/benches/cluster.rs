@@ -3,8 +3,9 @@
 //!
 //! The loop is what a real single-threaded caller does, minus the I/O: one FIFO queue of
 //! messages (the network, zero latency, no loss), `take_ready` after every input, every
-//! `PersistOp` applied to the node's `PersistentState` before its messages are queued,
-//! and committed entries applied to a toy state machine (a checksum). Time is virtual:
+//! `PersistOp` applied to the node's `PersistentState` before its messages are queued
+//! (its entries copied from the node's log, as a storage layer would write them), and
+//! committed entries applied to a toy state machine (a checksum). Time is virtual:
 //! when the queue is empty the clock jumps to the next event, which is either a node's
 //! deadline (election timeout, heartbeat) or the client's next batch.
 //!
@@ -191,15 +192,17 @@ impl<C: Command> Sim<C> {
         // Reuse one set of output buffers across every input, as a long-running caller
         // would (`take_ready_into`).
         let mut ready = std::mem::take(&mut self.ready);
-        self.nodes[i].take_ready_into(&mut ready);
+        let node = &mut self.nodes[i];
+        node.take_ready_into(&mut ready);
+        // New and committed entries are lent by index: read from the node's log.
         for op in &ready.persist {
-            self.storage[i].apply(op);
+            self.storage[i].apply(op, node.log());
         }
         self.network.extend(ready.messages.drain(..));
         let (count, sum) = &mut self.applied[i];
-        for c in &ready.committed {
+        for (_, entry) in node.log().iter_range(ready.committed) {
             *count += 1;
-            if let raft_core::Payload::Command(x) = &c.entry.payload {
+            if let raft_core::Payload::Command(x) = &entry.payload {
                 *sum = sum.wrapping_add(x.checksum());
             }
         }

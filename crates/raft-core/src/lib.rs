@@ -33,11 +33,11 @@ pub mod testkit;
 
 pub use config::{Config, ConfigError, UnsafeRules};
 pub use event::{Event, IgnoreReason, Role, RoleChangeCause, VoteRefusal};
-pub use log::{Entry, Log, Payload};
+pub use log::{Entry, Log, LogRange, Payload};
 pub use membership::{Membership, MembershipError};
 pub use message::{AppendOutcome, Body, ConflictHint, Message, MessageKind};
 pub use node::{Malformed, NewNodeError, Node, Progress, ProposeError, StepError, TimerError};
-pub use ready::{Committed, Ready};
+pub use ready::Ready;
 pub use rng::Rng;
 pub use storage::{HardState, PersistOp, PersistentState};
 pub use types::{Instant, LogIndex, NodeId, Term};

@@ -22,6 +22,56 @@ pub struct Entry<C> {
     pub payload: Payload<C>,
 }
 
+/// The log indexes `first..=last`, a run of entries named without copying them; empty
+/// when `last < first`. A caller reads the entries from [`Log::range`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogRange {
+    /// The first index in the run.
+    pub first: LogIndex,
+    /// The last index in the run.
+    pub last: LogIndex,
+}
+
+impl LogRange {
+    /// The run with no index in it.
+    pub const EMPTY: LogRange = LogRange {
+        first: LogIndex(1),
+        last: LogIndex(0),
+    };
+
+    /// Whether the run holds no index.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.last < self.first
+    }
+
+    /// How many indexes the run holds.
+    #[must_use]
+    pub fn len(&self) -> u64 {
+        (self.last.0 + 1).saturating_sub(self.first.0)
+    }
+
+    /// The indexes of the run, in order.
+    pub fn indexes(self) -> impl DoubleEndedIterator<Item = LogIndex> {
+        (self.first.0..=self.last.0).map(LogIndex)
+    }
+
+    /// The run cut short so that it ends before `index` (empty if it starts there).
+    #[must_use]
+    pub fn before(self, index: LogIndex) -> LogRange {
+        if self.last < index {
+            self
+        } else if self.first < index {
+            LogRange {
+                last: index.prev(),
+                ..self
+            }
+        } else {
+            LogRange::EMPTY
+        }
+    }
+}
+
 /// A node's log. Entry `i` (1-based) is stored at position `i - 1 - offset`.
 ///
 /// `offset` and `offset_term` describe a prefix that has been compacted away; they are
@@ -101,6 +151,31 @@ impl<C> Log<C> {
         }
     }
 
+    /// The entries at the indexes of `range`, oldest first: as many of them as are
+    /// stored (all of them for a range a [`Ready`](crate::Ready) names).
+    #[must_use]
+    pub fn range(&self, range: LogRange) -> &[Entry<C>] {
+        if range.is_empty() {
+            return &[];
+        }
+        self.slice_from(
+            range.first,
+            usize::try_from(range.len()).unwrap_or(usize::MAX),
+        )
+    }
+
+    /// The entries of `range` with their indexes, oldest first (see [`Log::range`]).
+    pub fn iter_range(
+        &self,
+        range: LogRange,
+    ) -> impl DoubleEndedIterator<Item = (LogIndex, &Entry<C>)> + '_ {
+        let first = range.first;
+        self.range(range)
+            .iter()
+            .enumerate()
+            .map(move |(i, e)| (first.plus(i as u64), e))
+    }
+
     /// Whether the log holds an entry at `index` with `term` (index 0 always matches):
     /// the AppendEntries consistency check.
     #[must_use]
@@ -150,6 +225,16 @@ impl<C> Log<C> {
         self.last_index()
     }
 
+    /// Appends `entries` in order, moving them in; returns the indexes they got.
+    pub fn extend(&mut self, entries: impl IntoIterator<Item = Entry<C>>) -> LogRange {
+        let first = self.last_index().next();
+        self.entries.extend(entries);
+        LogRange {
+            first,
+            last: self.last_index(),
+        }
+    }
+
     /// Removes the entry at `from` and all that follow; returns how many were removed.
     pub fn truncate_from(&mut self, from: LogIndex) -> usize {
         match self.position(from) {
@@ -195,6 +280,25 @@ impl<C> Log<C> {
 mod tests {
     use super::*;
     use alloc::vec;
+
+    #[test]
+    fn a_range_cut_before_an_index_keeps_what_comes_earlier() {
+        let run = LogRange {
+            first: LogIndex(3),
+            last: LogIndex(6),
+        };
+        assert_eq!(run.len(), 4);
+        assert_eq!(
+            run.indexes().map(|i| i.0).collect::<Vec<_>>(),
+            vec![3, 4, 5, 6]
+        );
+        assert_eq!(LogRange::EMPTY.indexes().count(), 0);
+        assert_eq!(run.before(LogIndex(9)), run);
+        assert_eq!(run.before(LogIndex(5)).last, LogIndex(4));
+        assert!(run.before(LogIndex(3)).is_empty());
+        assert!(run.before(LogIndex(1)).is_empty());
+        assert_eq!(LogRange::EMPTY.len(), 0);
+    }
 
     fn log_of_terms(terms: &[u64]) -> Log<()> {
         Log::from_entries(
@@ -244,6 +348,17 @@ mod tests {
         assert_eq!(log.slice_from(LogIndex(5), 10).len(), 2);
         assert_eq!(log.slice_from(LogIndex(7), 10).len(), 0);
         assert_eq!(log.slice_from(LogIndex(0), 10).len(), 0);
+        let run = LogRange {
+            first: LogIndex(2),
+            last: LogIndex(4),
+        };
+        assert_eq!(
+            log.iter_range(run)
+                .map(|(i, e)| (i.0, e.term.0))
+                .collect::<Vec<_>>(),
+            vec![(2, 1), (3, 4), (4, 4)]
+        );
+        assert!(log.range(LogRange::EMPTY).is_empty());
         assert_eq!(log.truncate_from(LogIndex(4)), 3);
         assert_eq!(log.last_index(), LogIndex(3));
         assert_eq!(log.truncate_from(LogIndex(9)), 0);

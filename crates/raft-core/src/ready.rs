@@ -3,32 +3,29 @@
 use alloc::vec::Vec;
 
 use crate::event::Event;
-use crate::log::Entry;
+use crate::log::LogRange;
 use crate::message::Message;
 use crate::storage::PersistOp;
-use crate::types::LogIndex;
-
-/// An entry that became committed and may be applied to the state machine, in log order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Committed<C> {
-    /// Its index.
-    pub index: LogIndex,
-    /// The entry.
-    pub entry: Entry<C>,
-}
 
 /// The outputs accumulated since the last [`Node::take_ready`](crate::Node::take_ready).
 ///
 /// Handle them in field order: make `persist` durable, then send `messages`, then apply
 /// `committed`. `events` only describe what happened.
+///
+/// Entries are lent by index: `persist` and `committed` name them, and the caller reads
+/// them from [`Node::log`](crate::Node::log) before its next input to the node. Every
+/// index they name is in that log, holding the entry it held when it was named: when the
+/// log is truncated before the outputs are taken, the node cuts the pending names short
+/// (entries replaced before anyone saw them need not be stored, nor applied).
 #[derive(Clone, Debug)]
 pub struct Ready<C> {
     /// Changes to persistent state, oldest first.
-    pub persist: Vec<PersistOp<C>>,
+    pub persist: Vec<PersistOp>,
     /// Messages to send.
     pub messages: Vec<Message<C>>,
-    /// Newly committed entries, in index order.
-    pub committed: Vec<Committed<C>>,
+    /// Newly committed entries, to apply in index order: read them with
+    /// [`Log::iter_range`](crate::Log::iter_range).
+    pub committed: LogRange,
     /// What happened, oldest first.
     pub events: Vec<Event>,
 }
@@ -38,7 +35,7 @@ impl<C> Default for Ready<C> {
         Ready {
             persist: Vec::new(),
             messages: Vec::new(),
-            committed: Vec::new(),
+            committed: LogRange::EMPTY,
             events: Vec::new(),
         }
     }

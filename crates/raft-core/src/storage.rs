@@ -1,9 +1,7 @@
 //! Persistent state (Figure 2, "Persistent state on all servers") and the changes to it
 //! that a node asks its caller to make durable.
 
-use alloc::vec::Vec;
-
-use crate::log::{Entry, Log};
+use crate::log::{Log, LogRange};
 use crate::types::{LogIndex, NodeId, Term};
 
 /// The small, frequently rewritten part of persistent state.
@@ -37,8 +35,12 @@ impl<C> Default for PersistentState<C> {
 
 /// One change to persistent state. A caller applies these, in order, to stable storage
 /// before it sends any message of the same [`Ready`](crate::Ready).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PersistOp<C> {
+///
+/// New entries are lent, not copied: `AppendLog` names their indexes, and the caller reads
+/// them from the node's [`log`](crate::Node::log) while it handles the `Ready` (the node
+/// keeps every entry a pending `AppendLog` names, see [`Ready`](crate::Ready)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PersistOp {
     /// Overwrite term and vote.
     HardState(HardState),
     /// Drop the entries from `from` on.
@@ -46,31 +48,25 @@ pub enum PersistOp<C> {
         /// First index removed.
         from: LogIndex,
     },
-    /// Append `entries`, the first of which gets index `first`.
-    AppendLog {
-        /// Index of the first entry.
-        first: LogIndex,
-        /// The entries.
-        entries: Vec<Entry<C>>,
-    },
+    /// Append the node's entries at these indexes, which continue the log.
+    AppendLog(LogRange),
 }
 
 impl<C: Clone> PersistentState<C> {
-    /// Applies one change, as a storage layer would.
-    pub fn apply(&mut self, op: &PersistOp<C>) {
-        match op {
-            PersistOp::HardState(hs) => self.hard_state = *hs,
+    /// Applies one change, as a storage layer would, copying new entries from `source`
+    /// (the log of the node whose `Ready` holds `op`).
+    pub fn apply(&mut self, op: &PersistOp, source: &Log<C>) {
+        match *op {
+            PersistOp::HardState(hs) => self.hard_state = hs,
             PersistOp::TruncateLog { from } => {
-                self.log.truncate_from(*from);
+                self.log.truncate_from(from);
             }
-            PersistOp::AppendLog { first, entries } => {
+            PersistOp::AppendLog(range) => {
                 // Appends always continue the log; anything else is a caller bug, and a
                 // storage layer should not silently misplace entries.
-                self.log.truncate_from(*first);
-                if self.log.last_index().next() == *first {
-                    for e in entries {
-                        self.log.push(e.clone());
-                    }
+                self.log.truncate_from(range.first);
+                if self.log.last_index().next() == range.first {
+                    self.log.extend(source.range(range).iter().cloned());
                 }
             }
         }

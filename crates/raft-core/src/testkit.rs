@@ -17,8 +17,8 @@ use alloc::vec::Vec;
 use core::time::Duration;
 
 use crate::{
-    Committed, Config, Entry, Event, Instant, LogIndex, Message, Node, NodeId, PersistentState,
-    ProposeError, Role, Term,
+    Config, Entry, Event, Instant, LogIndex, Message, Node, NodeId, PersistentState, ProposeError,
+    Role, Term,
 };
 
 /// A message on its way.
@@ -32,11 +32,20 @@ pub struct InFlight<C> {
     pub msg: Message<C>,
 }
 
+/// An entry a node applied to its state machine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied<C> {
+    /// Its index.
+    pub index: LogIndex,
+    /// The entry (the harness keeps a copy).
+    pub entry: Entry<C>,
+}
+
 #[derive(Clone, Debug)]
 struct Slot<C> {
     node: Option<Node<C>>,
     storage: PersistentState<C>,
-    applied: Vec<Committed<C>>,
+    applied: Vec<Applied<C>>,
     restarts: u64,
 }
 
@@ -160,7 +169,7 @@ impl<C: Clone + PartialEq + core::fmt::Debug> Cluster<C> {
 
     /// Entries the node applied, in order, since its last (re)start.
     #[must_use]
-    pub fn applied(&self, id: NodeId) -> &[Committed<C>] {
+    pub fn applied(&self, id: NodeId) -> &[Applied<C>] {
         self.slot(id).map_or(&[], |s| &s.applied)
     }
 
@@ -493,11 +502,17 @@ impl<C: Clone + PartialEq + core::fmt::Debug> Cluster<C> {
         let ready = node.take_ready();
         let (role, term) = (node.role(), node.term());
         for op in &ready.persist {
-            slot.storage.apply(op);
+            slot.storage.apply(op, node.log());
         }
-        for c in &ready.committed {
-            slot.applied.push(c.clone());
-        }
+        let first_applied = slot.applied.len();
+        slot.applied.extend(
+            node.log()
+                .iter_range(ready.committed)
+                .map(|(index, e)| Applied {
+                    index,
+                    entry: e.clone(),
+                }),
+        );
         let log_snapshot = (role == Role::Leader).then(|| node.log().clone());
 
         for msg in ready.messages {
@@ -514,7 +529,11 @@ impl<C: Clone + PartialEq + core::fmt::Debug> Cluster<C> {
         }
 
         // State Machine Safety: no two nodes apply different entries at one index.
-        for c in &ready.committed {
+        let applied = self
+            .slots
+            .get(id.0 as usize)
+            .map_or(&[][..], |s| s.applied.get(first_applied..).unwrap_or(&[]));
+        for c in applied {
             match self.committed.get(&c.index) {
                 Some(e) if *e != c.entry => self.violations.push(format!(
                     "State Machine Safety: {id} committed {:?} at {} where {:?} was committed",

@@ -28,6 +28,12 @@ struct Net {
     rng: Rng,
     ops: [usize; 3],
     restarts: u64,
+    /// Whether outputs are taken only after some inputs, so that they pile up.
+    lazy: bool,
+    /// What each node applied since it last started, from the `committed` ranges.
+    applied: Vec<Vec<raft_core::Entry<u64>>>,
+    /// Entries applied in all, across restarts.
+    applied_total: usize,
 }
 
 impl Net {
@@ -60,6 +66,16 @@ impl Net {
             rng: Rng::new(seed),
             ops: [0; 3],
             restarts: 0,
+            lazy: false,
+            applied: vec![Vec::new(); n as usize],
+            applied_total: 0,
+        }
+    }
+
+    /// After an input to node `i`: take its outputs, or (when lazy) sometimes leave them.
+    fn after_input(&mut self, i: usize) {
+        if !self.lazy || self.rng.in_range(0, 2) == 0 {
+            self.drain(i);
         }
     }
 
@@ -70,7 +86,7 @@ impl Net {
         };
         let ready = node.take_ready();
         for op in &ready.persist {
-            self.disks[i].apply(op);
+            self.disks[i].apply(op, node.log());
             self.ops[match op {
                 PersistOp::HardState(_) => 0,
                 PersistOp::TruncateLog { .. } => 1,
@@ -82,6 +98,20 @@ impl Net {
             node.persistent(),
             "node {i}: storage rebuilt from persist ops differs from the node's state"
         );
+        // The committed run continues what was applied, and the log holds all of it.
+        let committed = ready.committed;
+        if !committed.is_empty() {
+            let applied = &mut self.applied[i];
+            assert_eq!(
+                committed.first.0,
+                applied.len() as u64 + 1,
+                "node {i}: committed entries continue the applied ones"
+            );
+            let entries = node.log().range(committed);
+            assert_eq!(entries.len() as u64, committed.len(), "node {i}: all lent");
+            applied.extend_from_slice(entries);
+            self.applied_total += entries.len();
+        }
         for m in ready.messages {
             let delay = self.rng.in_range(500, 8_000);
             self.queue
@@ -110,7 +140,7 @@ impl Net {
                 let to = msg.to.0 as usize;
                 if let Some(node) = self.nodes[to].as_mut() {
                     let _ = node.step(self.now, msg);
-                    self.drain(to);
+                    self.after_input(to);
                 }
             }
             10 if !self.queue.is_empty() => {
@@ -126,14 +156,14 @@ impl Net {
                         && node.next_deadline() <= self.now
                     {
                         node.handle_timeout(self.now);
-                        self.drain(j);
+                        self.after_input(j);
                     }
                 }
             }
             14..=16 => {
                 if let Some(node) = self.nodes[i].as_mut() {
                     let _ = node.propose(self.now, self.rng.next_u64() % 1000);
-                    self.drain(i);
+                    self.after_input(i);
                 }
             }
             17 => self.nodes[i] = None,
@@ -151,6 +181,7 @@ impl Net {
                     .expect("valid");
                     assert_eq!(node.persistent(), &self.disks[i]);
                     self.nodes[i] = Some(node);
+                    self.applied[i].clear();
                 }
             }
         }
@@ -175,6 +206,25 @@ fn storage_rebuilt_only_from_persist_ops_equals_the_nodes_persistent_state_figur
     assert!(hard > 20, "term/vote changes exercised: {hard}");
     assert!(append > 50, "appends exercised: {append}");
     assert!(truncate > 0, "conflict truncation exercised: {truncate}");
+}
+
+#[test]
+fn outputs_taken_late_still_rebuild_storage_and_lend_every_committed_entry_figure_2() {
+    // A caller may take outputs after several inputs, so that they pile up (with the
+    // log changing under them). Storage rebuilt from the ops must still equal the node's
+    // state, and every committed run must be in the log and continue what was applied.
+    let (mut appends, mut applied) = (0, 0);
+    for seed in 1..=4 {
+        let mut net = Net::new(3, seed);
+        net.lazy = true;
+        for _ in 0..4_000 {
+            net.step_random();
+        }
+        appends += net.ops[2];
+        applied += net.applied_total;
+    }
+    assert!(appends > 50, "appends exercised: {appends}");
+    assert!(applied > 50, "commits exercised: {applied}");
 }
 
 #[test]
@@ -233,7 +283,7 @@ fn a_node_that_voted_then_crashed_does_not_vote_for_another_candidate_in_that_te
     v.step(ms(5), request_vote(0, 2, 3, 0, 0)).expect("ok");
     let ready = v.take_ready();
     for op in &ready.persist {
-        disk.apply(op);
+        disk.apply(op, v.log());
     }
     assert_eq!(ready.messages, vec![vote_response(2, 0, 3, true)]);
     drop(v);
@@ -269,7 +319,7 @@ fn a_node_restarted_without_the_vote_persisted_would_vote_twice_so_the_op_is_req
         .iter()
         .filter(|op| !matches!(op, PersistOp::HardState(_)))
     {
-        disk.apply(op);
+        disk.apply(op, v.log());
     }
     let mut v = Node::restart(NodeId(2), &ids(3), Config::default(), 2, ms(10), disk).expect("ok");
     v.step(ms(11), request_vote(1, 2, 3, 0, 0)).expect("ok");

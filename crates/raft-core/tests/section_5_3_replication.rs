@@ -16,7 +16,7 @@ use common::*;
 use raft_core::testkit::Cluster;
 use raft_core::{
     AppendOutcome, Body, Config, ConflictHint, Event, Instant, LogIndex, Message, MessageKind,
-    NodeId, PersistOp, PersistentState, Role, Term, VoteRefusal,
+    NodeId, PersistOp, PersistentState, Ready, Role, Term, VoteRefusal,
 };
 
 fn only_reply(ready: &raft_core::Ready<u64>) -> Message<u64> {
@@ -91,6 +91,15 @@ fn append_entries_matching_at_index_0_is_always_accepted_figure_2() {
 
 // ----- conflicts and duplicates -----
 
+/// The ready's changes to the log (not to term and vote), in order.
+fn log_ops(ready: &Ready<u64>) -> Vec<&PersistOp> {
+    ready
+        .persist
+        .iter()
+        .filter(|op| !matches!(op, PersistOp::HardState(_)))
+        .collect()
+}
+
 #[test]
 fn a_conflicting_entry_and_all_that_follow_it_are_deleted_figure_2_step_3() {
     let mut f = follower(1, 3, 2, &[1, 1, 2, 2, 2]);
@@ -98,25 +107,68 @@ fn a_conflicting_entry_and_all_that_follow_it_are_deleted_figure_2_step_3() {
     let ready = f.take_ready();
     assert_eq!(terms_of(f.log()), vec![1, 1, 3]);
     assert_eq!(only_reply(&ready), append_ok(1, 0, 3, 3));
-    let log_ops: Vec<&PersistOp<u64>> = ready
-        .persist
-        .iter()
-        .filter(|op| !matches!(op, PersistOp::HardState(_)))
-        .collect();
     assert_eq!(
-        log_ops,
+        log_ops(&ready),
         vec![
             &PersistOp::TruncateLog { from: LogIndex(3) },
-            &PersistOp::AppendLog {
-                first: LogIndex(3),
-                entries: vec![entry_at(3, 3)],
-            },
+            &PersistOp::AppendLog(run(3, 3)),
         ]
     );
     assert!(ready.events.contains(&Event::EntriesTruncated {
         from: LogIndex(3),
         last: LogIndex(5),
     }));
+}
+
+#[test]
+fn outputs_taken_after_a_conflict_name_only_entries_the_log_still_holds_figure_2_step_3() {
+    // Outputs are lent by index. Here the follower appends 1..=2 from the term-1 leader
+    // and commits 1, then, before its caller takes anything, the term-2 leader replaces
+    // index 2 and commits it. The pending append is cut to index 1, so a storage layer
+    // never reads the replaced entry, and the committed run names the entries to apply.
+    let mut f = follower(1, 3, 1, &[]);
+    f.step(ms(1), append(0, 1, 1, (0, 0), &[1, 1], 1))
+        .expect("ok");
+    f.step(ms(2), append(2, 1, 2, (1, 1), &[2], 2)).expect("ok");
+    let ready = f.take_ready();
+    assert_eq!(
+        log_ops(&ready),
+        vec![
+            &PersistOp::AppendLog(run(1, 1)),
+            &PersistOp::TruncateLog { from: LogIndex(2) },
+            &PersistOp::AppendLog(run(2, 2)),
+        ]
+    );
+    let mut disk = PersistentState::default();
+    for op in &ready.persist {
+        disk.apply(op, f.log());
+    }
+    assert_eq!(&disk, f.persistent(), "storage rebuilt from the ops");
+    assert_eq!(ready.committed, run(1, 2));
+    assert_eq!(
+        f.log().range(ready.committed),
+        &[entry_at(1, 1), entry_at(2, 2)],
+        "what to apply: index 1 from term 1 and index 2 from term 2"
+    );
+}
+
+#[test]
+fn a_commit_rolled_back_before_the_outputs_are_taken_is_not_handed_out_figure_2() {
+    // Only a faulty leader overwrites a committed entry; the node then keeps its commit
+    // index inside its log. If that happens before the outputs are taken, the committed
+    // run names the entry now at the index, not the one that was replaced.
+    let mut f = follower(1, 3, 1, &[]);
+    f.step(ms(1), append(0, 1, 1, (0, 0), &[1, 1], 2))
+        .expect("ok");
+    f.step(ms(2), append(2, 1, 2, (1, 1), &[2], 1)).expect("ok");
+    let ready = f.take_ready();
+    assert!(ready.events.contains(&Event::CommitRolledBack {
+        from: LogIndex(2),
+        to: LogIndex(1),
+    }));
+    assert_eq!(f.commit_index(), LogIndex(1));
+    assert_eq!(ready.committed, run(1, 1));
+    assert_eq!(f.log().range(ready.committed), &[entry_at(1, 1)]);
 }
 
 #[test]
@@ -152,12 +204,11 @@ fn only_the_entries_not_yet_in_the_log_are_appended_figure_2_step_4() {
         .expect("ok");
     let ready = f.take_ready();
     assert_eq!(terms_of(f.log()), vec![1, 1, 1, 1]);
+    assert_eq!(ready.persist, vec![PersistOp::AppendLog(run(3, 4))]);
     assert_eq!(
-        ready.persist,
-        vec![PersistOp::AppendLog {
-            first: LogIndex(3),
-            entries: vec![entry_at(3, 1), entry_at(4, 1)],
-        }]
+        f.log().range(run(3, 4)),
+        &[entry_at(3, 1), entry_at(4, 1)],
+        "the op names the entries it lends"
     );
 }
 
@@ -172,10 +223,9 @@ fn a_follower_commits_up_to_min_of_leader_commit_and_its_last_new_entry_figure_2
     let ready = f.take_ready();
     assert_eq!(f.commit_index(), LogIndex(3));
     assert_eq!(
-        ready
-            .committed
-            .iter()
-            .map(|c| c.index.0)
+        f.log()
+            .iter_range(ready.committed)
+            .map(|(i, _)| i.0)
             .collect::<Vec<_>>(),
         vec![1, 2, 3],
         "committed entries handed out in order"
@@ -195,10 +245,9 @@ fn a_follower_commits_up_to_min_of_leader_commit_and_its_last_new_entry_figure_2
     assert_eq!(f.commit_index(), LogIndex(5));
     let ready = f.take_ready();
     assert_eq!(
-        ready
-            .committed
-            .iter()
-            .map(|c| c.index.0)
+        f.log()
+            .iter_range(ready.committed)
+            .map(|(i, _)| i.0)
             .collect::<Vec<_>>(),
         vec![4, 5]
     );
@@ -215,10 +264,9 @@ fn a_leader_commits_an_entry_of_its_term_once_a_majority_stores_it_section_5_3()
     assert_eq!(l.commit_index(), LogIndex(2), "3 of 5 store it");
     let ready = l.take_ready();
     assert_eq!(
-        ready
-            .committed
-            .iter()
-            .map(|c| c.index.0)
+        l.log()
+            .iter_range(ready.committed)
+            .map(|(i, _)| i.0)
             .collect::<Vec<_>>(),
         vec![1, 2],
         "the earlier entry commits with it (Log Matching)"
@@ -275,14 +323,15 @@ fn by_default_a_proposed_entry_waits_for_the_next_heartbeat_article_rhythm() {
     );
     assert_eq!(
         ready.persist,
-        vec![PersistOp::AppendLog {
-            first: LogIndex(1),
-            entries: vec![raft_core::Entry {
-                term: Term(1),
-                payload: raft_core::Payload::Command(7),
-            }],
-        }],
+        vec![PersistOp::AppendLog(run(1, 1))],
         "but appended to the leader's log and persisted"
+    );
+    assert_eq!(
+        l.log().range(run(1, 1)),
+        &[raft_core::Entry {
+            term: Term(1),
+            payload: raft_core::Payload::Command(7),
+        }]
     );
     l.handle_timeout(Instant::from_micros(hb.as_micros() - 1));
     assert!(!l.has_ready(), "still nothing just before the heartbeat");

@@ -9,7 +9,7 @@ use crate::vec_map::VecMap;
 use alloc::vec::Vec;
 use core::fmt;
 
-use raft_core::{Entry, Instant, LogIndex, NodeId, Payload, PersistOp, Term};
+use raft_core::{Entry, Instant, Log, LogIndex, NodeId, Payload, PersistOp, Term};
 
 use crate::command::{ClientId, Command, mix};
 
@@ -193,22 +193,24 @@ impl Checker {
         }
     }
 
-    /// A node's log changed. Returns a violation if one showed.
+    /// A node's log changed: `op` from its `Ready`, whose entries `log` (the node's
+    /// log) lends. Returns a violation if one showed.
     pub fn on_persist(
         &mut self,
         at: Instant,
         node: NodeId,
-        op: &PersistOp<Command>,
+        op: &PersistOp,
+        log: &Log<Command>,
         out: &mut Vec<Violation>,
     ) {
         let n = node.0 as usize;
-        match op {
+        match *op {
             PersistOp::HardState(_) => {}
             PersistOp::TruncateLog { from } => {
                 if let Some(term) = self.leading.get(n).copied().flatten() {
                     let v = Violation {
                         term: Some(term),
-                        index: Some(*from),
+                        index: Some(from),
                         ..Self::violation(at, Property::LeaderAppendOnly, node)
                     };
                     out.extend(self.report(v));
@@ -217,13 +219,15 @@ impl Checker {
                     chain.truncate(usize::try_from(from.0.saturating_sub(1)).unwrap_or(usize::MAX));
                 }
             }
-            PersistOp::AppendLog { first, entries } => {
+            PersistOp::AppendLog(range) => {
                 let Some(chain) = self.chains.get_mut(n) else {
                     return;
                 };
-                chain.truncate(usize::try_from(first.0.saturating_sub(1)).unwrap_or(usize::MAX));
+                chain.truncate(
+                    usize::try_from(range.first.0.saturating_sub(1)).unwrap_or(usize::MAX),
+                );
                 let mut found = Vec::new();
-                for e in entries {
+                for e in log.range(range) {
                     let prev = chain.last().copied().unwrap_or(0);
                     let h = chain_step(prev, e);
                     chain.push(h);
@@ -348,7 +352,7 @@ impl Checker {
         &mut self,
         at: Instant,
         node: NodeId,
-        log: &raft_core::Log<Command>,
+        log: &Log<Command>,
         out: &mut Vec<Violation>,
     ) -> u64 {
         let mut lost = 0;

@@ -11,7 +11,7 @@ use core::time::Duration;
 
 use crate::config::{Config, ConfigError};
 use crate::event::{Event, Role, RoleChangeCause};
-use crate::log::Log;
+use crate::log::{Log, LogRange};
 use crate::membership::{Membership, MembershipError};
 use crate::message::{Body, Message};
 use crate::ready::Ready;
@@ -47,6 +47,11 @@ pub use validate::{Malformed, StepError};
 /// caller must make `persist` durable *before* sending `messages` (a vote or an
 /// acknowledgement must never outlive a crash that forgets it), then may apply
 /// `committed` to its state machine in order. Outputs accumulate until taken.
+///
+/// **Entries are lent, not copied**: `persist` and `committed` name log indexes, and the
+/// caller reads the entries from [`log`](Node::log) before its next input. The node
+/// copies a command only into each AppendEntries that carries it; for a large command,
+/// pick a shared type (`Arc<[u8]>`, `bytes::Bytes`) and a copy is a reference count.
 ///
 /// **Time**: `now` must not go backwards; if it does, the node keeps its latest time.
 /// Election timeouts are drawn uniformly from `[election_timeout_min,
@@ -260,7 +265,7 @@ impl<C: Clone> Node<C> {
     pub fn take_ready_into(&mut self, out: &mut Ready<C>) {
         out.persist.clear();
         out.messages.clear();
-        out.committed.clear();
+        out.committed = LogRange::EMPTY;
         out.events.clear();
         core::mem::swap(&mut self.ready, out);
     }

@@ -4,9 +4,8 @@ use alloc::vec::Vec;
 
 use super::{Node, RoleState};
 use crate::event::{Event, IgnoreReason, RoleChangeCause};
-use crate::log::{Entry, Payload};
+use crate::log::{Entry, LogRange, Payload};
 use crate::message::{AppendOutcome, Body, ConflictHint};
-use crate::ready::Committed;
 use crate::storage::PersistOp;
 use crate::types::{Instant, LogIndex, NodeId, Term};
 
@@ -47,41 +46,36 @@ impl<C: Clone> Node<C> {
             });
         }
         let term = self.term();
-        let first = self.persistent.log.last_index().next();
-        let entries: Vec<Entry<C>> = commands
-            .into_iter()
-            .map(|c| Entry {
+        let appended = self
+            .persistent
+            .log
+            .extend(commands.into_iter().map(|c| Entry {
                 term,
                 payload: Payload::Command(c),
-            })
-            .collect();
-        if entries.is_empty() {
-            return Ok(first.prev());
+            }));
+        if appended.is_empty() {
+            return Ok(appended.last);
         }
-        for e in &entries {
-            self.persistent.log.push(e.clone());
-        }
-        let last = self.persistent.log.last_index();
-        self.ready
-            .persist
-            .push(PersistOp::AppendLog { first, entries });
-        self.emit(Event::EntriesAppended { first, last, term });
+        self.ready.persist.push(PersistOp::AppendLog(appended));
+        self.emit(Event::EntriesAppended {
+            first: appended.first,
+            last: appended.last,
+            term,
+        });
         if self.config.replicate_immediately {
             self.send_to_idle_followers();
         }
         self.maybe_commit();
-        Ok(last)
+        Ok(appended.last)
     }
 
     pub(super) fn append_as_leader(&mut self, payload: Payload<C>) -> LogIndex {
         let term = self.term();
-        let entry = Entry { term, payload };
-        let index = self.persistent.log.last_index().next();
-        self.ready.persist.push(PersistOp::AppendLog {
+        let index = self.persistent.log.push(Entry { term, payload });
+        self.ready.persist.push(PersistOp::AppendLog(LogRange {
             first: index,
-            entries: alloc::vec![entry.clone()],
-        });
-        self.persistent.log.push(entry);
+            last: index,
+        }));
         self.emit(Event::EntriesAppended {
             first: index,
             last: index,
@@ -123,9 +117,10 @@ impl<C: Clone> Node<C> {
             return;
         };
         state.heartbeat_deadline = now.after(interval);
-        let peers: Vec<NodeId> = state.progress.iter().map(|p| p.node).collect();
-        for peer in peers {
-            self.send_append_entries(peer);
+        // By position, not by a collected list of ids: sending borrows the node, and a
+        // list would be an allocation per heartbeat.
+        for slot in 0..state.progress.len() {
+            self.send_append_entries_to_slot(slot);
         }
     }
 
@@ -135,29 +130,45 @@ impl<C: Clone> Node<C> {
         let RoleState::Leader(state) = &self.role else {
             return;
         };
-        let idle: Vec<NodeId> = state
-            .progress
-            .iter()
-            .filter(|p| !p.in_flight && p.next_index <= last)
-            .map(|p| p.node)
-            .collect();
-        for peer in idle {
-            self.send_append_entries(peer);
+        for slot in 0..state.progress.len() {
+            let idle = match &self.role {
+                RoleState::Leader(state) => state
+                    .progress
+                    .get(slot)
+                    .is_some_and(|p| !p.in_flight && p.next_index <= last),
+                _ => false,
+            };
+            if idle {
+                self.send_append_entries_to_slot(slot);
+            }
         }
     }
 
     /// Figure 2, leaders: send AppendEntries with log entries starting at nextIndex.
     fn send_append_entries(&mut self, peer: NodeId) {
+        let slot = match &self.role {
+            RoleState::Leader(state) => state.progress.iter().position(|p| p.node == peer),
+            _ => None,
+        };
+        if let Some(slot) = slot {
+            self.send_append_entries_to_slot(slot);
+        }
+    }
+
+    /// [`send_append_entries`](Self::send_append_entries) to the follower whose progress
+    /// is at `slot`.
+    fn send_append_entries_to_slot(&mut self, slot: usize) {
         let term = self.term();
         let leader_commit = self.commit_index;
         let max = self.config.max_entries_per_append;
         let RoleState::Leader(state) = &mut self.role else {
             return;
         };
-        let Some(p) = state.progress.iter_mut().find(|p| p.node == peer) else {
+        let Some(p) = state.progress.get_mut(slot) else {
             return;
         };
         p.in_flight = true;
+        let peer = p.node;
         let prev_log_index = p.next_index.prev();
         let log = &self.persistent.log;
         // next_index never exceeds last_index + 1, so the previous entry exists.
@@ -302,6 +313,15 @@ impl<C: Clone> Node<C> {
     fn truncate_log_from(&mut self, from: LogIndex) {
         let last = self.persistent.log.last_index();
         self.persistent.log.truncate_from(from);
+        // The pending outputs name only entries the log still holds (see `Ready`).
+        self.ready.persist.retain_mut(|op| match op {
+            PersistOp::AppendLog(range) => {
+                *range = range.before(from);
+                !range.is_empty()
+            }
+            PersistOp::HardState(_) | PersistOp::TruncateLog { .. } => true,
+        });
+        self.ready.committed = self.ready.committed.before(from);
         self.ready.persist.push(PersistOp::TruncateLog { from });
         self.emit(Event::EntriesTruncated { from, last });
         if self.commit_index >= from {
@@ -316,25 +336,21 @@ impl<C: Clone> Node<C> {
         }
     }
 
-    fn append_from_leader(&mut self, mut entries: Vec<Entry<C>>, start: usize) {
-        // `min` (the caller's `start` is at most the length) drops `split_off`'s panic.
-        let new: Vec<Entry<C>> = entries.split_off(start.min(entries.len()));
-        let Some(last_term) = new.last().map(|e| e.term) else {
+    /// Moves the message's entries from `start` on into the log (the ones before it are
+    /// already there).
+    fn append_from_leader(&mut self, entries: Vec<Entry<C>>, start: usize) {
+        let appended = self.persistent.log.extend(entries.into_iter().skip(start));
+        if appended.is_empty() {
+            return;
+        }
+        let Some(term) = self.persistent.log.term_at(appended.last) else {
             return;
         };
-        let first = self.persistent.log.last_index().next();
-        for e in &new {
-            self.persistent.log.push(e.clone());
-        }
-        let last = self.persistent.log.last_index();
-        self.ready.persist.push(PersistOp::AppendLog {
-            first,
-            entries: new,
-        });
+        self.ready.persist.push(PersistOp::AppendLog(appended));
         self.emit(Event::EntriesAppended {
-            first,
-            last,
-            term: last_term,
+            first: appended.first,
+            last: appended.last,
+            term,
         });
     }
 
@@ -464,19 +480,20 @@ impl<C: Clone> Node<C> {
         }
     }
 
-    /// Advances the commit index and hands the newly committed entries to the caller.
+    /// Advances the commit index and names the newly committed entries to the caller.
     fn commit_to(&mut self, to: LogIndex) {
         let from = self.commit_index;
-        let mut index = from.next();
-        while index <= to {
-            if let Some(entry) = self.persistent.log.get(index) {
-                self.ready.committed.push(Committed {
-                    index,
-                    entry: entry.clone(),
-                });
-            }
-            index = index.next();
-        }
+        // Pending committed indexes, when there are any, end at the commit index (a
+        // truncation cuts both back to the same place), so the run just grows.
+        let pending = self.ready.committed;
+        self.ready.committed = LogRange {
+            first: if pending.is_empty() {
+                from.next()
+            } else {
+                pending.first
+            },
+            last: to,
+        };
         self.commit_index = to;
         self.emit(Event::CommitAdvanced { from, to });
     }

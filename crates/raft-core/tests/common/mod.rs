@@ -8,8 +8,8 @@ use core::time::Duration;
 
 use raft_core::testkit::Cluster;
 use raft_core::{
-    AppendOutcome, Body, Config, ConflictHint, Entry, HardState, Instant, Log, LogIndex, Message,
-    Node, NodeId, Payload, PersistentState, Progress, Role, Term,
+    AppendOutcome, Body, Config, ConflictHint, Entry, HardState, Instant, Log, LogIndex, LogRange,
+    Message, Node, NodeId, Payload, PersistentState, Progress, Role, Term,
 };
 
 /// Node ids `0..n`.
@@ -20,6 +20,14 @@ pub fn ids(n: u32) -> Vec<NodeId> {
 /// `ms` milliseconds after the origin.
 pub fn ms(ms: u64) -> Instant {
     Instant::from_millis(ms)
+}
+
+/// The log indexes `first..=last`.
+pub fn run(first: u64, last: u64) -> LogRange {
+    LogRange {
+        first: LogIndex(first),
+        last: LogIndex(last),
+    }
 }
 
 /// The entry a test cluster holds at `index` in `term`. The payload depends only on

@@ -229,12 +229,17 @@ impl World {
             self.checker
                 .on_leadership(now, id, None, &mut self.step_violations);
         }
+        // New and committed entries are lent by index: read from the node's log.
+        let Some(server) = self.servers.get_mut(i) else {
+            return;
+        };
+        let Some(node) = server.node.as_ref() else {
+            return;
+        };
         for op in &ready.persist {
-            if let Some(server) = self.servers.get_mut(i) {
-                server.storage.apply(op);
-            }
+            server.storage.apply(op, node.log());
             self.checker
-                .on_persist(now, id, op, &mut self.step_violations);
+                .on_persist(now, id, op, node.log(), &mut self.step_violations);
         }
         for ev in &ready.events {
             if let Event::RoleChanged {
@@ -256,25 +261,33 @@ impl World {
                 Packet::Raft(msg),
             );
         }
-        for c in ready.committed {
-            let command = match &c.entry.payload {
-                Payload::Command(cmd) => Some(*cmd),
-                Payload::Noop => None,
-            };
+        for index in ready.committed.indexes() {
             let Some(server) = self.servers.get_mut(i) else {
                 break;
             };
-            let applied = server.machine.apply(c.index, command.as_ref());
+            let Some(payload) = server
+                .node
+                .as_ref()
+                .and_then(|n| n.log().get(index))
+                .map(|e| &e.payload)
+            else {
+                break;
+            };
+            let command = match payload {
+                Payload::Command(cmd) => Some(*cmd),
+                Payload::Noop => None,
+            };
+            let applied = server.machine.apply(index, command.as_ref());
             let value = server.machine.value();
             self.checker
-                .on_apply(now, id, c.index, &mut self.step_violations);
+                .on_apply(now, id, index, &mut self.step_violations);
             self.record(Record::Applied {
                 node: id,
-                index: c.index,
+                index,
                 value,
             });
             if let (Some(cmd), Some(applied)) = (command, applied) {
-                self.answer_if_pending(id, &cmd, c.index, applied.value);
+                self.answer_if_pending(id, &cmd, index, applied.value);
             }
         }
     }
