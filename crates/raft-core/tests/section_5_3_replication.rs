@@ -19,12 +19,12 @@ use raft_core::{
     NodeId, PersistOp, PersistentState, Ready, Role, Term, VoteRefusal,
 };
 
-fn only_reply(ready: &raft_core::Ready<u64>) -> Message<u64> {
+fn only_reply(ready: &Ready<u64>) -> Message<u64> {
     assert_eq!(ready.messages.len(), 1, "{:?}", ready.messages);
     ready.messages[0].clone()
 }
 
-fn append_requests_with_entries(ready: &raft_core::Ready<u64>) -> Vec<(NodeId, Vec<u64>)> {
+fn append_requests_with_entries(ready: &Ready<u64>) -> Vec<(NodeId, Vec<u64>)> {
     ready
         .messages
         .iter()
