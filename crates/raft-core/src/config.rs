@@ -30,6 +30,10 @@ pub struct Config {
     /// that has heard from a leader within the minimum election timeout, and by a leader
     /// that has heard from a majority within it (paper §6, disruptive servers).
     pub check_quorum: bool,
+    /// How a voter joins or leaves: `true` (the paper's §6) through a joint
+    /// configuration C_old,new that needs majorities of both; `false` one server at a time
+    /// (Ongaro's thesis §4.1), where any two majorities overlap without a joint step.
+    pub joint_consensus: bool,
     /// Teaching switches that each break one safety rule. All off by default.
     pub unsafe_rules: UnsafeRules,
 }
@@ -47,6 +51,10 @@ pub struct UnsafeRules {
     /// Commit an entry of an earlier term as soon as a majority stores it (Figure 8): a
     /// later leader can overwrite it.
     pub commit_old_terms_by_counting: bool,
+    /// Let a leader append a configuration change while another is uncommitted, and
+    /// before it has committed an entry of its own term (thesis §4.1 and its bug fix):
+    /// two changes in flight can form majorities that do not overlap.
+    pub unchecked_membership_changes: bool,
 }
 
 impl UnsafeRules {
@@ -56,6 +64,7 @@ impl UnsafeRules {
         self.fixed_election_timeout
             || self.skip_log_up_to_date_check
             || self.commit_old_terms_by_counting
+            || self.unchecked_membership_changes
     }
 }
 
@@ -70,6 +79,7 @@ impl Default for Config {
             append_noop_on_election: false,
             pre_vote: false,
             check_quorum: false,
+            joint_consensus: true,
             unsafe_rules: UnsafeRules::default(),
         }
     }

@@ -1,5 +1,6 @@
 //! Typed events: what happened inside a node, for narration and for checkers.
 
+use crate::membership::ConfigStep;
 use crate::types::{LogIndex, NodeId, Term};
 
 /// The role of a node (paper §5.1, Figure 4; `PreCandidate` only with pre-vote).
@@ -32,6 +33,9 @@ pub enum RoleChangeCause {
     LeaderDiscovered(NodeId),
     /// As a leader it did not hear from a majority within an election timeout.
     QuorumLost,
+    /// As a leader it committed a configuration it is not a voter of (paper §6: "the
+    /// leader steps down once it has committed the C_new log entry").
+    RemovedFromConfiguration,
 }
 
 /// Why a vote was refused.
@@ -45,6 +49,15 @@ pub enum VoteRefusal {
     LogNotUpToDate,
     /// The voter heard from a live leader less than an election timeout ago.
     LeaderStillActive,
+}
+
+/// A configuration step and where it sits in the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConfigEntry {
+    /// The entry's index.
+    pub index: LogIndex,
+    /// What it changes.
+    pub step: ConfigStep,
 }
 
 /// Why a node ignored a message.
@@ -163,6 +176,24 @@ pub enum Event {
         from: LogIndex,
         /// The new commit index.
         to: LogIndex,
+    },
+    /// A configuration entry was appended to the node's log: the node uses the new
+    /// configuration from now on (paper §6).
+    ConfigurationAppended(ConfigEntry),
+    /// A configuration entry was committed.
+    ConfigurationCommitted(ConfigEntry),
+    /// An uncommitted configuration entry was removed by a conflicting leader: the node
+    /// is back on the configuration before it.
+    ConfigurationReverted(ConfigEntry),
+    /// A leader saw a learner finish a round of catching up within an election
+    /// timeout (thesis §4.2.1): it can be made a voter without stalling commitment.
+    LearnerCaughtUp {
+        /// The learner.
+        learner: NodeId,
+        /// The index the round brought it to.
+        index: LogIndex,
+        /// The rounds it took, this one included.
+        rounds: u32,
     },
     /// A message was ignored.
     MessageIgnored {

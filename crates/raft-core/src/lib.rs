@@ -32,11 +32,14 @@ mod types;
 pub mod testkit;
 
 pub use config::{Config, ConfigError, UnsafeRules};
-pub use event::{Event, IgnoreReason, Role, RoleChangeCause, VoteRefusal};
+pub use event::{ConfigEntry, Event, IgnoreReason, Role, RoleChangeCause, VoteRefusal};
 pub use log::{Entry, Log, LogRange, Payload};
-pub use membership::{Membership, MembershipError};
+pub use membership::{ConfigStep, Membership, MembershipError};
 pub use message::{AppendOutcome, Body, ConflictHint, Message, MessageKind};
-pub use node::{Malformed, NewNodeError, Node, Progress, ProposeError, StepError, TimerError};
+pub use node::{
+    CatchUp, ChangeError, Malformed, MembershipChange, NewNodeError, Node, Progress, ProposeError,
+    StepError, TimerError,
+};
 pub use ready::Ready;
 pub use rng::Rng;
 pub use storage::{HardState, PersistOp, PersistentState};

@@ -2,6 +2,7 @@
 
 use alloc::vec::Vec;
 
+use crate::membership::ConfigStep;
 use crate::types::{LogIndex, Term};
 
 /// What an entry carries.
@@ -11,6 +12,9 @@ pub enum Payload<C> {
     Noop,
     /// A client command for the replicated state machine.
     Command(C),
+    /// A configuration change (paper §6): it takes effect on each server as soon as
+    /// the server appends it, committed or not.
+    Config(ConfigStep),
 }
 
 /// One log entry: the term in which a leader created it, and its payload.
@@ -108,6 +112,12 @@ impl<C> Log<C> {
             entries,
             ..Log::default()
         }
+    }
+
+    /// The index of the first stored entry (the last index + 1 when none is stored).
+    #[must_use]
+    pub fn first_index(&self) -> LogIndex {
+        self.offset.next()
     }
 
     /// The index of the last entry, or 0 for an empty log.

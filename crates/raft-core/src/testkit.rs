@@ -47,6 +47,8 @@ struct Slot<C> {
     storage: PersistentState<C>,
     applied: Vec<Applied<C>>,
     restarts: u64,
+    /// The voters it booted with (empty for a server added later).
+    bootstrap: Vec<NodeId>,
 }
 
 /// A cluster of nodes `0..n` on an in-memory network.
@@ -116,6 +118,7 @@ impl<C: Clone + PartialEq + core::fmt::Debug> Cluster<C> {
                     storage: st.clone(),
                     applied: Vec::new(),
                     restarts: 0,
+                    bootstrap: ids.clone(),
                 }
             })
             .collect();
@@ -180,7 +183,7 @@ impl<C: Clone + PartialEq + core::fmt::Debug> Cluster<C> {
             .iter()
             .filter_map(|c| match &c.entry.payload {
                 crate::Payload::Command(cmd) => Some(cmd.clone()),
-                crate::Payload::Noop => None,
+                crate::Payload::Noop | crate::Payload::Config(_) => None,
             })
             .collect()
     }
@@ -226,6 +229,49 @@ impl<C: Clone + PartialEq + core::fmt::Debug> Cluster<C> {
         result
     }
 
+    /// Starts a new, empty server that waits to be added (its id is the next free
+    /// one) and returns its id. Ask the leader with
+    /// [`change_membership`](Cluster::change_membership).
+    pub fn add_server(&mut self) -> NodeId {
+        let id = NodeId(self.slots.len() as u32);
+        let bootstrap = self
+            .slots
+            .first()
+            .map_or_else(Vec::new, |s| s.bootstrap.clone());
+        let node = Node::join(
+            id,
+            &bootstrap,
+            self.config.clone(),
+            self.seed.wrapping_add(u64::from(id.0)),
+            self.now,
+        )
+        .ok();
+        self.ids.push(id);
+        self.slots.push(Slot {
+            node,
+            storage: PersistentState::default(),
+            applied: Vec::new(),
+            restarts: 0,
+            bootstrap,
+        });
+        id
+    }
+
+    /// Asks `id` (a leader) for a membership change.
+    pub fn change_membership(
+        &mut self,
+        id: NodeId,
+        change: crate::MembershipChange,
+    ) -> Result<(), crate::ChangeError> {
+        let now = self.now;
+        let Some(node) = self.node_mut(id) else {
+            return Err(crate::ChangeError::NotLeader { leader: None });
+        };
+        let result = node.change_membership(now, change);
+        self.drain(id);
+        result
+    }
+
     /// Forces `id`'s election timeout now (no effect on a leader or a crashed node).
     pub fn timeout_now(&mut self, id: NodeId) {
         let now = self.now;
@@ -254,11 +300,11 @@ impl<C: Clone + PartialEq + core::fmt::Debug> Cluster<C> {
     pub fn restart(&mut self, id: NodeId) {
         let now = self.now;
         let config = self.config.clone();
-        let ids = self.ids.clone();
         let seed = self.seed;
         let Some(slot) = self.slot_mut(id) else {
             return;
         };
+        let ids = slot.bootstrap.clone();
         if slot.node.is_some() {
             return;
         }

@@ -22,7 +22,7 @@ fn propose_many_appends_and_commits_like_repeated_propose_section_5_3() {
         .iter()
         .filter_map(|(_, e)| match e.payload {
             Payload::Command(x) => Some(x),
-            Payload::Noop => None,
+            Payload::Noop | Payload::Config(_) => None,
         })
         .collect();
     assert_eq!(cmds, vec![1, 7, 8, 9]);

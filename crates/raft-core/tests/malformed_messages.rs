@@ -77,10 +77,8 @@ fn a_message_to_another_node_is_refused_and_changes_nothing() {
 }
 
 #[test]
-fn a_message_from_a_non_member_is_refused_and_changes_nothing() {
+fn a_reply_from_a_non_member_is_refused_and_changes_nothing() {
     for (what, m) in [
-        ("RequestVote", request_vote(7, 0, 9, 9, 9)),
-        ("AppendEntries", append(7, 0, 9, (0, 0), &[9], 9)),
         ("vote response", vote_response(7, 0, 9, true)),
         ("append response", append_ok(7, 0, 9, 1)),
     ] {
@@ -97,6 +95,17 @@ fn a_message_from_a_non_member_is_refused_and_changes_nothing() {
             what,
         );
     }
+}
+
+#[test]
+fn a_request_from_outside_the_configuration_is_answered_thesis_4_1() {
+    // A leader's configuration may name this node before this node has appended it, so
+    // a server answers requests from servers it does not know (thesis §4.1).
+    let mut f = follower(0, 3, 3, &[1, 2, 2]);
+    f.step(ms(1), append(7, 0, 4, (3, 2), &[4], 0))
+        .expect("an AppendEntries from outside is taken");
+    assert_eq!(f.leader(), Some(NodeId(7)));
+    assert_eq!(f.log().last_index(), LogIndex(4));
 }
 
 #[test]

@@ -450,7 +450,15 @@ fn malformed(
     let (from, term, body) = match corruption {
         Corruption::ZeroTerm => (from, 0, vote(small(a), 1)),
         Corruption::FromItself => (to, t, vote(small(a), 1)),
-        Corruption::FromNonMember(x) => (NodeId(n + x), t, vote(small(a), 1)),
+        // A reply: requests from outside the configuration are answered (thesis §4.1).
+        Corruption::FromNonMember(x) => (
+            NodeId(n + x),
+            t,
+            Body::RequestVoteResponse {
+                granted: true,
+                pre_vote: a.is_multiple_of(2),
+            },
+        ),
         Corruption::VoteImpossibleLastLog { index_zero: true } => (from, t, vote(0, 1 + a % t)),
         Corruption::VoteImpossibleLastLog { index_zero: false } => (from, t, vote(small(a), 0)),
         Corruption::VoteLastTermFromTheFuture => (from, t, vote(small(a), t + 1 + a % 5)),

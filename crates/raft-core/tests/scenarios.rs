@@ -38,7 +38,7 @@ fn commands_in_log(log: &Log<u64>) -> Vec<u64> {
     log.iter()
         .filter_map(|(_, e)| match e.payload {
             Payload::Command(x) => Some(x),
-            Payload::Noop => None,
+            Payload::Noop | Payload::Config(_) => None,
         })
         .collect()
 }

@@ -112,7 +112,7 @@ fn cmd(c: &Cluster<u64>, id: NodeId, index: u64) -> Option<u64> {
     let n = c.node(id)?;
     match &n.log().get(LogIndex(index))?.payload {
         Payload::Command(x) => Some(*x),
-        Payload::Noop => None,
+        Payload::Noop | Payload::Config(_) => None,
     }
 }
 
@@ -346,7 +346,7 @@ fn figure_8_with_old_terms_committed_by_counting_a_committed_entry_is_overwritte
             .get(&LogIndex(2))
             .and_then(|e| match e.payload {
                 Payload::Command(x) => Some(x),
-                Payload::Noop => None,
+                Payload::Noop | Payload::Config(_) => None,
             }),
         Some(TERM2_CMD)
     );

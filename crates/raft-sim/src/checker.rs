@@ -9,7 +9,7 @@ use crate::vec_map::VecMap;
 use alloc::vec::Vec;
 use core::fmt;
 
-use raft_core::{Entry, Instant, Log, LogIndex, NodeId, Payload, PersistOp, Term};
+use raft_core::{ConfigStep, Entry, Instant, Log, LogIndex, NodeId, Payload, PersistOp, Term};
 
 use crate::command::{ClientId, Command, mix};
 
@@ -121,8 +121,22 @@ fn chain_step(prev: u64, entry: &Entry<Command>) -> u64 {
     let payload = match &entry.payload {
         Payload::Noop => 0x6E6F_6F70,
         Payload::Command(c) => c.digest(),
+        Payload::Config(step) => config_digest(*step),
     };
     mix(prev, mix(entry.term.0, payload))
+}
+
+/// A digest of a configuration step, distinct for each step.
+fn config_digest(step: ConfigStep) -> u64 {
+    let (kind, node) = match step {
+        ConfigStep::AddLearner(n) => (1, n.0),
+        ConfigStep::PromoteLearner(n) => (2, n.0),
+        ConfigStep::Remove(n) => (3, n.0),
+        ConfigStep::EnterJoint { node, add: true } => (4, node.0),
+        ConfigStep::EnterJoint { node, add: false } => (5, node.0),
+        ConfigStep::LeaveJoint => (6, 0),
+    };
+    mix(0x636F_6E66, (kind << 32) | u64::from(node))
 }
 
 impl Checker {

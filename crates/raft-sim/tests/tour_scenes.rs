@@ -102,7 +102,7 @@ fn op_at(w: &World, id: NodeId, index: u64) -> Option<Op> {
     let s = w.server(id)?;
     match &s.storage().log.get(LogIndex(index))?.payload {
         Payload::Command(c) => Some(c.op),
-        Payload::Noop => None,
+        Payload::Noop | Payload::Config(_) => None,
     }
 }
 

@@ -10,6 +10,7 @@ use crate::app::App;
 use crate::lang::Lang;
 use crate::narrate::text::Arg;
 use crate::num::u64_text;
+use crate::view::config_label;
 use crate::view::{self, Shape};
 
 /// The visible state, for hosts and tests.
@@ -218,6 +219,11 @@ impl Snapshot {
                             term: e.term.0,
                             command: match &e.payload {
                                 Payload::Noop => String::from("noop"),
+                                Payload::Config(step) => {
+                                    let mut text = String::from("config ");
+                                    text.push_str(&config_label(*step));
+                                    text
+                                }
                                 Payload::Command(c) => {
                                     let mut text = String::new();
                                     Arg::Op(c.op).push_to(&mut text);

@@ -472,6 +472,7 @@ fn log_cells(world: &World, columns: usize) -> (Vec<CellView>, u64, Vec<u64>) {
             }
             let label = match &entry.payload {
                 Payload::Noop => "·".to_owned(),
+                Payload::Config(step) => config_label(*step),
                 Payload::Command(c) => match c.op {
                     // "5" for set 5, "+1"/"-1" for add.
                     Op::Set(v) => crate::num::i64_text(v),
@@ -523,4 +524,20 @@ pub fn is_animating(frame: &Frame<'_>) -> bool {
             .nodes
             .iter()
             .any(|n| n.timer.is_some() || n.heartbeat.is_some())
+}
+
+/// A configuration entry's short, language-neutral label for a log cell: "+D" a learner
+/// joins, "D↑" it becomes a voter, "−D" a server leaves, "J+D" / "J−D" a joint
+/// configuration is entered, "J✓" it is left.
+pub(crate) fn config_label(step: raft_sim::raft_core::ConfigStep) -> String {
+    use raft_sim::raft_core::ConfigStep;
+    let name = |n| raft_sim::node_name(n);
+    match step {
+        ConfigStep::AddLearner(n) => format!("+{}", name(n)),
+        ConfigStep::PromoteLearner(n) => format!("{}↑", name(n)),
+        ConfigStep::Remove(n) => format!("−{}", name(n)),
+        ConfigStep::EnterJoint { node, add: true } => format!("J+{}", name(node)),
+        ConfigStep::EnterJoint { node, add: false } => format!("J−{}", name(node)),
+        ConfigStep::LeaveJoint => "J✓".to_owned(),
+    }
 }

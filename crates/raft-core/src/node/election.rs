@@ -3,7 +3,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::{LeaderState, Node, Progress, RoleState, VoteTally};
+use super::{LeaderState, Node, RoleState, VoteTally};
 use crate::event::{Event, IgnoreReason, RoleChangeCause, VoteRefusal};
 use crate::message::Body;
 use crate::types::{LogIndex, NodeId, Term};
@@ -34,7 +34,7 @@ impl<C: Clone> Node<C> {
         self.set_role(RoleState::PreCandidate(tally), cause);
         self.reset_election_timer();
         self.request_votes(term, true);
-        if self.members.is_quorum(1) {
+        if self.wins_with(&[self.id]) {
             self.campaign(RoleChangeCause::PreVoteWon);
         }
     }
@@ -57,7 +57,7 @@ impl<C: Clone> Node<C> {
         self.reset_election_timer();
         self.request_votes(term, false);
         // A one-node cluster is its own majority.
-        if self.members.is_quorum(1) {
+        if self.wins_with(&[self.id]) {
             self.become_leader();
         }
     }
@@ -65,7 +65,7 @@ impl<C: Clone> Node<C> {
     fn request_votes(&mut self, term: Term, pre_vote: bool) {
         let last_log_index = self.persistent.log.last_index();
         let last_log_term = self.persistent.log.last_term();
-        let peers: Vec<NodeId> = self.peers().collect();
+        let peers: Vec<NodeId> = self.voting_peers().collect();
         for peer in peers {
             self.send(
                 peer,
@@ -163,7 +163,7 @@ impl<C: Clone> Node<C> {
         pre_vote: bool,
     ) {
         let current = self.term();
-        let needed = self.members.quorum();
+        let needed = self.members().quorum();
         let tally = match (&mut self.role, pre_vote) {
             (RoleState::PreCandidate(t), true)
                 if (granted && term == current.next()) || (!granted && term == current) =>
@@ -186,6 +186,10 @@ impl<C: Clone> Node<C> {
         };
         tally.record(voter, granted);
         let votes = tally.granted.len();
+        let won = self
+            .configs
+            .latest()
+            .has_quorum(|id| tally.granted.contains(&id));
         self.emit(Event::VoteCounted {
             voter,
             granted,
@@ -193,7 +197,7 @@ impl<C: Clone> Node<C> {
             votes,
             needed,
         });
-        if self.members.is_quorum(votes) {
+        if won {
             if pre_vote {
                 self.campaign(RoleChangeCause::PreVoteWon);
             } else {
@@ -202,32 +206,33 @@ impl<C: Clone> Node<C> {
         }
     }
 
+    /// Whether the servers in `granted` form a majority of the configuration in effect
+    /// (of both halves while joint).
+    fn wins_with(&self, granted: &[NodeId]) -> bool {
+        self.members().has_quorum(|id| granted.contains(&id))
+    }
+
     /// Figure 2, leaders, upon election: initialize nextIndex and matchIndex, then send
-    /// initial empty AppendEntries (heartbeat) to each server.
+    /// initial empty AppendEntries (heartbeat) to each server (learners included).
     pub(super) fn become_leader(&mut self) {
-        let next_index = self.persistent.log.last_index().next();
-        let progress = self
-            .peers()
-            .map(|node| Progress {
-                node,
-                next_index,
-                match_index: LogIndex(0),
-                in_flight: false,
-                recently_active: true,
-                last_heard: None,
-            })
-            .collect();
         let state = LeaderState {
-            progress,
+            progress: Vec::new(),
             heartbeat_deadline: self.now,
             quorum_check_deadline: self.now.after(self.config.election_timeout_max),
+            quorum: super::Quorum::default(),
+            removals: Vec::new(),
+            rounds: Vec::new(),
+            membership_pending: false,
         };
         self.leader = Some(self.id);
         self.set_role(RoleState::Leader(state), RoleChangeCause::WonElection);
+        self.refresh_progress();
         if self.config.append_noop_on_election {
             self.append_as_leader(crate::log::Payload::Noop);
         }
         self.broadcast_append_entries();
         self.maybe_commit();
+        // A joint configuration left behind by the previous leader is finished here.
+        self.advance_membership();
     }
 }

@@ -2,6 +2,7 @@
 //! election and replication.
 
 mod election;
+mod membership;
 mod replication;
 mod validate;
 
@@ -19,7 +20,10 @@ use crate::rng::Rng;
 use crate::storage::{HardState, PersistOp, PersistentState};
 use crate::types::{Instant, LogIndex, NodeId, Term, micros};
 
+pub use membership::{ChangeError, MembershipChange};
 pub use validate::{Malformed, StepError};
+
+use membership::ConfigLog;
 
 /// One Raft server, after Figure 2 of the paper, as a sans-IO state machine.
 ///
@@ -67,7 +71,8 @@ pub use validate::{Malformed, StepError};
 pub struct Node<C> {
     id: NodeId,
     config: Config,
-    members: Membership,
+    /// The configurations in the log; the latest is in effect.
+    configs: ConfigLog,
     persistent: PersistentState<C>,
     /// Volatile on all servers.
     commit_index: LogIndex,
@@ -124,13 +129,41 @@ impl VoteTally {
     }
 }
 
-/// Volatile state on leaders (Figure 2), plus the leader's timers.
+/// Volatile state on leaders (Figure 2), plus the leader's timers and the membership
+/// work it has in hand.
 #[derive(Clone, Debug)]
 struct LeaderState {
+    /// One per member other than the leader, learners included, in id order.
     progress: Vec<Progress>,
     heartbeat_deadline: Instant,
     /// With check-quorum: when the leader next checks that a majority answered.
     quorum_check_deadline: Instant,
+    /// The majorities the commit rule needs, from the configuration in effect.
+    quorum: Quorum,
+    /// Voters a caller asked to remove, waiting for their turn.
+    removals: Vec<NodeId>,
+    /// Each learner's current round of catching up (thesis §4.2.1), by learner. Kept
+    /// apart from `progress`, which every acknowledgement reads.
+    rounds: Vec<(NodeId, CatchUp)>,
+    /// A membership step waits for a commit (see `advance_membership`).
+    membership_pending: bool,
+}
+
+/// What a leader's commit rule counts, kept in step with the configuration in effect.
+#[derive(Clone, Debug, Default)]
+struct Quorum {
+    /// Voters needed in the configuration in effect (C_new while joint).
+    new: usize,
+    /// Voters needed in C_old while joint; 0 otherwise.
+    old: usize,
+    /// The leader votes in the configuration in effect...
+    self_voter: bool,
+    /// ... and in C_old while joint. A leader being removed counts itself in neither
+    /// once the change is appended (paper §6).
+    self_outgoing_voter: bool,
+    /// Every follower and the leader vote, and no joint change is under way: the
+    /// common case, counted without looking at flags.
+    plain: bool,
 }
 
 /// A leader's view of one follower.
@@ -149,6 +182,51 @@ pub struct Progress {
     pub recently_active: bool,
     /// When it last answered an AppendEntries (the leader's lease counts these).
     pub last_heard: Option<Instant>,
+    /// It votes in the configuration in effect (C_new while joint).
+    pub voter: bool,
+    /// It votes in C_old while a joint change lasts.
+    pub outgoing_voter: bool,
+}
+
+impl Progress {
+    /// A follower the leader knows nothing about yet.
+    fn new(node: NodeId, next_index: LogIndex) -> Progress {
+        Progress {
+            node,
+            next_index,
+            match_index: LogIndex(0),
+            in_flight: false,
+            recently_active: true,
+            last_heard: None,
+            voter: false,
+            outgoing_voter: false,
+        }
+    }
+}
+
+/// A round of a learner catching up: it must reach `target` (the leader's last index
+/// when the round started) within the minimum election timeout to count as caught up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CatchUp {
+    /// The index the round must reach.
+    pub target: LogIndex,
+    /// When the round started.
+    pub started: Instant,
+    /// The learner finished a round in time and may be promoted.
+    pub caught_up: bool,
+    /// Which round this is, from 1.
+    pub round: u32,
+}
+
+impl CatchUp {
+    fn starting(target: LogIndex, started: Instant) -> CatchUp {
+        CatchUp {
+            target,
+            started,
+            caught_up: false,
+            round: 1,
+        }
+    }
 }
 
 /// Why a node could not be created.
@@ -203,17 +281,23 @@ impl fmt::Display for ProposeError {
 pub enum TimerError {
     /// A leader has no election timer.
     IsLeader,
+    /// A learner, or a server outside the configuration, never campaigns.
+    NotVoter,
 }
 
 impl fmt::Display for TimerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a leader has no election timer")
+        f.write_str(match self {
+            TimerError::IsLeader => "a leader has no election timer",
+            TimerError::NotVoter => "a server that does not vote never campaigns",
+        })
     }
 }
 
 impl<C: Clone> Node<C> {
     /// A fresh node: term 0, no vote, empty log, follower, election timer started at
-    /// `now`. `seed` fixes its election timeouts.
+    /// `now`. `seed` fixes its election timeouts. `members` are the voters the cluster
+    /// boots with, this node among them.
     pub fn new(
         id: NodeId,
         members: &[NodeId],
@@ -221,11 +305,28 @@ impl<C: Clone> Node<C> {
         seed: u64,
         now: Instant,
     ) -> Result<Node<C>, NewNodeError> {
+        Membership::new(id, members).map_err(NewNodeError::Membership)?;
         Node::restart(id, members, config, seed, now, PersistentState::default())
     }
 
+    /// A fresh server for an existing cluster, which waits to be added
+    /// ([`change_membership`](Node::change_membership) on the leader). `cluster` is the
+    /// list the cluster booted with (this node not among them): the configuration
+    /// entries it will receive are steps from there.
+    pub fn join(
+        id: NodeId,
+        cluster: &[NodeId],
+        config: Config,
+        seed: u64,
+        now: Instant,
+    ) -> Result<Node<C>, NewNodeError> {
+        Node::restart(id, cluster, config, seed, now, PersistentState::default())
+    }
+
     /// A node recovering from a crash with the state it had persisted. It starts as a
-    /// follower with commit index 0, as Figure 2 prescribes.
+    /// follower with commit index 0, as Figure 2 prescribes. `members` is the list the
+    /// cluster booted with; the node's configuration is the latest in its log after
+    /// it, which may since have added or removed this node.
     pub fn restart(
         id: NodeId,
         members: &[NodeId],
@@ -235,11 +336,12 @@ impl<C: Clone> Node<C> {
         persisted: PersistentState<C>,
     ) -> Result<Node<C>, NewNodeError> {
         config.validate().map_err(NewNodeError::Config)?;
-        let members = Membership::new(id, members).map_err(NewNodeError::Membership)?;
+        let base = Membership::of_voters(members).map_err(NewNodeError::Membership)?;
+        let configs = ConfigLog::rebuild(base, &persisted.log);
         let mut node = Node {
             id,
             config,
-            members,
+            configs,
             persistent: persisted,
             commit_index: LogIndex(0),
             role: RoleState::Follower,
@@ -291,10 +393,10 @@ impl<C> Node<C> {
         &self.config
     }
 
-    /// The voting members, this node included.
+    /// The configuration in effect: the latest in the log, committed or not (§6).
     #[must_use]
     pub fn members(&self) -> &Membership {
-        &self.members
+        self.configs.latest()
     }
 
     /// The current role.
@@ -407,6 +509,16 @@ impl<C> Node<C> {
             _ => None,
         }
     }
+
+    /// A leader's current round of catching up for the learner `id`, if it leads and
+    /// `id` is a learner.
+    #[must_use]
+    pub fn catch_up(&self, id: NodeId) -> Option<CatchUp> {
+        match &self.role {
+            RoleState::Leader(l) => l.rounds.iter().find(|(n, _)| *n == id).map(|(_, c)| *c),
+            _ => None,
+        }
+    }
 }
 
 impl<C: Clone> Node<C> {
@@ -416,7 +528,12 @@ impl<C: Clone> Node<C> {
         if let RoleState::Leader(_) = self.role {
             self.leader_tick();
         } else if self.now >= self.election_deadline {
-            self.start_election(RoleChangeCause::ElectionTimeout);
+            if self.members().is_voter(self.id) {
+                self.start_election(RoleChangeCause::ElectionTimeout);
+            } else {
+                // A learner or an outsider waits for a leader; it never campaigns.
+                self.reset_election_timer();
+            }
         }
     }
 
@@ -426,6 +543,9 @@ impl<C: Clone> Node<C> {
         self.advance_clock(now);
         if let RoleState::Leader(_) = self.role {
             return Err(TimerError::IsLeader);
+        }
+        if !self.members().is_voter(self.id) {
+            return Err(TimerError::NotVoter);
         }
         self.start_election(RoleChangeCause::ForcedTimeout);
         Ok(())
@@ -467,10 +587,10 @@ impl<C: Clone> Node<C> {
 
         if term > self.term() && !is_pre_vote_probe {
             if let Body::RequestVote { .. } = msg.body
-                && self.leader_lease_active()
+                && self.disregards_vote_request(from)
             {
-                // Check-quorum's lease: a live leader exists, so a disruptive candidate
-                // neither raises our term nor gets a vote (paper §6).
+                // A live leader exists, so a disruptive candidate neither raises our
+                // term nor gets a vote (paper §6).
                 self.emit(Event::VoteRefused {
                     candidate: from,
                     term,
@@ -533,13 +653,11 @@ impl<C: Clone> Node<C> {
         });
     }
 
-    fn peers(&self) -> impl Iterator<Item = NodeId> + '_ {
+    /// The voters other than this node, in both halves of a joint configuration.
+    fn voting_peers(&self) -> impl Iterator<Item = NodeId> + '_ {
         let me = self.id;
-        self.members
-            .voters()
-            .iter()
-            .copied()
-            .filter(move |&p| p != me)
+        let m = self.configs.latest();
+        m.members().filter(move |&p| p != me && m.is_voter(p))
     }
 
     /// Draws a fresh election timeout and restarts the timer from now.
@@ -600,26 +718,32 @@ impl<C: Clone> Node<C> {
         self.reset_election_timer();
     }
 
-    /// Whether a current leader exists as far as this node knows, so that a vote
-    /// request with a higher term is disruptive and is ignored (only with check-quorum,
-    /// paper §6): a follower heard from its leader within the minimum election timeout,
-    /// or this node leads and heard from a majority (itself included) within it. "If a
-    /// leader is able to get heartbeats to its cluster, then it will not be deposed by
-    /// larger term numbers."
+    /// Whether a vote request with a higher term from `candidate` is disruptive and is
+    /// ignored (paper §6): a current leader exists as far as this node knows, and the
+    /// candidate is outside this node's configuration (a removed server, whose timeouts
+    /// must not disrupt the cluster) or check-quorum is on (then for every candidate).
+    fn disregards_vote_request(&self, candidate: NodeId) -> bool {
+        (self.config.check_quorum || !self.members().is_voter(candidate))
+            && self.leader_lease_active()
+    }
+
+    /// Whether a current leader exists as far as this node knows: a follower heard from
+    /// its leader within the minimum election timeout, or this node leads and heard
+    /// from a majority (itself included) within it. "If a leader is able to get
+    /// heartbeats to its cluster, then it will not be deposed by larger term numbers."
     fn leader_lease_active(&self) -> bool {
-        if !self.config.check_quorum {
-            return false;
-        }
         match &self.role {
             RoleState::Follower => self.heard_from_leader_recently(),
             RoleState::Leader(state) => {
                 let min = self.config.election_timeout_min;
-                let heard = state
-                    .progress
-                    .iter()
-                    .filter(|p| p.last_heard.is_some_and(|t| self.now.since(t) < min))
-                    .count();
-                self.members.is_quorum(1 + heard)
+                let now = self.now;
+                let me = self.id;
+                self.members().has_quorum(|id| {
+                    id == me
+                        || state.progress.iter().any(|p| {
+                            p.node == id && p.last_heard.is_some_and(|t| now.since(t) < min)
+                        })
+                })
             }
             _ => false,
         }

@@ -71,16 +71,21 @@ impl<C: Clone> Node<C> {
 
     pub(super) fn append_as_leader(&mut self, payload: Payload<C>) -> LogIndex {
         let term = self.term();
+        let is_config = matches!(payload, Payload::Config(_));
         let index = self.persistent.log.push(Entry { term, payload });
-        self.ready.persist.push(PersistOp::AppendLog(LogRange {
+        let appended = LogRange {
             first: index,
             last: index,
-        }));
+        };
+        self.ready.persist.push(PersistOp::AppendLog(appended));
         self.emit(Event::EntriesAppended {
             first: index,
             last: index,
             term,
         });
+        if is_config {
+            self.configs_appended(appended);
+        }
         index
     }
 
@@ -92,8 +97,15 @@ impl<C: Clone> Node<C> {
         };
         let check_due = self.config.check_quorum && now >= state.quorum_check_deadline;
         if check_due {
-            let active = 1 + state.progress.iter().filter(|p| p.recently_active).count();
-            if !self.members.is_quorum(active) {
+            let me = self.id;
+            let active = self.configs.latest().has_quorum(|id| {
+                id == me
+                    || state
+                        .progress
+                        .iter()
+                        .any(|p| p.node == id && p.recently_active)
+            });
+            if !active {
                 let term = self.term();
                 self.become_follower(term, None, RoleChangeCause::QuorumLost);
                 return;
@@ -324,6 +336,7 @@ impl<C: Clone> Node<C> {
         self.ready.committed = self.ready.committed.before(from);
         self.ready.persist.push(PersistOp::TruncateLog { from });
         self.emit(Event::EntriesTruncated { from, last });
+        self.configs_truncated(from);
         if self.commit_index >= from {
             // Only possible when a leader overwrote committed entries (an unsafe rule or a
             // faulty peer): keep commit_index inside the log and let checkers see it.
@@ -339,7 +352,15 @@ impl<C: Clone> Node<C> {
     /// Moves the message's entries from `start` on into the log (the ones before it are
     /// already there).
     fn append_from_leader(&mut self, entries: Vec<Entry<C>>, start: usize) {
-        let appended = self.persistent.log.extend(entries.into_iter().skip(start));
+        // Noticed while moving, so the common message (no configuration in it) costs no
+        // second pass.
+        let mut carries_config = false;
+        let appended = self.persistent.log.extend(
+            entries
+                .into_iter()
+                .skip(start)
+                .inspect(|e| carries_config |= matches!(e.payload, Payload::Config(_))),
+        );
         if appended.is_empty() {
             return;
         }
@@ -352,6 +373,9 @@ impl<C: Clone> Node<C> {
             last: appended.last,
             term,
         });
+        if carries_config {
+            self.configs_appended(appended);
+        }
     }
 
     /// Figure 2, leaders: on a reply, update nextIndex and matchIndex, or back up.
@@ -403,6 +427,9 @@ impl<C: Clone> Node<C> {
                     p.next_index = p.match_index.next();
                 }
                 let behind = p.next_index <= last_index;
+                if !p.voter && !p.outgoing_voter {
+                    self.learner_progressed(from, match_index);
+                }
                 self.maybe_commit();
                 if behind && self.config.replicate_immediately {
                     self.send_append_entries(from);
@@ -456,20 +483,43 @@ impl<C: Clone> Node<C> {
         // O(n²) in the cluster size, allocation-free, and less code than a sort; only
         // values above the commit index are counted, so the usual acknowledgement of a
         // heartbeat (nothing new matched) costs one pass.
+        //
+        // The same as `Membership::quorum_index`, on what the leader keeps in its
+        // state, so that the common acknowledgement looks nothing up; in the common
+        // configuration (every follower votes, no joint change) no flag is read either.
         let own = self.persistent.log.last_index();
-        let quorum = self.members.quorum();
-        let matched = || {
-            state
-                .progress
-                .iter()
-                .map(|p| p.match_index)
-                .chain(core::iter::once(own))
+        let floor = self.commit_index;
+        let quorum = &state.quorum;
+        let mut n = if quorum.plain {
+            quorum_match(
+                || {
+                    let others = state.progress.iter().map(|p| p.match_index);
+                    others.chain(core::iter::once(own))
+                },
+                quorum.new,
+                floor,
+            )
+        } else {
+            quorum_match(
+                || {
+                    let others = state.progress.iter().filter(|p| p.voter);
+                    let me = quorum.self_voter.then_some(own);
+                    others.map(|p| p.match_index).chain(me)
+                },
+                quorum.new,
+                floor,
+            )
         };
-        let mut n = self.commit_index;
-        for v in matched() {
-            if v > n && matched().filter(|&m| m >= v).count() >= quorum {
-                n = v;
-            }
+        if quorum.old > 0 {
+            n = n.min(quorum_match(
+                || {
+                    let others = state.progress.iter().filter(|p| p.outgoing_voter);
+                    let me = quorum.self_outgoing_voter.then_some(own);
+                    others.map(|p| p.match_index).chain(me)
+                },
+                quorum.old,
+                floor,
+            ));
         }
         if n <= self.commit_index {
             return;
@@ -496,5 +546,25 @@ impl<C: Clone> Node<C> {
         };
         self.commit_index = to;
         self.emit(Event::CommitAdvanced { from, to });
+        let membership_waits = matches!(&self.role, RoleState::Leader(l) if l.membership_pending);
+        if membership_waits || self.configs.has_change_after(from) {
+            self.configs_committed(from);
+        }
     }
+}
+
+/// The largest index above `floor` that at least `quorum` of the indexes `matched`
+/// yields reach, or `floor` when none does.
+fn quorum_match<I: Iterator<Item = LogIndex>>(
+    matched: impl Fn() -> I,
+    quorum: usize,
+    floor: LogIndex,
+) -> LogIndex {
+    let mut n = floor;
+    for v in matched() {
+        if v > n && matched().filter(|&m| m >= v).count() >= quorum {
+            n = v;
+        }
+    }
+    n
 }

@@ -11,7 +11,9 @@ use crate::types::{NodeId, Term};
 pub enum StepError {
     /// The message is addressed to another node.
     NotForThisNode(NodeId),
-    /// The sender is not a member of the cluster (or is this node itself).
+    /// A reply from a server outside this node's configuration, or a message from this
+    /// node itself. Requests from outside are answered: a new leader's configuration
+    /// can name this node before this node has heard of the leader (thesis §4.1).
     UnknownSender(NodeId),
     /// The message contradicts itself or the protocol.
     Malformed(Malformed),
@@ -56,7 +58,7 @@ pub(super) fn check<C: Clone>(node: &Node<C>, msg: &Message<C>) -> Result<(), St
     if msg.to != node.id {
         return Err(StepError::NotForThisNode(msg.to));
     }
-    if msg.from == node.id || !node.members.contains(msg.from) {
+    if msg.from == node.id || (!msg.is_request() && !node.members().contains(msg.from)) {
         return Err(StepError::UnknownSender(msg.from));
     }
     if msg.term == Term(0) {

@@ -275,7 +275,7 @@ impl World {
             };
             let command = match payload {
                 Payload::Command(cmd) => Some(*cmd),
-                Payload::Noop => None,
+                Payload::Noop | Payload::Config(_) => None,
             };
             let applied = server.machine.apply(index, command.as_ref());
             let value = server.machine.value();

@@ -441,6 +441,11 @@ fn node_event(
             to
         ),
         Event::TermChanged { .. } | Event::MessageIgnored { .. } => return None,
+        // Told once the world can change its membership.
+        Event::ConfigurationAppended(_)
+        | Event::ConfigurationCommitted(_)
+        | Event::ConfigurationReverted(_)
+        | Event::LearnerCaughtUp { .. } => return None,
     })
 }
 
@@ -658,6 +663,12 @@ pub(crate) fn push_payload(out: &mut String, p: &Payload<Command>, lang: Lang) {
     match p {
         Payload::Command(c) => Arg::Op(c.op).push_to(out),
         Payload::Noop => out.push_str(lang.tr("a no-op")),
+        Payload::Config(step) => {
+            out.push_str(lang.tr("a configuration change"));
+            out.push_str(" (");
+            out.push_str(&crate::view::config_label(*step));
+            out.push(')');
+        }
     }
 }
 
