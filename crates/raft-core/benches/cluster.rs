@@ -196,7 +196,7 @@ impl<C: Command> Sim<C> {
         node.take_ready_into(&mut ready);
         // New and committed entries are lent by index: read from the node's log.
         for op in &ready.persist {
-            self.storage[i].apply(op, node.log());
+            self.storage[i].apply(op, node.persistent());
         }
         self.network.extend(ready.messages.drain(..));
         let (count, sum) = &mut self.applied[i];

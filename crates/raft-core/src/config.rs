@@ -19,6 +19,11 @@ pub struct Config {
     pub replicate_immediately: bool,
     /// Most entries carried by one AppendEntries.
     pub max_entries_per_append: usize,
+    /// Entries since the last snapshot at which [`Node::snapshot_due`](crate::Node::snapshot_due)
+    /// says the caller should compact the log (paper §7); 0 never.
+    pub snapshot_threshold: u64,
+    /// Bytes of snapshot data per InstallSnapshot chunk (Figure 13's `offset`/`data`).
+    pub snapshot_chunk_bytes: usize,
     /// A new leader appends an empty entry of its term, so that entries of earlier terms
     /// commit without waiting for a client (paper §8).
     pub append_noop_on_election: bool,
@@ -55,6 +60,9 @@ pub struct UnsafeRules {
     /// before it has committed an entry of its own term (thesis §4.1 and its bug fix):
     /// two changes in flight can form majorities that do not overlap.
     pub unchecked_membership_changes: bool,
+    /// A snapshot drops the log entries after it as well, acknowledged or not (§7 keeps
+    /// them): entries a majority stored can vanish from the majority.
+    pub snapshot_discards_log_suffix: bool,
 }
 
 impl UnsafeRules {
@@ -65,6 +73,7 @@ impl UnsafeRules {
             || self.skip_log_up_to_date_check
             || self.commit_old_terms_by_counting
             || self.unchecked_membership_changes
+            || self.snapshot_discards_log_suffix
     }
 }
 
@@ -76,6 +85,8 @@ impl Default for Config {
             heartbeat_interval: Duration::from_millis(50),
             replicate_immediately: false,
             max_entries_per_append: 64,
+            snapshot_threshold: 0,
+            snapshot_chunk_bytes: 1024,
             append_noop_on_election: false,
             pre_vote: false,
             check_quorum: false,
@@ -97,6 +108,8 @@ pub enum ConfigError {
     HeartbeatNotShorterThanElectionTimeout,
     /// `max_entries_per_append` is zero: the log could never be replicated.
     ZeroBatch,
+    /// `snapshot_chunk_bytes` is zero: a snapshot could never be sent.
+    ZeroChunk,
 }
 
 impl fmt::Display for ConfigError {
@@ -110,6 +123,7 @@ impl fmt::Display for ConfigError {
                 "the heartbeat interval must be positive and shorter than the election timeout"
             }
             ConfigError::ZeroBatch => "an AppendEntries must be allowed at least one entry",
+            ConfigError::ZeroChunk => "an InstallSnapshot chunk must hold at least one byte",
         })
     }
 }
@@ -129,6 +143,9 @@ impl Config {
         }
         if self.max_entries_per_append == 0 {
             return Err(ConfigError::ZeroBatch);
+        }
+        if self.snapshot_chunk_bytes == 0 {
+            return Err(ConfigError::ZeroChunk);
         }
         Ok(())
     }

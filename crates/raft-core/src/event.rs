@@ -195,6 +195,34 @@ pub enum Event {
         /// The rounds it took, this one included.
         rounds: u32,
     },
+    /// The node compacted its log into a snapshot (paper §7).
+    SnapshotTaken {
+        /// The last index it covers.
+        last_index: LogIndex,
+        /// The term of that entry.
+        last_term: Term,
+        /// The size of the state machine's data.
+        bytes: u64,
+    },
+    /// A leader started sending its snapshot to a follower that needs compacted
+    /// entries (InstallSnapshot, Figure 13).
+    SnapshotSent {
+        /// The follower.
+        to: NodeId,
+        /// The snapshot's last index.
+        last_index: LogIndex,
+        /// The size of its data, sent in chunks.
+        bytes: u64,
+    },
+    /// A follower installed a snapshot from its leader in place of its log.
+    SnapshotInstalled {
+        /// The leader.
+        from: NodeId,
+        /// The snapshot's last index.
+        last_index: LogIndex,
+        /// The term of that entry.
+        last_term: Term,
+    },
     /// A message was ignored.
     MessageIgnored {
         /// The sender.

@@ -25,6 +25,7 @@ mod message;
 mod node;
 mod ready;
 mod rng;
+mod snapshot;
 mod storage;
 mod types;
 
@@ -42,5 +43,6 @@ pub use node::{
 };
 pub use ready::Ready;
 pub use rng::Rng;
+pub use snapshot::{Snapshot, SnapshotChunk, SnapshotError};
 pub use storage::{HardState, PersistOp, PersistentState};
 pub use types::{Instant, LogIndex, NodeId, Term};

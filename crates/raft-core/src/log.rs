@@ -60,6 +60,21 @@ impl LogRange {
         (self.first.0..=self.last.0).map(LogIndex)
     }
 
+    /// The run without the indexes up to `index` (empty if it ends there).
+    #[must_use]
+    pub fn after(self, index: LogIndex) -> LogRange {
+        if self.first > index {
+            self
+        } else if self.last > index {
+            LogRange {
+                first: index.next(),
+                ..self
+            }
+        } else {
+            LogRange::EMPTY
+        }
+    }
+
     /// The run cut short so that it ends before `index` (empty if it starts there).
     #[must_use]
     pub fn before(self, index: LogIndex) -> LogRange {
@@ -78,9 +93,8 @@ impl LogRange {
 
 /// A node's log. Entry `i` (1-based) is stored at position `i - 1 - offset`.
 ///
-/// `offset` and `offset_term` describe a prefix that has been compacted away; they are
-/// zero until log compaction (paper §7) arrives, and every lookup already goes through
-/// them, so compaction only has to move them forward.
+/// `offset` and `offset_term` are the last index and term of the prefix compacted into
+/// a snapshot (paper §7); zero while nothing is compacted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Log<C> {
     entries: Vec<Entry<C>>,
@@ -112,6 +126,41 @@ impl<C> Log<C> {
             entries,
             ..Log::default()
         }
+    }
+
+    /// The last index the snapshot covers (0 when nothing is compacted).
+    #[must_use]
+    pub fn snapshot_index(&self) -> LogIndex {
+        self.offset
+    }
+
+    /// The term of the entry at [`snapshot_index`](Log::snapshot_index).
+    #[must_use]
+    pub fn snapshot_term(&self) -> Term {
+        self.offset_term
+    }
+
+    /// Compacts the log into a snapshot ending at (`index`, `term`) (paper §7, and
+    /// Figure 13 steps 6 and 7): if the log holds that entry, the entries after it stay;
+    /// otherwise the whole log goes. Returns how many entries were dropped.
+    pub fn compact_to(&mut self, index: LogIndex, term: Term) -> usize {
+        if index <= self.offset {
+            return 0;
+        }
+        let dropped = if self.matches(index, term) {
+            let n = usize::try_from(index.0 - self.offset.0)
+                .unwrap_or(usize::MAX)
+                .min(self.entries.len());
+            self.entries.drain(..n);
+            n
+        } else {
+            let n = self.entries.len();
+            self.entries.clear();
+            n
+        };
+        self.offset = index;
+        self.offset_term = term;
+        dropped
     }
 
     /// The index of the first stored entry (the last index + 1 when none is stored).
@@ -376,5 +425,36 @@ mod tests {
             log.iter().map(|(i, e)| (i.0, e.term.0)).collect::<Vec<_>>(),
             vec![(1, 1), (2, 1), (3, 4)]
         );
+    }
+
+    #[test]
+    fn compaction_keeps_the_suffix_after_a_matching_entry_or_drops_the_log_section_7() {
+        let mut log = log_of_terms(&[1, 1, 2, 2, 3]);
+        assert_eq!(log.compact_to(LogIndex(3), Term(2)), 3);
+        assert_eq!(log.snapshot_index(), LogIndex(3));
+        assert_eq!(log.first_index(), LogIndex(4));
+        assert_eq!(log.last_index(), LogIndex(5));
+        assert_eq!(
+            log.term_at(LogIndex(3)),
+            Some(Term(2)),
+            "the snapshot's last term"
+        );
+        assert_eq!(log.term_at(LogIndex(2)), None, "compacted away");
+        assert!(log.get(LogIndex(3)).is_none());
+        assert_eq!(log.get(LogIndex(5)).map(|e| e.term), Some(Term(3)));
+        assert_eq!(log.first_index_of_term_run(LogIndex(4)), LogIndex(4));
+        assert_eq!(log.compact_to(LogIndex(2), Term(1)), 0, "never backwards");
+        // A snapshot the log does not match (Figure 13, step 7): discard the log.
+        assert_eq!(log.compact_to(LogIndex(9), Term(4)), 2);
+        assert!(log.is_empty());
+        assert_eq!(log.last_index(), LogIndex(9));
+        assert_eq!(log.last_term(), Term(4));
+        let run = LogRange {
+            first: LogIndex(3),
+            last: LogIndex(6),
+        };
+        assert_eq!(run.after(LogIndex(4)).first, LogIndex(5));
+        assert!(run.after(LogIndex(6)).is_empty());
+        assert_eq!(run.after(LogIndex(1)), run);
     }
 }

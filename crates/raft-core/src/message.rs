@@ -1,8 +1,10 @@
 //! The two RPCs of Figure 2 and their replies, as one-way messages.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use crate::log::Entry;
+use crate::snapshot::SnapshotChunk;
 use crate::types::{LogIndex, NodeId, Term};
 
 /// One message between two nodes. `term` is the sender's current term, except in a
@@ -52,6 +54,19 @@ pub enum Body<C> {
     },
     /// The reply to an AppendEntries.
     AppendEntriesResponse(AppendOutcome),
+    /// InstallSnapshot (paper §7, Figure 13): a chunk of the leader's snapshot, for a
+    /// follower that needs entries the leader has compacted away.
+    InstallSnapshot(Box<SnapshotChunk>),
+    /// The reply to an InstallSnapshot. Figure 13's reply carries only the term; this
+    /// one also says how far the follower got, so the leader knows what to send next.
+    InstallSnapshotResponse {
+        /// The `last_index` of the snapshot being sent.
+        last_index: LogIndex,
+        /// The bytes of it the follower holds, from the start: the next chunk's offset.
+        received: u64,
+        /// The follower installed the whole snapshot (or already had its entries).
+        done: bool,
+    },
 }
 
 /// How a follower answered an AppendEntries.
@@ -95,6 +110,10 @@ pub enum MessageKind {
     AppendRequest,
     /// AppendEntries reply.
     AppendResponse,
+    /// InstallSnapshot request (one chunk).
+    SnapshotRequest,
+    /// InstallSnapshot reply.
+    SnapshotResponse,
 }
 
 impl<C> Message<C> {
@@ -106,6 +125,8 @@ impl<C> Message<C> {
             Body::RequestVoteResponse { .. } => MessageKind::VoteResponse,
             Body::AppendEntries { .. } => MessageKind::AppendRequest,
             Body::AppendEntriesResponse(_) => MessageKind::AppendResponse,
+            Body::InstallSnapshot(_) => MessageKind::SnapshotRequest,
+            Body::InstallSnapshotResponse { .. } => MessageKind::SnapshotResponse,
         }
     }
 
@@ -114,7 +135,7 @@ impl<C> Message<C> {
     pub fn is_request(&self) -> bool {
         matches!(
             self.kind(),
-            MessageKind::VoteRequest | MessageKind::AppendRequest
+            MessageKind::VoteRequest | MessageKind::AppendRequest | MessageKind::SnapshotRequest
         )
     }
 }

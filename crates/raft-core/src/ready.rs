@@ -23,6 +23,10 @@ pub struct Ready<C> {
     pub persist: Vec<PersistOp>,
     /// Messages to send.
     pub messages: Vec<Message<C>>,
+    /// Before applying `committed`: the node installed a snapshot from its leader, so
+    /// the state machine must first be reset to [`Node::snapshot`](crate::Node::snapshot)
+    /// (Figure 13, step 8). `committed` then continues after the snapshot.
+    pub restore: bool,
     /// Newly committed entries, to apply in index order: read them with
     /// [`Log::iter_range`](crate::Log::iter_range).
     pub committed: LogRange,
@@ -35,6 +39,7 @@ impl<C> Default for Ready<C> {
         Ready {
             persist: Vec::new(),
             messages: Vec::new(),
+            restore: false,
             committed: LogRange::EMPTY,
             events: Vec::new(),
         }
@@ -48,6 +53,7 @@ impl<C> Ready<C> {
         self.persist.is_empty()
             && self.messages.is_empty()
             && self.committed.is_empty()
+            && !self.restore
             && self.events.is_empty()
     }
 }

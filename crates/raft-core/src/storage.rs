@@ -2,6 +2,7 @@
 //! that a node asks its caller to make durable.
 
 use crate::log::{Log, LogRange};
+use crate::snapshot::Snapshot;
 use crate::types::{LogIndex, NodeId, Term};
 
 /// The small, frequently rewritten part of persistent state.
@@ -13,14 +14,17 @@ pub struct HardState {
     pub voted_for: Option<NodeId>,
 }
 
-/// Everything a server must keep across a crash: current term, vote and log. A node
-/// restarted from this value behaves as the paper requires (commit index, roles and
-/// leader state are volatile and start over).
+/// Everything a server must keep across a crash: current term, vote, the latest
+/// snapshot and the log after it (paper §7). A node restarted from this value behaves as
+/// the paper requires: roles and leader state start over, and the commit index starts at
+/// the snapshot's last index (the state machine is restored from it, not replayed).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PersistentState<C> {
     /// Current term and vote.
     pub hard_state: HardState,
-    /// The log.
+    /// The latest snapshot, if the log was ever compacted.
+    pub snapshot: Option<Snapshot>,
+    /// The log after the snapshot.
     pub log: Log<C>,
 }
 
@@ -28,6 +32,7 @@ impl<C> Default for PersistentState<C> {
     fn default() -> Self {
         PersistentState {
             hard_state: HardState::default(),
+            snapshot: None,
             log: Log::new(),
         }
     }
@@ -50,12 +55,18 @@ pub enum PersistOp {
     },
     /// Append the node's entries at these indexes, which continue the log.
     AppendLog(LogRange),
+    /// Store the node's snapshot, which ends at this index, in place of the previous
+    /// one, and compact the log up to it (dropping the whole log if it does not hold the
+    /// snapshot's last entry).
+    SaveSnapshot(LogIndex),
 }
 
 impl<C: Clone> PersistentState<C> {
-    /// Applies one change, as a storage layer would, copying new entries from `source`
-    /// (the log of the node whose `Ready` holds `op`).
-    pub fn apply(&mut self, op: &PersistOp, source: &Log<C>) {
+    /// Applies one change, as a storage layer would, copying new entries and snapshots
+    /// from `source` (the persistent state of the node whose `Ready` holds `op`,
+    /// [`Node::persistent`](crate::Node::persistent)).
+    pub fn apply(&mut self, op: &PersistOp, source: &PersistentState<C>) {
+        let source_log = &source.log;
         match *op {
             PersistOp::HardState(hs) => self.hard_state = hs,
             PersistOp::TruncateLog { from } => {
@@ -66,7 +77,13 @@ impl<C: Clone> PersistentState<C> {
                 // storage layer should not silently misplace entries.
                 self.log.truncate_from(range.first);
                 if self.log.last_index().next() == range.first {
-                    self.log.extend(source.range(range).iter().cloned());
+                    self.log.extend(source_log.range(range).iter().cloned());
+                }
+            }
+            PersistOp::SaveSnapshot(index) => {
+                if let Some(snap) = source.snapshot.as_ref().filter(|s| s.last_index == index) {
+                    self.log.compact_to(snap.last_index, snap.last_term);
+                    self.snapshot = Some(snap.clone());
                 }
             }
         }

@@ -9,6 +9,11 @@
 //!
 //! The harness also watches the safety properties of the paper's Figure 3 as it runs and
 //! records any violation in [`Cluster::violations`].
+//!
+//! Each node's state machine is a [`Machine`]: the last applied index and a digest of
+//! every entry applied up to it (from each entry's `Debug` text, so any command type
+//! works). Its 16 bytes are what a snapshot holds (paper §7); the harness takes one
+//! whenever [`Node::snapshot_due`] says so, or on [`Cluster::snapshot`].
 
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -41,10 +46,62 @@ pub struct Applied<C> {
     pub entry: Entry<C>,
 }
 
+/// A node's state machine in the harness: what it applied, as an index and a digest.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Machine {
+    /// The last applied index.
+    pub last_applied: LogIndex,
+    /// A digest of every entry applied, in order, up to `last_applied`.
+    pub digest: u64,
+}
+
+impl Machine {
+    /// Its snapshot data: 16 bytes.
+    #[must_use]
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(16);
+        out.extend_from_slice(&self.last_applied.0.to_le_bytes());
+        out.extend_from_slice(&self.digest.to_le_bytes());
+        out
+    }
+
+    /// The machine a snapshot's data holds, if it is 16 bytes.
+    #[must_use]
+    pub fn decode(data: &[u8]) -> Option<Machine> {
+        let index = u64::from_le_bytes(data.get(..8)?.try_into().ok()?);
+        let digest = u64::from_le_bytes(data.get(8..16)?.try_into().ok()?);
+        Some(Machine {
+            last_applied: LogIndex(index),
+            digest,
+        })
+    }
+
+    fn apply<C: core::fmt::Debug>(&mut self, index: LogIndex, entry: &Entry<C>) {
+        use core::fmt::Write;
+        let mut h = Fnv(self.digest ^ 0xcbf2_9ce4_8422_2325);
+        let _ = write!(h, "{index:?}{entry:?}");
+        self.last_applied = index;
+        self.digest = h.0;
+    }
+}
+
+/// FNV-1a over formatted text.
+struct Fnv(u64);
+
+impl core::fmt::Write for Fnv {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        for b in s.bytes() {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        Ok(())
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Slot<C> {
     node: Option<Node<C>>,
     storage: PersistentState<C>,
+    machine: Machine,
     applied: Vec<Applied<C>>,
     restarts: u64,
     /// The voters it booted with (empty for a server added later).
@@ -74,6 +131,9 @@ pub struct Cluster<C> {
     pub violations: Vec<String>,
     leader_of_term: BTreeMap<Term, NodeId>,
     committed: BTreeMap<LogIndex, Entry<C>>,
+    /// The digest of the applied prefix at each index, as the first node to apply it
+    /// saw it: every other node must agree (State Machine Safety, across snapshots).
+    digests: BTreeMap<LogIndex, u64>,
 }
 
 impl<C: Clone + PartialEq + core::fmt::Debug> Cluster<C> {
@@ -116,6 +176,7 @@ impl<C: Clone + PartialEq + core::fmt::Debug> Cluster<C> {
                 Slot {
                     node: Some(node),
                     storage: st.clone(),
+                    machine: restored(st),
                     applied: Vec::new(),
                     restarts: 0,
                     bootstrap: ids.clone(),
@@ -138,6 +199,7 @@ impl<C: Clone + PartialEq + core::fmt::Debug> Cluster<C> {
             violations: Vec::new(),
             leader_of_term: BTreeMap::new(),
             committed: BTreeMap::new(),
+            digests: BTreeMap::new(),
         }
     }
 
@@ -168,6 +230,27 @@ impl<C: Clone + PartialEq + core::fmt::Debug> Cluster<C> {
     #[must_use]
     pub fn storage(&self, id: NodeId) -> Option<&PersistentState<C>> {
         self.slot(id).map(|s| &s.storage)
+    }
+
+    /// The node's state machine (kept across crashes only through snapshots).
+    #[must_use]
+    pub fn machine(&self, id: NodeId) -> Option<Machine> {
+        self.slot(id).map(|s| s.machine)
+    }
+
+    /// Asks `id` to snapshot its state machine now (paper §7, "on request").
+    pub fn snapshot(&mut self, id: NodeId) -> Result<(), crate::SnapshotError> {
+        let now = self.now;
+        let Some(slot) = self.slot_mut(id) else {
+            return Ok(());
+        };
+        let machine = slot.machine;
+        let Some(node) = slot.node.as_mut() else {
+            return Ok(());
+        };
+        let result = node.compact(now, machine.last_applied, machine.encode());
+        self.drain(id);
+        result
     }
 
     /// Entries the node applied, in order, since its last (re)start.
@@ -250,6 +333,7 @@ impl<C: Clone + PartialEq + core::fmt::Debug> Cluster<C> {
         self.slots.push(Slot {
             node,
             storage: PersistentState::default(),
+            machine: Machine::default(),
             applied: Vec::new(),
             restarts: 0,
             bootstrap,
@@ -312,6 +396,7 @@ impl<C: Clone + PartialEq + core::fmt::Debug> Cluster<C> {
         let node_seed = seed
             .wrapping_add(u64::from(id.0))
             .wrapping_add(slot.restarts.wrapping_mul(0x9E37_79B9));
+        slot.machine = restored(&slot.storage);
         slot.node = Node::restart(id, &ids, config, node_seed, now, slot.storage.clone()).ok();
     }
 
@@ -469,12 +554,9 @@ impl<C: Clone + PartialEq + core::fmt::Debug> Cluster<C> {
                 while k.0 > 0 && la.term_at(k) != lb.term_at(k) {
                     k = k.prev();
                 }
-                // ...and everything before it must be identical.
-                let same = la
-                    .iter()
-                    .zip(lb.iter())
-                    .take(k.0 as usize)
-                    .all(|(x, y)| x == y);
+                // ...and everything before it that both still hold must be identical.
+                let start = la.first_index().max(lb.first_index());
+                let same = (start.0..=k.0).all(|i| la.get(LogIndex(i)) == lb.get(LogIndex(i)));
                 if !same {
                     found.push(format!(
                         "Log Matching: {a} and {b} agree on the term at {k} but differ before it"
@@ -548,17 +630,52 @@ impl<C: Clone + PartialEq + core::fmt::Debug> Cluster<C> {
         let ready = node.take_ready();
         let (role, term) = (node.role(), node.term());
         for op in &ready.persist {
-            slot.storage.apply(op, node.log());
+            slot.storage.apply(op, node.persistent());
+        }
+        let mut applying_problems = Vec::new();
+        if ready.restore {
+            match node.snapshot().and_then(|s| Machine::decode(&s.data)) {
+                Some(m) => slot.machine = m,
+                None => {
+                    applying_problems.push(format!("{id} was told to restore a snapshot it lacks"))
+                }
+            }
+            if let Some(&d) = self.digests.get(&slot.machine.last_applied)
+                && d != slot.machine.digest
+            {
+                applying_problems.push(format!(
+                    "State Machine Safety: {id} installed a snapshot at {} that differs from what others applied",
+                    slot.machine.last_applied
+                ));
+            }
         }
         let first_applied = slot.applied.len();
-        slot.applied.extend(
-            node.log()
-                .iter_range(ready.committed)
-                .map(|(index, e)| Applied {
-                    index,
-                    entry: e.clone(),
-                }),
-        );
+        for (index, e) in node.log().iter_range(ready.committed) {
+            if index != slot.machine.last_applied.next() {
+                // Applied twice, or a gap: a server applies each entry exactly once,
+                // in order, across snapshots and restarts.
+                applying_problems.push(format!(
+                    "{id} applied {index} after {}",
+                    slot.machine.last_applied
+                ));
+            }
+            slot.machine.apply(index, e);
+            match self.digests.get(&index) {
+                Some(&d) if d != slot.machine.digest => applying_problems.push(format!(
+                    "State Machine Safety: {id}'s state after {index} differs from another server's"
+                )),
+                Some(_) => {}
+                None => {
+                    self.digests.insert(index, slot.machine.digest);
+                }
+            }
+            slot.applied.push(Applied {
+                index,
+                entry: e.clone(),
+            });
+        }
+        let snapshot_due = node.snapshot_due(slot.machine.last_applied);
+        self.violations.extend(applying_problems);
         let log_snapshot = (role == Role::Leader).then(|| node.log().clone());
 
         for msg in ready.messages {
@@ -607,7 +724,8 @@ impl<C: Clone + PartialEq + core::fmt::Debug> Cluster<C> {
                     self.leader_of_term.insert(term, id);
                     // Leader Completeness: a new leader holds every committed entry.
                     if let Some(log) = &log_snapshot {
-                        for (index, entry) in &self.committed {
+                        let compacted = log.snapshot_index();
+                        for (index, entry) in self.committed.range(compacted.next()..) {
                             if log.get(*index) != Some(entry) {
                                 self.violations.push(format!(
                                     "Leader Completeness: new leader {id} of {term} lacks committed {index}"
@@ -629,5 +747,17 @@ impl<C: Clone + PartialEq + core::fmt::Debug> Cluster<C> {
             self.events
                 .extend(ready.events.into_iter().map(|e| (now, id, e)));
         }
+        if snapshot_due {
+            let _ = self.snapshot(id);
+        }
     }
+}
+
+/// The state machine a server restarts with: its snapshot's, or the empty one.
+fn restored<C>(storage: &PersistentState<C>) -> Machine {
+    storage
+        .snapshot
+        .as_ref()
+        .and_then(|s| Machine::decode(&s.data))
+        .unwrap_or_default()
 }

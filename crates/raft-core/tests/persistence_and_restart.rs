@@ -26,7 +26,7 @@ struct Net {
     disks: Vec<PersistentState<u64>>,
     queue: Vec<(Instant, Message<u64>)>,
     rng: Rng,
-    ops: [usize; 3],
+    ops: [usize; 4],
     restarts: u64,
     /// Whether outputs are taken only after some inputs, so that they pile up.
     lazy: bool,
@@ -64,7 +64,7 @@ impl Net {
             disks: vec![PersistentState::default(); n as usize],
             queue: Vec::new(),
             rng: Rng::new(seed),
-            ops: [0; 3],
+            ops: [0; 4],
             restarts: 0,
             lazy: false,
             applied: vec![Vec::new(); n as usize],
@@ -86,11 +86,12 @@ impl Net {
         };
         let ready = node.take_ready();
         for op in &ready.persist {
-            self.disks[i].apply(op, node.log());
+            self.disks[i].apply(op, node.persistent());
             self.ops[match op {
                 PersistOp::HardState(_) => 0,
                 PersistOp::TruncateLog { .. } => 1,
                 PersistOp::AppendLog { .. } => 2,
+                PersistOp::SaveSnapshot(_) => 3,
             }] += 1;
         }
         assert_eq!(
@@ -283,7 +284,7 @@ fn a_node_that_voted_then_crashed_does_not_vote_for_another_candidate_in_that_te
     v.step(ms(5), request_vote(0, 2, 3, 0, 0)).expect("ok");
     let ready = v.take_ready();
     for op in &ready.persist {
-        disk.apply(op, v.log());
+        disk.apply(op, v.persistent());
     }
     assert_eq!(ready.messages, vec![vote_response(2, 0, 3, true)]);
     drop(v);
@@ -319,7 +320,7 @@ fn a_node_restarted_without_the_vote_persisted_would_vote_twice_so_the_op_is_req
         .iter()
         .filter(|op| !matches!(op, PersistOp::HardState(_)))
     {
-        disk.apply(op, v.log());
+        disk.apply(op, v.persistent());
     }
     let mut v = Node::restart(NodeId(2), &ids(3), Config::default(), 2, ms(10), disk).expect("ok");
     v.step(ms(11), request_vote(1, 2, 3, 0, 0)).expect("ok");

@@ -475,6 +475,7 @@ fn state(term: u64, log: Log<u64>) -> PersistentState<u64> {
             current_term: Term(term),
             voted_for: None,
         },
+        snapshot: None,
         log,
     }
 }

@@ -174,7 +174,7 @@ fn a_granted_vote_is_persisted_in_the_same_ready_as_the_reply_figure_2() {
     // must therefore be among the persist ops of the very Ready that carries the reply.
     let mut disk = PersistentState::default();
     for op in &ready.persist {
-        disk.apply(op, v.log());
+        disk.apply(op, v.persistent());
     }
     assert_eq!(
         disk.hard_state, vote,

@@ -141,7 +141,7 @@ fn outputs_taken_after_a_conflict_name_only_entries_the_log_still_holds_figure_2
     );
     let mut disk = PersistentState::default();
     for op in &ready.persist {
-        disk.apply(op, f.log());
+        disk.apply(op, f.persistent());
     }
     assert_eq!(&disk, f.persistent(), "storage rebuilt from the ops");
     assert_eq!(ready.committed, run(1, 2));

@@ -233,6 +233,21 @@ impl Checker {
                     chain.truncate(usize::try_from(from.0.saturating_sub(1)).unwrap_or(usize::MAX));
                 }
             }
+            PersistOp::SaveSnapshot(index) => {
+                // The chain keeps digesting the compacted prefix. A snapshot that
+                // replaced the whole log (Figure 13, step 7) holds the committed prefix.
+                let Some(chain) = self.chains.get_mut(n) else {
+                    return;
+                };
+                let len = usize::try_from(index.0).unwrap_or(usize::MAX);
+                let agrees = len > 0
+                    && chain.get(len - 1).is_some()
+                    && chain.get(len - 1) == self.committed.get(len - 1);
+                if !agrees && let Some(prefix) = self.committed.get(..len) {
+                    chain.clear();
+                    chain.extend_from_slice(prefix);
+                }
+            }
             PersistOp::AppendLog(range) => {
                 let Some(chain) = self.chains.get_mut(n) else {
                     return;

@@ -114,6 +114,8 @@ impl Packet {
                     Body::AppendEntriesResponse(o) => {
                         (0, Some(matches!(o, AppendOutcome::Success { .. })), false)
                     }
+                    Body::InstallSnapshot(_) => (0, None, false),
+                    Body::InstallSnapshotResponse { done, .. } => (0, Some(*done), false),
                 };
                 PacketSummary::Raft {
                     kind: m.kind(),

@@ -313,6 +313,7 @@ fn draw_message(m: &MessageView, size: f64, theme: &Theme, p: &mut impl Painter)
         Shape::Vote => theme.vote,
         Shape::Append => theme.append,
         Shape::Client => theme.client,
+        Shape::Snapshot => theme.append,
     };
     let mut s = if m.heartbeat { size * 0.7 } else { size };
     if m.focus == Focus::Lit {
@@ -345,6 +346,7 @@ fn draw_message(m: &MessageView, size: f64, theme: &Theme, p: &mut impl Painter)
             p.polygon(&pts, fill, stroke);
         }
         Shape::Client => p.rect(at(m.at, -s, -s), 2.0 * s, 2.0 * s, 2.0, fill, stroke),
+        Shape::Snapshot => p.rect(at(m.at, -1.6 * s, -s), 3.2 * s, 2.0 * s, 0.5, fill, stroke),
     }
     // A refused vote or a rejected append is struck through.
     if m.ok == Some(false) {

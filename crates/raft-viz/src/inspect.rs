@@ -3,7 +3,7 @@
 
 use raft_sim::network::{DropReason, Endpoint, Packet, Reply};
 use raft_sim::raft_core::{AppendOutcome, Body, NodeId, Role};
-use raft_sim::{MsgId, World};
+use raft_sim::{MsgId, World, node_name};
 
 use crate::lang::Lang;
 use crate::narrate::text::{Arg, render_into};
@@ -146,7 +146,17 @@ pub fn message_lines(world: &World, id: MsgId, lang: Lang) -> Vec<String> {
                     lines.push(say!(lang, "Entries: {0}", &listed));
                 }
             }
-            Body::RequestVoteResponse { .. } | Body::AppendEntriesResponse(_) => {}
+            Body::InstallSnapshot(chunk) => {
+                let voters = names(chunk.membership.voters());
+                lines.push(say!(
+                    lang,
+                    "The snapshot's configuration: voters {0}",
+                    &voters
+                ));
+            }
+            Body::RequestVoteResponse { .. }
+            | Body::AppendEntriesResponse(_)
+            | Body::InstallSnapshotResponse { .. } => {}
         }
     }
     lines.push(say!(
@@ -217,6 +227,38 @@ fn kind_line(packet: &Packet, lang: Lang) -> String {
                 let e = entry_count(entries.len(), lang);
                 say!(lang, "AppendEntries: {0}", &e)
             }
+            Body::InstallSnapshot(chunk) => say!(
+                lang,
+                "InstallSnapshot: up to index {0} (term {1}), bytes {2} to {3}{4}",
+                chunk.last_index,
+                chunk.last_term,
+                chunk.offset,
+                chunk.offset + chunk.data.len() as u64,
+                if chunk.done {
+                    lang.tr(", the last chunk")
+                } else {
+                    ""
+                }
+            ),
+            Body::InstallSnapshotResponse {
+                last_index,
+                received,
+                done: true,
+            } => say!(
+                lang,
+                "InstallSnapshot reply: installed up to index {0} ({1} bytes)",
+                *last_index,
+                *received
+            ),
+            Body::InstallSnapshotResponse {
+                received,
+                done: false,
+                ..
+            } => say!(
+                lang,
+                "InstallSnapshot reply: has {0} bytes, send the rest",
+                *received
+            ),
             Body::AppendEntriesResponse(AppendOutcome::Success { match_index }) => say!(
                 lang,
                 "AppendEntries reply: success, match index {0}",
@@ -257,4 +299,16 @@ fn kind_line(packet: &Packet, lang: Lang) -> String {
                 .into(),
         },
     }
+}
+
+/// "A, B, C".
+fn names(ids: &[NodeId]) -> String {
+    let mut out = String::new();
+    for (k, &id) in ids.iter().enumerate() {
+        if k > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&node_name(id));
+    }
+    out
 }

@@ -258,6 +258,8 @@ impl Snapshot {
                         (Shape::Append, false) => "appendReply",
                         (Shape::Client, true) => "clientRequest",
                         (Shape::Client, false) => "clientReply",
+                        (Shape::Snapshot, true) => "installSnapshot",
+                        (Shape::Snapshot, false) => "snapshotReply",
                     },
                     ok,
                     heartbeat,

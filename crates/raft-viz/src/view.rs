@@ -23,6 +23,9 @@ pub enum Shape {
     Append,
     /// Client request and reply: a square.
     Client,
+    /// InstallSnapshot and its reply: a wide block, like the snapshot at the head of a
+    /// log row.
+    Snapshot,
 }
 
 /// How the tour's spotlight treats an item: with no spotlight everything is
@@ -252,6 +255,9 @@ pub fn frame<'a>(
             (Shape::Append, true) => Kind::Append,
             (Shape::Append, false) => Kind::AppendReply,
             (Shape::Client, _) => Kind::Client,
+            // Snapshots are replication: the tour's "AppendEntries" spotlight takes them.
+            (Shape::Snapshot, true) => Kind::Append,
+            (Shape::Snapshot, false) => Kind::AppendReply,
         };
         m.focus = Focus::of(subjects, subjects.contains(&Subject::Messages(kind)));
     }
@@ -363,6 +369,9 @@ pub fn describe(p: &Packet) -> (Shape, bool, Option<bool>, bool) {
                 Some(matches!(o, AppendOutcome::Success { .. })),
                 false,
             ),
+            Body::InstallSnapshot(_) => (Shape::Snapshot, true, None, false),
+            // A reply that asks for more chunks is not a failure: only `done` tells.
+            Body::InstallSnapshotResponse { .. } => (Shape::Snapshot, false, None, false),
         },
         Packet::Request { .. } => (Shape::Client, true, None, false),
         Packet::Reply { reply, .. } => (
@@ -422,6 +431,8 @@ fn lost_messages(
                 MessageKind::VoteResponse => (Shape::Vote, false),
                 MessageKind::AppendRequest => (Shape::Append, true),
                 MessageKind::AppendResponse => (Shape::Append, false),
+                MessageKind::SnapshotRequest => (Shape::Snapshot, true),
+                MessageKind::SnapshotResponse => (Shape::Snapshot, false),
             },
             P::Request { .. } => (Shape::Client, true),
             _ => (Shape::Client, false),

@@ -613,8 +613,8 @@ fn the_tours_spotlight_marks_what_the_caption_names_and_dims_the_rest_design_md(
     let kind_subject = match (kind.shape, kind.request) {
         (Shape::Vote, true) => MessageKind::VoteRequest,
         (Shape::Vote, false) => MessageKind::VoteReply,
-        (Shape::Append, true) => MessageKind::Append,
-        (Shape::Append, false) => MessageKind::AppendReply,
+        (Shape::Append | Shape::Snapshot, true) => MessageKind::Append,
+        (Shape::Append | Shape::Snapshot, false) => MessageKind::AppendReply,
         (Shape::Client, _) => MessageKind::Client,
     };
     let subjects = [

@@ -222,6 +222,7 @@ impl<C: Clone> Node<C> {
             quorum: super::Quorum::default(),
             removals: Vec::new(),
             rounds: Vec::new(),
+            snapshot_sends: Vec::new(),
             membership_pending: false,
         };
         self.leader = Some(self.id);

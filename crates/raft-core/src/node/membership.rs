@@ -148,6 +148,22 @@ impl ConfigLog {
         self.latest_index() > index
     }
 
+    /// The configuration in effect at `index` (the latest entry at or before it).
+    pub(crate) fn at(&self, index: LogIndex) -> &Membership {
+        let upto = self.changes.partition_point(|c| c.index <= index);
+        match upto.checked_sub(1).and_then(|k| self.changes.get(k)) {
+            Some(c) => &c.after,
+            None => &self.base,
+        }
+    }
+
+    /// The log is compacted up to `index`, where `membership` is in effect: it becomes
+    /// the base, and the entries it covers are forgotten.
+    pub(crate) fn compact(&mut self, index: LogIndex, membership: &Membership) {
+        self.base = membership.clone();
+        self.changes.retain(|c| c.index > index);
+    }
+
     /// Forgets the configuration entries from `from` on; returns the last one removed.
     pub(crate) fn truncate_from(&mut self, from: LogIndex) -> Option<ConfigEntry> {
         let keep = self.changes.partition_point(|c| c.index < from);

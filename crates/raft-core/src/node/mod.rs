@@ -1,6 +1,7 @@
 //! The Raft node: state, constructors, read access and the role transitions shared by
 //! election and replication.
 
+mod compaction;
 mod election;
 mod membership;
 mod replication;
@@ -81,6 +82,8 @@ pub struct Node<C> {
     leader: Option<NodeId>,
     /// When this node last accepted an AppendEntries from a current leader.
     last_leader_contact: Option<Instant>,
+    /// A snapshot arriving in chunks from the leader (Figure 13).
+    incoming: Option<compaction::IncomingSnapshot>,
     now: Instant,
     election_deadline: Instant,
     rng: Rng,
@@ -147,6 +150,9 @@ struct LeaderState {
     rounds: Vec<(NodeId, CatchUp)>,
     /// A membership step waits for a commit (see `advance_membership`).
     membership_pending: bool,
+    /// Followers being sent the snapshot: (follower, the snapshot's last index, the
+    /// offset of the next chunk).
+    snapshot_sends: Vec<(NodeId, LogIndex, u64)>,
 }
 
 /// What a leader's commit rule counts, kept in step with the configuration in effect.
@@ -336,17 +342,24 @@ impl<C: Clone> Node<C> {
         persisted: PersistentState<C>,
     ) -> Result<Node<C>, NewNodeError> {
         config.validate().map_err(NewNodeError::Config)?;
-        let base = Membership::of_voters(members).map_err(NewNodeError::Membership)?;
+        let base = match &persisted.snapshot {
+            Some(s) => s.membership.clone(),
+            None => Membership::of_voters(members).map_err(NewNodeError::Membership)?,
+        };
         let configs = ConfigLog::rebuild(base, &persisted.log);
+        // What a snapshot holds is committed: the state machine restarts from it
+        // (`Node::snapshot`), not from index 1.
+        let commit_index = persisted.log.snapshot_index();
         let mut node = Node {
             id,
             config,
             configs,
             persistent: persisted,
-            commit_index: LogIndex(0),
+            commit_index,
             role: RoleState::Follower,
             leader: None,
             last_leader_contact: None,
+            incoming: None,
             now,
             election_deadline: now,
             rng: Rng::new(seed),
@@ -368,6 +381,7 @@ impl<C: Clone> Node<C> {
         out.persist.clear();
         out.messages.clear();
         out.committed = LogRange::EMPTY;
+        out.restore = false;
         out.events.clear();
         core::mem::swap(&mut self.ready, out);
     }
@@ -599,7 +613,11 @@ impl<C: Clone> Node<C> {
                 });
                 return Ok(());
             }
-            let leader = matches!(msg.body, Body::AppendEntries { .. }).then_some(from);
+            let from_leader = matches!(
+                msg.body,
+                Body::AppendEntries { .. } | Body::InstallSnapshot(_)
+            );
+            let leader = from_leader.then_some(from);
             self.become_follower(term, leader, RoleChangeCause::HigherTerm(from));
         }
 
@@ -630,11 +648,31 @@ impl<C: Clone> Node<C> {
             Body::AppendEntriesResponse(outcome) => {
                 return self.handle_append_response(from, term, outcome);
             }
+            Body::InstallSnapshot(chunk) => {
+                return self.handle_install_snapshot(from, term, *chunk);
+            }
+            Body::InstallSnapshotResponse {
+                last_index,
+                received,
+                done,
+            } => {
+                return self.handle_snapshot_response(from, term, last_index, received, done);
+            }
         }
         Ok(())
     }
 
     // ----- shared machinery -----
+
+    /// A reply that does not fit: from an older term, or to a role this node left.
+    fn ignore_reply(&mut self, from: NodeId, term: Term) {
+        let reason = if term < self.term() {
+            crate::event::IgnoreReason::Stale
+        } else {
+            crate::event::IgnoreReason::UnexpectedInRole
+        };
+        self.emit(Event::MessageIgnored { from, reason });
+    }
 
     fn advance_clock(&mut self, now: Instant) {
         self.now = self.now.max(now);

@@ -169,16 +169,22 @@ impl<C: Clone> Node<C> {
 
     /// [`send_append_entries`](Self::send_append_entries) to the follower whose progress
     /// is at `slot`.
-    fn send_append_entries_to_slot(&mut self, slot: usize) {
+    pub(super) fn send_append_entries_to_slot(&mut self, slot: usize) {
         let term = self.term();
         let leader_commit = self.commit_index;
         let max = self.config.max_entries_per_append;
+        let compacted = self.persistent.log.snapshot_index();
         let RoleState::Leader(state) = &mut self.role else {
             return;
         };
         let Some(p) = state.progress.get_mut(slot) else {
             return;
         };
+        if p.next_index <= compacted {
+            // The entries it needs are in the snapshot only (§7).
+            self.send_snapshot_chunk(slot);
+            return;
+        }
         p.in_flight = true;
         let peer = p.node;
         let prev_log_index = p.next_index.prev();
@@ -236,21 +242,7 @@ impl<C: Clone> Node<C> {
             );
             return Ok(());
         }
-        match self.role {
-            RoleState::Leader(_) => return Err(StepError::SecondLeaderInTerm(leader)),
-            RoleState::Candidate(_) | RoleState::PreCandidate(_) => {
-                self.become_follower(
-                    term,
-                    Some(leader),
-                    RoleChangeCause::LeaderDiscovered(leader),
-                );
-            }
-            RoleState::Follower => {
-                self.leader = Some(leader);
-                self.reset_election_timer();
-            }
-        }
-        self.last_leader_contact = Some(self.now);
+        self.recognize_leader(leader, term)?;
 
         // 2. Reply false if the log has no entry at prevLogIndex whose term matches.
         let log = &self.persistent.log;
@@ -322,7 +314,7 @@ impl<C: Clone> Node<C> {
         Ok(())
     }
 
-    fn truncate_log_from(&mut self, from: LogIndex) {
+    pub(super) fn truncate_log_from(&mut self, from: LogIndex) {
         let last = self.persistent.log.last_index();
         self.persistent.log.truncate_from(from);
         // The pending outputs name only entries the log still holds (see `Ready`).
@@ -331,7 +323,9 @@ impl<C: Clone> Node<C> {
                 *range = range.before(from);
                 !range.is_empty()
             }
-            PersistOp::HardState(_) | PersistOp::TruncateLog { .. } => true,
+            PersistOp::HardState(_)
+            | PersistOp::TruncateLog { .. }
+            | PersistOp::SaveSnapshot(_) => true,
         });
         self.ready.committed = self.ready.committed.before(from);
         self.ready.persist.push(PersistOp::TruncateLog { from });

@@ -105,7 +105,20 @@ pub(super) fn check<C: Clone>(node: &Node<C>, msg: &Message<C>) -> Result<(), St
                 return Err(StepError::Malformed(Malformed::ImpossibleLogPosition));
             }
         }
-        Body::RequestVoteResponse { .. } | Body::AppendEntriesResponse(_) => {}
+        Body::InstallSnapshot(chunk) => {
+            if chunk.last_index.0 == 0 || chunk.last_term.0 == 0 {
+                return Err(StepError::Malformed(Malformed::ImpossibleLogPosition));
+            }
+            if chunk.last_term > msg.term {
+                return Err(StepError::Malformed(Malformed::EntryFromTheFuture));
+            }
+            if chunk.offset.checked_add(chunk.data.len() as u64).is_none() {
+                return Err(StepError::Malformed(Malformed::IndexOverflow));
+            }
+        }
+        Body::RequestVoteResponse { .. }
+        | Body::AppendEntriesResponse(_)
+        | Body::InstallSnapshotResponse { .. } => {}
     }
     Ok(())
 }

@@ -63,6 +63,7 @@ pub fn state(term: u64, voted_for: Option<u32>, log_terms: &[u64]) -> Persistent
             current_term: Term(term),
             voted_for: voted_for.map(NodeId),
         },
+        snapshot: None,
         log: log_of_terms(log_terms),
     }
 }

@@ -237,7 +237,7 @@ impl World {
             return;
         };
         for op in &ready.persist {
-            server.storage.apply(op, node.log());
+            server.storage.apply(op, node.persistent());
             self.checker
                 .on_persist(now, id, op, node.log(), &mut self.step_violations);
         }

@@ -24,7 +24,8 @@
 use raft_sim::history::{History, Item, Record};
 use raft_sim::network::{DropReason, Endpoint, PacketSummary, Reply};
 use raft_sim::raft_core::{
-    Event, Instant, LogIndex, MessageKind, NodeId, Payload, Role, RoleChangeCause, VoteRefusal,
+    ConfigStep, Event, Instant, LogIndex, MessageKind, NodeId, Payload, Role, RoleChangeCause,
+    VoteRefusal,
 };
 use raft_sim::{Action, ClientId, Command, MsgId, Violation, World, node_name};
 
@@ -441,12 +442,82 @@ fn node_event(
             to
         ),
         Event::TermChanged { .. } | Event::MessageIgnored { .. } => return None,
-        // Told once the world can change its membership.
-        Event::ConfigurationAppended(_)
-        | Event::ConfigurationCommitted(_)
-        | Event::ConfigurationReverted(_)
-        | Event::LearnerCaughtUp { .. } => return None,
+        Event::ConfigurationAppended(c) => {
+            let what = config_change(c.step, lang);
+            say!(lang, "{0} now uses a new configuration: {1}", node, &what)
+        }
+        Event::ConfigurationCommitted(c) => {
+            let what = config_change(c.step, lang);
+            say!(
+                lang,
+                "{0} committed the configuration change at index {1}: {2}",
+                node,
+                c.index,
+                &what
+            )
+        }
+        Event::ConfigurationReverted(c) => say!(
+            lang,
+            "{0} dropped the uncommitted configuration change at index {1} and went back to the one before",
+            node,
+            c.index
+        ),
+        Event::LearnerCaughtUp {
+            learner, rounds, ..
+        } => say!(
+            lang,
+            "{0} sees that learner {1} has caught up (in {2} rounds) and can become a voter",
+            node,
+            learner,
+            u64::from(rounds)
+        ),
+        Event::SnapshotTaken { last_index, .. } => say!(
+            lang,
+            "{0} compacted its log: a snapshot now stands for entries 1 to {1}",
+            node,
+            last_index
+        ),
+        Event::SnapshotSent { to, last_index, .. } => say!(
+            lang,
+            "{0} sends {1} its snapshot up to index {2}: the entries {1} needs are compacted away",
+            node,
+            to,
+            last_index
+        ),
+        Event::SnapshotInstalled {
+            from, last_index, ..
+        } => say!(
+            lang,
+            "{0} installed {1}'s snapshot up to index {2} in place of its log",
+            node,
+            from,
+            last_index
+        ),
     })
+}
+
+/// A configuration step in words: "D joins as a learner", "C_old,new: D joins the voters".
+fn config_change(step: ConfigStep, lang: Lang) -> String {
+    match step {
+        ConfigStep::AddLearner(n) => say!(lang, "{0} joins as a learner", n),
+        ConfigStep::PromoteLearner(n) => say!(lang, "{0} becomes a voter", n),
+        ConfigStep::Remove(n) => say!(lang, "{0} leaves the cluster", n),
+        ConfigStep::EnterJoint { node, add: true } => {
+            say!(
+                lang,
+                "joint consensus C_old,new, with {0} joining the voters",
+                node
+            )
+        }
+        ConfigStep::EnterJoint { node, add: false } => {
+            say!(
+                lang,
+                "joint consensus C_old,new, with {0} leaving the voters",
+                node
+            )
+        }
+        ConfigStep::LeaveJoint => lang.tr("C_new alone, the joint configuration left").into(),
+    }
 }
 
 fn role_change(
@@ -532,6 +603,11 @@ fn role_change(
         (Role::Follower, RoleChangeCause::QuorumLost) => {
             say!(lang, "{0} stepped down: lost its quorum", node)
         }
+        (Role::Follower, RoleChangeCause::RemovedFromConfiguration) => say!(
+            lang,
+            "{0} stepped down: the configuration it committed no longer includes it",
+            node
+        ),
         (Role::Follower, _) => say!(lang, "{0} became a follower in term {1}", node, t),
     }
 }
@@ -690,6 +766,8 @@ pub(crate) fn packet_kind(p: PacketSummary, lang: Lang) -> String {
                 say!(lang, "AppendEntries ({0})", &e)
             }
             MessageKind::AppendResponse => lang.tr("AppendEntries reply").into(),
+            MessageKind::SnapshotRequest => lang.tr("InstallSnapshot").into(),
+            MessageKind::SnapshotResponse => lang.tr("InstallSnapshot reply").into(),
         },
         PacketSummary::Request { op, .. } => say!(lang, "request {0}", op),
         PacketSummary::Reply { .. } => lang.tr("reply").into(),
