@@ -109,6 +109,17 @@ impl World {
                 }
                 self.config = config;
             }
+            Action::SetProtocol(protocol) => {
+                let mut config = self.config.clone();
+                protocol.apply_to(&mut config);
+                for s in &mut self.servers {
+                    if let Some(node) = s.node.as_mut() {
+                        let _ = node.set_config(config.clone());
+                    }
+                }
+                // Restarts build their node from this config.
+                self.config = config;
+            }
         }
         self.flush_violations();
         Ok(())
@@ -184,6 +195,13 @@ impl World {
                 let mut config = self.config.clone();
                 config.election_timeout_min = *min;
                 config.election_timeout_max = *max;
+                config.validate().map_err(|_| ActionError::BadSettings)
+            }
+            Action::SetProtocol(protocol) => {
+                // The switches never make a config invalid, but `apply` hands this very
+                // config to every node: checked the same way, so the two cannot drift.
+                let mut config = self.config.clone();
+                protocol.apply_to(&mut config);
                 config.validate().map_err(|_| ActionError::BadSettings)
             }
         }
