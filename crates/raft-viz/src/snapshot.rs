@@ -3,7 +3,7 @@
 
 use raft_sim::raft_core::{Payload, Role};
 use raft_sim::scene::{MessageKind, Subject};
-use raft_sim::{Endpoint, node_name};
+use raft_sim::{Endpoint, Protocol, Switch, node_name};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::app::App;
@@ -41,7 +41,22 @@ pub struct Snapshot {
     pub tour: Option<TourSnapshot>,
     /// The task taken from the tour into the sandbox, if any.
     pub task: Option<TaskSnapshot>,
+    /// The protocol switches in force at the cursor.
+    pub protocol: Protocol,
 }
+
+/// The JS names of the switches, in [`Switch::ALL`]'s order: `snapshot().protocol`
+/// shows the first four beside `preset` and the unsafe three in `unsafe`, and
+/// `command({type: "protocol", switches})` takes them the same way.
+pub const SWITCH_KEYS: [&str; 7] = [
+    "preVote",
+    "checkQuorum",
+    "noop",
+    "immediate",
+    "fixedElectionTimeout",
+    "skipLogUpToDateCheck",
+    "commitOldTermsByCounting",
+];
 
 /// The tour's state in a [`Snapshot`].
 #[derive(Debug, Clone, PartialEq)]
@@ -290,6 +305,7 @@ impl Snapshot {
                 text: app.lang().tr(t.text_en()).to_owned(),
                 done: t.is_done(),
             }),
+            protocol: app.protocol(),
         }
     }
 }
@@ -321,6 +337,9 @@ enum Value<'a> {
     Tour(&'a TourSnapshot),
     Task(&'a TaskSnapshot),
     Scenes(&'a [SceneSummary]),
+    /// The switches `safe` (or not) of a protocol, as an object of booleans by
+    /// [`SWITCH_KEYS`], with `preset` first and the unsafe ones in `unsafe` when safe.
+    Switches(&'a Protocol, bool),
 }
 
 use Value::{Bool, Entries, Messages, Nodes, Null, Number, Str, Strings};
@@ -339,6 +358,21 @@ impl Serialize for Value<'_> {
             Value::Tour(t) => t.serialize(s),
             Value::Task(t) => t.serialize(s),
             Value::Scenes(v) => s.collect_seq(v),
+            Value::Switches(p, safe) => {
+                let mut fields: Vec<(&str, Value)> = Vec::with_capacity(6);
+                if safe {
+                    fields.push(("preset", Str(p.name())));
+                }
+                for (s, key) in Switch::ALL.into_iter().zip(SWITCH_KEYS) {
+                    if s.is_unsafe() != safe {
+                        fields.push((key, Bool(p.get(s))));
+                    }
+                }
+                if safe {
+                    fields.push(("unsafe", Value::Switches(p, false)));
+                }
+                object(s, &fields)
+            }
         }
     }
 }
@@ -370,6 +404,7 @@ impl Serialize for Snapshot {
                 ("scene", self.scene.as_deref().map_or(Null, Str)),
                 ("tour", self.tour.as_ref().map_or(Null, Value::Tour)),
                 ("task", self.task.as_ref().map_or(Null, Value::Task)),
+                ("protocol", Value::Switches(&self.protocol, true)),
             ],
         )
     }

@@ -305,6 +305,7 @@ fn every_text_the_code_translates_has_an_entry_in_the_catalogue() {
         include_str!("../src/inspect.rs"),
         include_str!("../src/narrate/mod.rs"),
         include_str!("../src/options.rs"),
+        include_str!("../src/protocol.rs"),
         include_str!("../src/web/mod.rs"),
         include_str!("../src/web/figures.rs"),
         include_str!("../src/web/figure.rs"),
@@ -313,6 +314,7 @@ fn every_text_the_code_translates_has_an_entry_in_the_catalogue() {
         include_str!("../src/web/links.rs"),
         include_str!("../src/web/notices.rs"),
         include_str!("../src/web/controls.rs"),
+        include_str!("../src/web/protocol_panel.rs"),
         include_str!("../src/web/labels.rs"),
         include_str!("../src/share/mod.rs"),
         include_str!("../src/share/actions.rs"),
@@ -331,9 +333,15 @@ fn every_text_the_code_translates_has_an_entry_in_the_catalogue() {
         for region in bracketed(code, "say!(") {
             texts.extend(literals(region).into_iter().take(1));
         }
-        // The table of `(option, Key, notice)`: every second literal.
-        for region in bracketed(code, "const OPTIONS: [(&str, Key, &str); 10] = [") {
-            texts.extend(literals(region).into_iter().skip(1).step_by(2));
+        // The table of `(option, Key, notice)`, whatever its length: every second
+        // literal.
+        if let Some(table) = code
+            .find("const OPTIONS: [(&str, Key, &str);")
+            .map(|at| &code[at..])
+        {
+            for region in bracketed(table, "] = [").into_iter().take(1) {
+                texts.extend(literals(region).into_iter().skip(1).step_by(2));
+            }
         }
         // Templates chosen by a match before they are looked up.
         for region in bracketed(code, "let template = match reason {")
