@@ -9,31 +9,53 @@
 //! `fixed-timeout`, `no-log-check`, `commit-old-terms`. A share link writes the preset
 //! when there is one, else the list.
 
-use raft_sim::{Preset, Protocol, Switch};
+use raft_sim::{Protocol, Switch};
 
 use crate::lang::Lang;
 
-/// The preset's label, or "Custom", in `lang` (the panel's menu says the same).
-pub fn preset_label(p: &Protocol, lang: Lang) -> &'static str {
-    match p.preset() {
-        Some(Preset::Basic) => lang.tr("Basic"),
-        Some(Preset::Full) => lang.tr("Full"),
-        Some(Preset::Unsafe) => lang.tr("Unsafe"),
-        None => lang.tr("Custom"),
-    }
+/// The presets' labels (by [`Preset::ALL`](raft_sim::Preset::ALL)), then "Custom": the panel's menu says the
+/// same (`index.html`), and `tests/chinese.rs` checks both have their Chinese. A table,
+/// looked up once, rather than a `tr` per case.
+const PRESET_LABELS: [&str; 4] = ["Basic", "Full", "Unsafe", "Custom"];
+
+/// The switches' labels, by [`Switch::ALL`], as the panel's checkboxes say them.
+const SWITCH_LABELS: [&str; 7] = [
+    "Pre-vote",
+    "Check-quorum",
+    "No-op on election",
+    "Immediate replication",
+    "Fixed election timeout",
+    "Skip the log up-to-date check",
+    "Commit old terms by counting",
+];
+
+/// What each preset means, then a custom mix (the panel's line under its menu).
+const PRESET_HINTS: [&str; 4] = [
+    "The article's Raft: every switch off.",
+    "Raft as it is run in practice: the four extensions on.",
+    "Every safety rule below is off: watch the safety badges.",
+    "Your own mix of switches.",
+];
+
+/// The row of the preset tables for `p`: its preset's, else the last ("Custom").
+fn preset_row(p: &Protocol, table: &[&'static str; 4], lang: Lang) -> &'static str {
+    let i = p.preset().map_or(3, |p| p as usize);
+    lang.tr(table.get(i).copied().unwrap_or_default())
 }
 
-/// A switch's label in `lang` (the panel's checkbox says the same).
+/// The preset's label, or "Custom", in `lang`.
+pub fn preset_label(p: &Protocol, lang: Lang) -> &'static str {
+    preset_row(p, &PRESET_LABELS, lang)
+}
+
+/// What the preset means, or that the switches are the reader's own mix, in `lang`.
+pub fn preset_hint(p: &Protocol, lang: Lang) -> &'static str {
+    preset_row(p, &PRESET_HINTS, lang)
+}
+
+/// A switch's label in `lang`.
 pub fn switch_label(s: Switch, lang: Lang) -> &'static str {
-    match s {
-        Switch::PreVote => lang.tr("Pre-vote"),
-        Switch::CheckQuorum => lang.tr("Check-quorum"),
-        Switch::NoopOnElection => lang.tr("No-op on election"),
-        Switch::ReplicateImmediately => lang.tr("Immediate replication"),
-        Switch::FixedElectionTimeout => lang.tr("Fixed election timeout"),
-        Switch::SkipLogUpToDateCheck => lang.tr("Skip the log up-to-date check"),
-        Switch::CommitOldTermsByCounting => lang.tr("Commit old terms by counting"),
-    }
+    lang.tr(SWITCH_LABELS.get(s as usize).copied().unwrap_or_default())
 }
 
 /// The switches that are on, as a list in `lang` ("Pre-vote, Check-quorum"), or "no
@@ -82,7 +104,24 @@ pub fn parse_param(v: &str) -> Option<Protocol> {
 
 #[cfg(test)]
 mod tests {
+    use raft_sim::Preset;
+
     use super::*;
+
+    #[test]
+    fn the_label_tables_follow_the_order_of_all() {
+        for (i, p) in Preset::ALL.into_iter().enumerate() {
+            assert_eq!(p as usize, i);
+        }
+        for (i, s) in Switch::ALL.into_iter().enumerate() {
+            assert_eq!(s as usize, i);
+        }
+        assert_eq!(switch_label(Switch::PreVote, Lang::En), "Pre-vote");
+        assert_eq!(
+            switch_label(Switch::CommitOldTermsByCounting, Lang::En),
+            "Commit old terms by counting"
+        );
+    }
 
     #[test]
     fn every_protocol_round_trips_through_its_url_form() {

@@ -3,7 +3,7 @@
 
 use raft_sim::raft_core::{Payload, Role};
 use raft_sim::scene::{MessageKind, Subject};
-use raft_sim::{Endpoint, Protocol, Switch, node_name};
+use raft_sim::{Endpoint, Protocol, node_name};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::app::App;
@@ -45,9 +45,9 @@ pub struct Snapshot {
     pub protocol: Protocol,
 }
 
-/// The JS names of the switches, in [`Switch::ALL`]'s order: `snapshot().protocol`
-/// shows the first four beside `preset` and the unsafe three in `unsafe`, and
-/// `command({type: "protocol", switches})` takes them the same way.
+/// The JS names of the switches, in [`Switch::ALL`](raft_sim::Switch::ALL)'s order: `snapshot().protocol`
+/// shows the first four beside `preset` and the unsafe three in `unsafe`;
+/// `command({type: "protocol", switches})` takes all seven side by side.
 pub const SWITCH_KEYS: [&str; 7] = [
     "preVote",
     "checkQuorum",
@@ -337,9 +337,11 @@ enum Value<'a> {
     Tour(&'a TourSnapshot),
     Task(&'a TaskSnapshot),
     Scenes(&'a [SceneSummary]),
-    /// The switches `safe` (or not) of a protocol, as an object of booleans by
-    /// [`SWITCH_KEYS`], with `preset` first and the unsafe ones in `unsafe` when safe.
-    Switches(&'a Protocol, bool),
+    /// A protocol: its preset's name and its switches by [`SWITCH_KEYS`], the unsafe
+    /// ones in `unsafe`.
+    Protocol(&'a Protocol),
+    /// A protocol's unsafe rules.
+    Unsafe(&'a Protocol),
 }
 
 use Value::{Bool, Entries, Messages, Nodes, Null, Number, Str, Strings};
@@ -358,20 +360,28 @@ impl Serialize for Value<'_> {
             Value::Tour(t) => t.serialize(s),
             Value::Task(t) => t.serialize(s),
             Value::Scenes(v) => s.collect_seq(v),
-            Value::Switches(p, safe) => {
-                let mut fields: Vec<(&str, Value)> = Vec::with_capacity(6);
-                if safe {
-                    fields.push(("preset", Str(p.name())));
-                }
-                for (s, key) in Switch::ALL.into_iter().zip(SWITCH_KEYS) {
-                    if s.is_unsafe() != safe {
-                        fields.push((key, Bool(p.get(s))));
-                    }
-                }
-                if safe {
-                    fields.push(("unsafe", Value::Switches(p, false)));
-                }
-                object(s, &fields)
+            // Spelled out, not looped over `Switch::ALL`: less code.
+            Value::Protocol(p) => object(
+                s,
+                &[
+                    ("preset", Str(p.name())),
+                    (SWITCH_KEYS[0], Bool(p.pre_vote)),
+                    (SWITCH_KEYS[1], Bool(p.check_quorum)),
+                    (SWITCH_KEYS[2], Bool(p.noop_on_election)),
+                    (SWITCH_KEYS[3], Bool(p.replicate_immediately)),
+                    ("unsafe", Value::Unsafe(p)),
+                ],
+            ),
+            Value::Unsafe(p) => {
+                let r = &p.unsafe_rules;
+                object(
+                    s,
+                    &[
+                        (SWITCH_KEYS[4], Bool(r.fixed_election_timeout)),
+                        (SWITCH_KEYS[5], Bool(r.skip_log_up_to_date_check)),
+                        (SWITCH_KEYS[6], Bool(r.commit_old_terms_by_counting)),
+                    ],
+                )
             }
         }
     }
@@ -404,7 +414,7 @@ impl Serialize for Snapshot {
                 ("scene", self.scene.as_deref().map_or(Null, Str)),
                 ("tour", self.tour.as_ref().map_or(Null, Value::Tour)),
                 ("task", self.task.as_ref().map_or(Null, Value::Task)),
-                ("protocol", Value::Switches(&self.protocol, true)),
+                ("protocol", Value::Protocol(&self.protocol)),
             ],
         )
     }

@@ -306,7 +306,7 @@ async fn the_js_api_round_trips_commands_and_snapshots() -> Result<(), JsValue> 
     call_api(
         "command",
         &[json(
-            r#"{"type":"protocol","switches":{"checkQuorum":false,"unsafe":{"skipLogUpToDateCheck":true}}}"#,
+            r#"{"type":"protocol","switches":{"checkQuorum":false,"skipLogUpToDateCheck":true}}"#,
         )?],
     )?;
     let protocol = get(&call_api("snapshot", &[])?, &["protocol"])?;
@@ -491,7 +491,7 @@ fn the_command_reader_reads_every_command_and_its_fields() -> Result<(), JsValue
             },
         ),
         (
-            r#"{"type":"protocol","switches":{"preVote":true,"noop":false,"unsafe":{"fixedElectionTimeout":true}}}"#,
+            r#"{"type":"protocol","switches":{"preVote":true,"noop":false,"fixedElectionTimeout":true}}"#,
             U::Protocol {
                 preset: None,
                 switches: Some(web::api::SwitchChange([
@@ -530,6 +530,7 @@ fn the_command_reader_reads_every_command_and_its_fields() -> Result<(), JsValue
         r#"{"type":"protocol","switches":{"quorum":true}}"#,
         r#"{"type":"protocol","switches":null,"preset":7}"#,
         r#"{"type":"protocol","switches":{"unsafe":{"noop":true}}}"#,
+        r#"{"type":"protocol","switches":true}"#,
         r#""play""#,
         "42",
         "null",

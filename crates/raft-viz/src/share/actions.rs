@@ -498,7 +498,8 @@ impl Reader<'_> {
                 max: self.dur()?,
             },
             12 => {
-                let bits = self.num()?;
+                // Compared as a u64: a u128 shift would link a helper for it.
+                let bits = self.count(MAX)?;
                 if bits >> Switch::ALL.len() != 0 {
                     return Err(self.absurd("a protocol switch this page does not know"));
                 }

@@ -110,7 +110,7 @@ const EXPECTED: [&str; 7] = [
     "a number",
     "a whole number from -2^53 to 2^53",
     "a whole number from 0 to 2^53",
-    "an object like {preVote: true, unsafe: {fixedElectionTimeout: false}}",
+    "an object of booleans like {preVote: true, checkQuorum: false}",
 ];
 
 /// The values read from a command's fields, each in the slot of its position: strings
@@ -124,8 +124,8 @@ struct Values {
     w: Option<SwitchChange>,
 }
 
-/// Some protocol switches, as `switches: {preVote: true, unsafe: {...}}` names them:
-/// per switch of [`Switch::ALL`], its new value, or `None` to keep it.
+/// Some protocol switches, as `switches: {preVote: true, fixedElectionTimeout: false}`
+/// names them: per switch of [`Switch::ALL`], its new value, or `None` to keep it.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct SwitchChange(pub [Option<bool>; 7]);
 
@@ -446,7 +446,7 @@ fn read_field(
                 }
                 Kind::Switches => {
                     let mut change = SwitchChange::default();
-                    let read = switches(&x, &mut change, false)?;
+                    let read = switches(&x, &mut change)?;
                     v.w = Some(change);
                     read
                 }
@@ -477,57 +477,32 @@ fn read_field(
     ]))
 }
 
-/// Reads the switches `x` names into `change`: the safe ones by their [`SWITCH_KEYS`]
-/// at the top, and the unsafe ones in `unsafe` (`nested`), as the snapshot shows them.
-/// `Ok(false)` when `x` is no object; an unknown key or a value that is not a boolean
-/// is an error naming it.
-fn switches(x: &JsValue, change: &mut SwitchChange, nested: bool) -> Result<bool, String> {
-    let path = if nested {
-        "switches.unsafe"
-    } else {
-        "switches"
-    };
+/// Reads the switches `x` names into `change`, by their [`SWITCH_KEYS`] (flat: the
+/// unsafe ones beside the others). `Ok(false)` when `x` is no object; an unknown key or
+/// a value that is not a boolean is an error naming it.
+fn switches(x: &JsValue, change: &mut SwitchChange) -> Result<bool, String> {
     if !x.is_object() || js_sys::Array::is_array(x) {
-        return if nested {
-            Err(concat(&[
-                "invalid value for `switches.unsafe`: expected ",
-                EXPECTED[Kind::Switches as usize],
-            ]))
-        } else {
-            Ok(false)
-        };
+        return Ok(false);
     }
     for key in js_sys::Object::keys(x.unchecked_ref::<js_sys::Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
-        let value = js_sys::Reflect::get(x, &JsValue::from_str(&key)).unwrap_or_default();
-        if key == "unsafe" && !nested {
-            switches(&value, change, true)?;
-            continue;
-        }
-        let slot = Switch::ALL
+        let Some(slot) = SWITCH_KEYS
             .iter()
-            .zip(SWITCH_KEYS)
-            .position(|(s, k)| k == key && s.is_unsafe() == nested);
-        let Some(slot) = slot.and_then(|i| change.0.get_mut(i)) else {
-            let known = if nested {
-                "fixedElectionTimeout, skipLogUpToDateCheck, commitOldTermsByCounting"
-            } else {
-                "preVote, checkQuorum, noop, immediate, unsafe"
-            };
+            .position(|k| *k == key)
+            .and_then(|i| change.0.get_mut(i))
+        else {
             return Err(concat(&[
                 "unknown key `",
                 &key,
-                "` in `",
-                path,
-                "`: use ",
-                known,
+                // SWITCH_KEYS, as a test checks.
+                "` in `switches`: use preVote, checkQuorum, noop, immediate, \
+                 fixedElectionTimeout, skipLogUpToDateCheck, commitOldTermsByCounting",
             ]));
         };
+        let value = js_sys::Reflect::get(x, &JsValue::from_str(&key)).unwrap_or_default();
         *slot = Some(value.as_bool().ok_or_else(|| {
             concat(&[
-                "invalid value for `",
-                path,
-                ".",
+                "invalid value for `switches.",
                 &key,
                 "`: expected a boolean",
             ])
@@ -732,19 +707,13 @@ mod tests {
             ),
             (
                 r#"{"type":"protocol","switches":{"prevote":true}}"#,
-                "unknown key `prevote` in `switches`: use preVote, checkQuorum, noop, immediate, unsafe",
-            ),
-            (
-                r#"{"type":"protocol","switches":{"unsafe":{"preVote":true}}}"#,
-                "unknown key `preVote` in `switches.unsafe`: use fixedElectionTimeout, skipLogUpToDateCheck, commitOldTermsByCounting",
-            ),
-            (
-                r#"{"type":"protocol","switches":{"unsafe":true}}"#,
-                "invalid value for `switches.unsafe`: expected an object like {preVote: true, unsafe: {fixedElectionTimeout: false}}",
+                "unknown key `prevote` in `switches`: use preVote, checkQuorum, noop, immediate, \
+                 fixedElectionTimeout, skipLogUpToDateCheck, commitOldTermsByCounting",
             ),
             (
                 r#"{"type":"protocol","switches":[true]}"#,
-                "invalid value for `switches`: expected an object like {preVote: true, unsafe: {fixedElectionTimeout: false}}",
+                "invalid value for `switches`: expected an object of booleans like \
+                 {preVote: true, checkQuorum: false}",
             ),
             (
                 r#"{"type":"protocol","preset":3}"#,
@@ -755,7 +724,7 @@ mod tests {
             assert_eq!(read_command(&value), Err(String::from(want)), "{text}");
         }
         let read = read_command(&js_sys::JSON::parse(
-            r#"{"type":"protocol","switches":{"checkQuorum":true,"unsafe":{"commitOldTermsByCounting":false}}}"#,
+            r#"{"type":"protocol","switches":{"checkQuorum":true,"commitOldTermsByCounting":false}}"#,
         )?);
         let mut want = [None; 7];
         want[1] = Some(true);

@@ -4,13 +4,13 @@
 //! changed, or after an input; the menu and the boxes send `data-set="preset"` and
 //! `data-set="switch"` (`dispatch.rs`).
 
-use raft_sim::{Preset, Protocol, Switch};
+use raft_sim::{Protocol, Switch};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement};
 
 use super::dom::{find, set_flag, set_text, set_value};
 use crate::lang::Lang;
-use crate::protocol::preset_label;
+use crate::protocol::{preset_hint, preset_label};
 
 /// The panel's elements.
 #[derive(Debug)]
@@ -20,18 +20,18 @@ pub struct ProtocolPanel {
     name: Element,
     preset: Element,
     hint: Element,
-    boxes: Vec<(Switch, HtmlInputElement)>,
+    /// The checkboxes, in [`Switch::ALL`]'s order (the page's).
+    boxes: Vec<HtmlInputElement>,
 }
 
 impl ProtocolPanel {
     /// Finds the panel's elements; `None` when the page has no protocol panel.
     pub fn bind(doc: &Document) -> Option<ProtocolPanel> {
         let root: Element = find(doc, "rv-protocol")?;
-        let list = root.query_selector_all("input[data-set=switch]").ok()?;
+        let list = root.query_selector_all("input").ok()?;
         let mut boxes = Vec::with_capacity(Switch::ALL.len());
         for i in 0..list.length() {
-            let input = list.item(i)?.dyn_into::<HtmlInputElement>().ok()?;
-            boxes.push((Switch::parse(&input.value())?, input));
+            boxes.push(list.item(i)?.dyn_into::<HtmlInputElement>().ok()?);
         }
         Some(ProtocolPanel {
             name: find(doc, "rv-proto-name")?,
@@ -47,23 +47,11 @@ impl ProtocolPanel {
     pub fn show(&self, p: &Protocol, lang: Lang) {
         set_text(&self.name, preset_label(p, lang));
         set_value(&self.preset, p.name());
-        set_text(
-            &self.hint,
-            match p.preset() {
-                Some(Preset::Basic) => lang.tr("The article's Raft: every switch off."),
-                Some(Preset::Full) => {
-                    lang.tr("Raft as it is run in practice: the four extensions on.")
-                }
-                Some(Preset::Unsafe) => {
-                    lang.tr("Every safety rule below is off: watch the safety badges.")
-                }
-                None => lang.tr("Your own mix of switches."),
-            },
-        );
+        set_text(&self.hint, preset_hint(p, lang));
         // The card turns red while any rule is broken (style.css).
         set_flag(&self.root, "data-unsafe", p.unsafe_rules.any());
-        for (s, input) in &self.boxes {
-            let on = p.get(*s);
+        for (s, input) in Switch::ALL.into_iter().zip(&self.boxes) {
+            let on = p.get(s);
             if input.checked() != on {
                 input.set_checked(on);
             }
