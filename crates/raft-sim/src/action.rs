@@ -9,6 +9,7 @@ use raft_core::{Instant, NodeId};
 
 use crate::command::Op;
 use crate::network::{MsgId, NetworkSettings};
+use crate::protocol::Protocol;
 
 /// One intervention.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,6 +64,11 @@ pub enum Action {
         /// Upper bound (exclusive).
         max: Duration,
     },
+    /// Change the protocol's switches (pre-vote, check-quorum, ..., the unsafe rules) on
+    /// every running node at once, and on every node restarted later. A switch takes
+    /// effect where the node next consults it: pre-vote at the next election, a fixed
+    /// timeout at the next timer reset, check-quorum at the leader's next check.
+    SetProtocol(Protocol),
 }
 
 /// Why an action could not be applied. The world is unchanged.
