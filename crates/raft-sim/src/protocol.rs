@@ -74,10 +74,14 @@ impl Preset {
             check_quorum: extensions,
             noop_on_election: extensions,
             replicate_immediately: extensions,
+            // The membership and compaction rules get their switches with the page's
+            // controls for them; until then no preset breaks them.
             unsafe_rules: UnsafeRules {
                 fixed_election_timeout: broken,
                 skip_log_up_to_date_check: broken,
                 commit_old_terms_by_counting: broken,
+                unchecked_membership_changes: false,
+                snapshot_discards_log_suffix: false,
             },
         }
     }
