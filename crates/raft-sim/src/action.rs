@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use core::fmt;
 use core::time::Duration;
 
-use raft_core::{Instant, NodeId};
+use raft_core::{ChangeError, Instant, NodeId, SnapshotError};
 
 use crate::command::Op;
 use crate::network::{MsgId, NetworkSettings};
@@ -69,6 +69,13 @@ pub enum Action {
     /// effect where the node next consults it: pre-vote at the next election, a fixed
     /// timeout at the next timer reset, check-quorum at the leader's next check.
     SetProtocol(Protocol),
+    /// Start a new, empty server and ask the leader to add it: it joins as a learner
+    /// and becomes a voter once it has caught up (paper §6, thesis §4).
+    AddServer,
+    /// Ask the leader to remove a server (the leader itself included).
+    RemoveServer(NodeId),
+    /// A server snapshots its state machine now and compacts its log (paper §7).
+    TakeSnapshot(NodeId),
 }
 
 /// Why an action could not be applied. The world is unchanged.
@@ -87,6 +94,16 @@ pub enum ActionError {
     /// The settings are impossible (a probability above one, an empty latency range,
     /// a timeout range Raft cannot work with).
     BadSettings,
+    /// The cluster already has the most servers a world holds.
+    Full,
+    /// No leader is running to ask for a membership change.
+    NoLeader,
+    /// The leader refused the membership change.
+    Membership(ChangeError),
+    /// The server left the cluster: it no longer runs.
+    Removed(NodeId),
+    /// The server would not take a snapshot.
+    Snapshot(NodeId, SnapshotError),
 }
 
 impl fmt::Display for ActionError {
@@ -100,6 +117,11 @@ impl fmt::Display for ActionError {
                 write!(f, "message {} is no longer in flight", id.0)
             }
             ActionError::BadSettings => f.write_str("those settings are impossible"),
+            ActionError::Full => write!(f, "a cluster has at most {} servers", crate::MAX_NODES),
+            ActionError::NoLeader => f.write_str("there is no leader to ask"),
+            ActionError::Membership(e) => write!(f, "the leader refused: {e}"),
+            ActionError::Removed(id) => write!(f, "{id} has left the cluster"),
+            ActionError::Snapshot(id, e) => write!(f, "{id} took no snapshot: {e}"),
         }
     }
 }

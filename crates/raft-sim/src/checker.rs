@@ -107,6 +107,8 @@ pub struct Checker {
     leader_of_term: VecMap<Term, NodeId>,
     /// (index, term) → prefix digest, as first seen on any node (Log Matching).
     seen: VecMap<(LogIndex, Term), u64>,
+    /// Per node: the last index it applied (a snapshot's, after a restore or restart).
+    applied: Vec<LogIndex>,
     /// The committed prefix: digest of entries 1..=i at position i-1.
     committed: Vec<u64>,
     /// Acknowledged writes: (client, seq) → index.
@@ -148,6 +150,7 @@ impl Checker {
         Checker {
             chains: core::iter::repeat_with(Vec::new).take(nodes).collect(),
             leading: core::iter::repeat_n(None, nodes).collect(),
+            applied: core::iter::repeat_n(LogIndex(0), nodes).collect(),
             leader_of_term: VecMap::new(),
             seen: VecMap::new(),
             committed: Vec::new(),
@@ -277,6 +280,26 @@ impl Checker {
         }
     }
 
+    /// A server joined the world (its id is the next one), with an empty log.
+    pub fn add_node(&mut self) {
+        self.chains.push(Vec::new());
+        self.leading.push(None);
+        self.applied.push(LogIndex(0));
+    }
+
+    /// Node `node` restarted: its state machine holds what its snapshot holds, up to
+    /// `applied`, and applies from there.
+    pub fn on_restart(&mut self, node: NodeId, applied: LogIndex) {
+        if let Some(a) = self.applied.get_mut(node.0 as usize) {
+            *a = applied;
+        }
+    }
+
+    /// Node `node` installed a snapshot up to `index` from its leader.
+    pub fn on_restore(&mut self, node: NodeId, index: LogIndex) {
+        self.on_restart(node, index);
+    }
+
     /// A node became leader of `term` (or stopped leading, with `None`).
     pub fn on_leadership(
         &mut self,
@@ -325,7 +348,9 @@ impl Checker {
         }
     }
 
-    /// A node applied the entry at `index` (its log holds it).
+    /// A node applied the entry at `index` (its log holds it). A server applies each
+    /// index once, in order, across snapshots and restarts: applying one again, or
+    /// skipping one, breaks State Machine Safety as surely as a different entry.
     pub fn on_apply(
         &mut self,
         at: Instant,
@@ -333,6 +358,17 @@ impl Checker {
         index: LogIndex,
         out: &mut Vec<Violation>,
     ) {
+        if let Some(last) = self.applied.get_mut(node.0 as usize) {
+            let expected = last.next();
+            *last = index;
+            if index != expected {
+                let v = Violation {
+                    index: Some(index),
+                    ..Self::violation(at, Property::StateMachineSafety, node)
+                };
+                out.extend(self.report(v));
+            }
+        }
         let Some(&h) = self.chains.get(node.0 as usize).and_then(|c| {
             c.get(
                 usize::try_from(index.0)
@@ -389,6 +425,12 @@ impl Checker {
             .acked
             .iter()
             .filter(|((client, seq), index)| {
+                if **index <= log.snapshot_index() {
+                    // Compacted: the node's prefix up to it must be the committed one.
+                    let pos = usize::try_from(index.0.saturating_sub(1)).unwrap_or(usize::MAX);
+                    let chain = self.chains.get(node.0 as usize).and_then(|c| c.get(pos));
+                    return chain.is_none() || chain != self.committed.get(pos);
+                }
                 !log.get(**index).is_some_and(|e| {
                     matches!(&e.payload, Payload::Command(c) if c.client == *client && c.seq == *seq)
                 })

@@ -75,6 +75,19 @@ pub enum Record {
     Crashed(NodeId),
     /// A node restarted from its persistent state.
     Restarted(NodeId),
+    /// A new server started, waiting to be added to the cluster.
+    ServerStarted(NodeId),
+    /// A committed configuration left the server out: it stopped for good.
+    ServerRemoved(NodeId),
+    /// A node installed its leader's snapshot: its state machine was reset to it.
+    Restored {
+        /// The node.
+        node: NodeId,
+        /// The snapshot's last index.
+        index: LogIndex,
+        /// The value afterwards.
+        value: i64,
+    },
     /// The client sent (or re-sent) a request.
     ClientSent {
         /// The client.

@@ -23,6 +23,10 @@ pub struct Server {
     /// answer.
     pub(crate) pending: Vec<(ClientId, u64, Term)>,
     pub(crate) restarts: u32,
+    /// It belongs to a committed configuration (the boot list, or one that added it).
+    pub(crate) joined: bool,
+    /// A committed configuration left it out after it had joined: it stopped for good.
+    pub(crate) removed: bool,
 }
 
 impl Server {
@@ -60,6 +64,19 @@ impl Server {
     #[must_use]
     pub fn machine(&self) -> &StateMachine {
         &self.machine
+    }
+
+    /// Whether it left the cluster (its removal committed): it no longer runs.
+    #[must_use]
+    pub fn is_removed(&self) -> bool {
+        self.removed
+    }
+
+    /// Whether a committed configuration has included it (false for a server still
+    /// waiting to be added).
+    #[must_use]
+    pub fn has_joined(&self) -> bool {
+        self.joined
     }
 
     /// How many times it restarted.

@@ -94,7 +94,6 @@ impl<K: Ord, V> VecMap<K, V> {
         self.items.iter().map(|(_, v)| v)
     }
 
-    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.items.len()
     }

@@ -9,7 +9,7 @@
 
 use core::time::Duration;
 
-use raft_sim::raft_core::{Instant, NodeId};
+use raft_sim::raft_core::{ChangeError, Instant, NodeId, SnapshotError};
 use raft_sim::{ActionError, MsgId, Op, Protocol, SetupError};
 
 use crate::lang::Lang;
@@ -242,6 +242,26 @@ impl CommandError {
                     say!(lang, "message #{0} is no longer in flight", id.0)
                 }
                 ActionError::BadSettings => say!(lang, "those settings are impossible"),
+                ActionError::Full => say!(lang, "a cluster has at most 9 servers"),
+                ActionError::NoLeader => say!(lang, "there is no leader to ask yet"),
+                ActionError::Membership(c) => match c {
+                    ChangeError::NotLeader { .. } => say!(lang, "there is no leader to ask yet"),
+                    ChangeError::AlreadyMember(id) => say!(lang, "{0} is already a member", id),
+                    ChangeError::NotMember(id) => say!(lang, "{0} is not a member", id),
+                    ChangeError::LastVoter(id) => {
+                        say!(lang, "{0} is the last voter: a cluster needs one", id)
+                    }
+                },
+                ActionError::Removed(id) => say!(lang, "{0} has left the cluster", id),
+                ActionError::Snapshot(id, SnapshotError::NotCommitted(_)) => {
+                    say!(lang, "{0} has nothing committed to snapshot yet", id)
+                }
+                ActionError::Snapshot(id, SnapshotError::AlreadyCompacted(i)) => say!(
+                    lang,
+                    "{0}'s snapshot already covers everything it applied (up to index {1})",
+                    id,
+                    i
+                ),
             },
             CommandError::Setup(SetupError::NodeCount(n)) => {
                 say!(lang, "a cluster has 1 to 9 nodes, not {0}", *n)

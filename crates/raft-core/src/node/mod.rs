@@ -413,6 +413,12 @@ impl<C> Node<C> {
         self.configs.latest()
     }
 
+    /// The configuration as of the commit index: the latest one that is committed.
+    #[must_use]
+    pub fn committed_members(&self) -> &Membership {
+        self.configs.at(self.commit_index)
+    }
+
     /// The current role.
     #[must_use]
     pub fn role(&self) -> Role {

@@ -7,7 +7,6 @@ use crate::action::{Action, ActionError};
 use crate::command::StateMachine;
 use crate::history::Record;
 use crate::network::DropReason;
-use crate::server::Server;
 
 impl World {
     /// Applies an action now. On error nothing changed; on success the action is
@@ -31,15 +30,23 @@ impl World {
                     server.restarts += 1;
                     let node = Node::restart(
                         *id,
-                        &self.ids,
+                        &self.bootstrap,
                         self.config.clone(),
                         node_seed(self.seed, *id, server.restarts),
                         now,
                         server.storage.clone(),
                     );
                     server.node = node.ok();
-                    // The state machine is volatile: it is rebuilt as entries commit again.
-                    server.machine = StateMachine::default();
+                    // The state machine is volatile: it restarts from the snapshot, if
+                    // any, and the entries after it are applied as they commit again.
+                    server.machine = server
+                        .storage
+                        .snapshot
+                        .as_ref()
+                        .and_then(|s| StateMachine::decode(&s.data))
+                        .unwrap_or_default();
+                    let applied = server.machine.last_applied();
+                    self.checker.on_restart(*id, applied);
                 }
                 self.record(Record::Restarted(*id));
             }
@@ -98,6 +105,9 @@ impl World {
                 self.links.set_latency(*from, *to, *latency);
             }
             Action::SetNetwork(settings) => self.network = settings.clone(),
+            Action::AddServer => self.add_server(),
+            Action::RemoveServer(id) => self.ask_leader(raft_core::MembershipChange::Remove(*id)),
+            Action::TakeSnapshot(id) => self.take_snapshot(*id),
             Action::SetElectionTimeout { .. } | Action::SetProtocol(_) => {
                 let config = self.config_after(action);
                 for s in &mut self.servers {
@@ -141,21 +151,30 @@ impl World {
         };
         let up = |id: NodeId| {
             exists(id)?;
-            if self.servers.get(id.0 as usize).is_none_or(Server::is_down) {
-                Err(ActionError::NodeDown(id))
-            } else {
-                Ok(())
+            match self.servers.get(id.0 as usize) {
+                Some(s) if s.is_removed() => Err(ActionError::Removed(id)),
+                Some(s) if !s.is_down() => Ok(()),
+                _ => Err(ActionError::NodeDown(id)),
             }
         };
         match action {
             Action::Crash(id) => up(*id),
             Action::Restart(id) => {
                 exists(*id)?;
-                if self.servers.get(id.0 as usize).is_some_and(Server::is_down) {
-                    Ok(())
-                } else {
-                    Err(ActionError::NodeUp(*id))
+                match self.servers.get(id.0 as usize) {
+                    Some(s) if s.is_removed() => Err(ActionError::Removed(*id)),
+                    Some(s) if s.is_down() => Ok(()),
+                    _ => Err(ActionError::NodeUp(*id)),
                 }
+            }
+            Action::AddServer => self.check_add_server(),
+            Action::RemoveServer(id) => {
+                exists(*id)?;
+                self.check_ask_leader(raft_core::MembershipChange::Remove(*id))
+            }
+            Action::TakeSnapshot(id) => {
+                up(*id)?;
+                self.check_snapshot(*id)
             }
             Action::TimeoutNow(id) | Action::SetElectionTimer(id, _) => {
                 up(*id)?;

@@ -2,6 +2,7 @@
 //! network, clients, the safety checker, and the records of everything that happens.
 
 mod actions;
+mod cluster;
 mod traffic;
 
 use alloc::collections::BinaryHeap;
@@ -12,7 +13,7 @@ use core::cmp::Reverse;
 use core::fmt;
 use core::time::Duration;
 
-use raft_core::{Config, ConfigError, Instant, Node, NodeId, PersistentState, Rng, Role};
+use raft_core::{Config, ConfigError, Instant, LogIndex, Node, NodeId, PersistentState, Rng, Role};
 
 use crate::checker::{Checker, Violation};
 use crate::client::{Client, ClientSettings};
@@ -111,7 +112,14 @@ pub struct World {
     network: NetworkSettings,
     links: Links,
     rng: Rng,
+    /// Every server's id, added ones included.
     ids: Vec<NodeId>,
+    /// The servers the cluster booted with: a configuration entry is a step from them.
+    bootstrap: Vec<NodeId>,
+    /// The highest commit index at which a node committed a configuration: who is in
+    /// the cluster follows the newest committed configuration only, never a lagging
+    /// node's older one.
+    config_commit: LogIndex,
     servers: Vec<Server>,
     clients: Vec<Client>,
     flights: VecMap<MsgId, Flight>,
@@ -161,6 +169,8 @@ impl World {
                 machine: StateMachine::default(),
                 pending: Vec::new(),
                 restarts: 0,
+                joined: true,
+                removed: false,
             });
         }
         let clients = (0..setup.clients as u32)
@@ -174,6 +184,8 @@ impl World {
             links: Links::default(),
             rng: Rng::new(mix(setup.seed, 0x006E_6574_776F_726B)),
             checker: Checker::new(ids.len()),
+            bootstrap: ids.clone(),
+            config_commit: LogIndex(0),
             ids,
             servers,
             clients,
@@ -285,8 +297,8 @@ impl World {
             .map(Node::id)
     }
 
-    /// Whether the cluster has settled: every node up, one leader that everyone follows
-    /// in one term, and identical logs.
+    /// Whether the cluster has settled: every node up (servers that left the cluster
+    /// aside), one leader that everyone follows in one term, and identical logs.
     ///
     /// Commit indexes are not compared: a new leader learns what is committed only when
     /// an entry of its own term commits (§5.4.2), so without client traffic (and without
@@ -297,7 +309,7 @@ impl World {
             return false;
         };
         let (term, log) = (leader.term(), leader.log());
-        self.servers.iter().all(|s| {
+        self.servers.iter().filter(|s| !s.removed).all(|s| {
             s.node().is_some_and(|n| {
                 // By Log Matching, the same last (index, term) means identical logs.
                 n.term() == term
@@ -337,6 +349,8 @@ impl World {
             links: self.links.clone(),
             rng: self.rng.clone(),
             ids: self.ids.clone(),
+            bootstrap: self.bootstrap.clone(),
+            config_commit: self.config_commit,
             servers: self.servers.clone(),
             clients: self.clients.clone(),
             flights: self.flights.clone(),

@@ -6,7 +6,7 @@ use core::time::Duration;
 use raft_core::{Event, LogIndex, NodeId, Payload, Role};
 
 use super::{Due, World};
-use crate::command::{ClientId, Command, Op};
+use crate::command::{ClientId, Command, Op, StateMachine};
 use crate::history::{Record, TimerKind};
 use crate::network::{DropReason, Endpoint, Flight, MsgId, PPM, Packet, Reply};
 
@@ -241,6 +241,26 @@ impl World {
             self.checker
                 .on_persist(now, id, op, node.log(), &mut self.step_violations);
         }
+        // Figure 13, step 8: the state machine is reset from the installed snapshot.
+        let restored = if ready.restore {
+            node.snapshot().and_then(|s| StateMachine::decode(&s.data))
+        } else {
+            None
+        };
+        if let Some(machine) = restored {
+            let (index, value) = (machine.last_applied(), machine.value());
+            server.machine = machine;
+            self.checker.on_restore(id, index);
+            self.record(Record::Restored {
+                node: id,
+                index,
+                value,
+            });
+        }
+        let config_committed = ready
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::ConfigurationCommitted(_)));
         for ev in &ready.events {
             if let Event::RoleChanged {
                 to: Role::Leader, ..
@@ -289,6 +309,22 @@ impl World {
             if let (Some(cmd), Some(applied)) = (command, applied) {
                 self.answer_if_pending(id, &cmd, index, applied.value);
             }
+        }
+        if config_committed {
+            self.configuration_committed(id);
+        }
+        self.snapshot_if_due(id);
+    }
+
+    /// Compacts node `id`'s log when its threshold says so (paper §7).
+    fn snapshot_if_due(&mut self, id: NodeId) {
+        let due = self
+            .servers
+            .get(id.0 as usize)
+            .and_then(|s| Some((s.node.as_ref()?, s.machine.last_applied())))
+            .is_some_and(|(n, applied)| n.snapshot_due(applied));
+        if due {
+            self.take_snapshot(id);
         }
     }
 

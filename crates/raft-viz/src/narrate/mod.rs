@@ -186,6 +186,19 @@ fn narrate_in(item: &Item, ctx: &Context<'_>, world: &World, lang: Lang) -> Opti
             say!(lang, "{0}'s value is now {1}", *node, *value)
         }
         Record::Crashed(id) => say!(lang, "{0} crashed", *id),
+        Record::ServerStarted(id) => say!(
+            lang,
+            "{0} starts with an empty log and waits for the leader to add it",
+            *id
+        ),
+        Record::ServerRemoved(id) => say!(lang, "{0} has left the cluster and stops", *id),
+        Record::Restored { node, index, value } => say!(
+            lang,
+            "{0}'s value is {1} again, restored from the snapshot up to index {2}",
+            *node,
+            *value,
+            *index
+        ),
         Record::Restarted(id) => say!(lang, "{0} restarted with its saved term, vote and log", *id),
         Record::ClientSent {
             client,
@@ -667,7 +680,10 @@ fn intervention(action: &Action, world: &World, lang: Lang) -> Option<String> {
         | Action::Restart(_)
         | Action::TimeoutNow(_)
         | Action::ClientRequest { .. }
-        | Action::DropMessage(_) => return None,
+        | Action::DropMessage(_)
+        | Action::AddServer
+        | Action::TakeSnapshot(_) => return None,
+        Action::RemoveServer(id) => say!(lang, "The leader is asked to remove {0}", *id),
         Action::SetElectionTimer(id, at) => {
             say!(lang, "{0}'s election timer is set to fire at {1}", *id, *at)
         }

@@ -34,6 +34,9 @@
 //! 11   SetElectionTimeout min:time, max:time
 //! 12   SetProtocol     switches (bit i set: switch i of raft_sim::Switch::ALL is on;
 //!                                pre-vote is bit 0, commit-old-terms bit 6)
+//! 13   AddServer       —   (the next node id exists from here on)
+//! 14   RemoveServer    node
+//! 15   TakeSnapshot    node
 //! ```
 //!
 //! Times are absolute, so decoding can refuse actions out of order. An empty text is an
@@ -322,6 +325,15 @@ fn put_action(w: &mut String, a: &Action) {
             }
             put(w, bits);
         }
+        Action::AddServer => put(w, 13),
+        Action::RemoveServer(n) => {
+            put(w, 14);
+            put_node(w, *n);
+        }
+        Action::TakeSnapshot(n) => {
+            put(w, 15);
+            put_node(w, *n);
+        }
     }
 }
 
@@ -509,6 +521,15 @@ impl Reader<'_> {
                 }
                 Action::SetProtocol(p)
             }
+            13 => {
+                if self.nodes >= raft_sim::MAX_NODES {
+                    return Err(self.absurd("a server is added to a full cluster"));
+                }
+                self.nodes += 1;
+                Action::AddServer
+            }
+            14 => Action::RemoveServer(self.node()?),
+            15 => Action::TakeSnapshot(self.node()?),
             tag => {
                 return Err(ShareError::UnknownAction {
                     item: self.item,

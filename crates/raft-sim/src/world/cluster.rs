@@ -1,0 +1,158 @@
+//! Servers joining and leaving (paper §6), and snapshots (paper §7): the actions that
+//! ask a leader for a membership change or a server for a snapshot, and what the world
+//! does when a configuration commits or a node installs a snapshot.
+
+use raft_core::{MembershipChange, Node, NodeId, PersistentState, Role};
+
+use super::{World, node_seed};
+use crate::MAX_NODES;
+use crate::action::ActionError;
+use crate::command::StateMachine;
+use crate::history::Record;
+use crate::server::{Server, node_name};
+
+impl World {
+    /// The running leader with the highest term, if any.
+    fn current_leader(&self) -> Option<NodeId> {
+        self.servers
+            .iter()
+            .filter_map(|s| s.node.as_ref())
+            .filter(|n| n.role() == Role::Leader)
+            .max_by_key(|n| n.term())
+            .map(Node::id)
+    }
+
+    pub(super) fn check_add_server(&self) -> Result<(), ActionError> {
+        if self.servers.len() >= MAX_NODES {
+            return Err(ActionError::Full);
+        }
+        // A new id is never a member, so a leader always takes it.
+        self.current_leader()
+            .map(|_| ())
+            .ok_or(ActionError::NoLeader)
+    }
+
+    /// Starts server `n` (the next id) waiting to be added, and asks the leader.
+    pub(super) fn add_server(&mut self) {
+        let Some(leader) = self.current_leader() else {
+            return;
+        };
+        let id = NodeId(self.servers.len() as u32);
+        let Ok(node) = Node::join(
+            id,
+            &self.bootstrap,
+            self.config.clone(),
+            node_seed(self.seed, id, 0),
+            self.now,
+        ) else {
+            return;
+        };
+        self.servers.push(Server {
+            id,
+            name: node_name(id),
+            node: Some(node),
+            storage: PersistentState::default(),
+            machine: StateMachine::default(),
+            pending: alloc::vec::Vec::new(),
+            restarts: 0,
+            joined: false,
+            removed: false,
+        });
+        self.ids.push(id);
+        self.checker.add_node();
+        self.record(Record::ServerStarted(id));
+        let now = self.now;
+        if let Some(node) = self.node_mut(leader) {
+            let _ = node.change_membership(now, MembershipChange::Add(id));
+        }
+        self.drain(leader);
+    }
+
+    pub(super) fn check_ask_leader(&self, change: MembershipChange) -> Result<(), ActionError> {
+        let leader = self.current_leader().ok_or(ActionError::NoLeader)?;
+        // Asked of a copy: the leader's answer depends on its whole configuration.
+        let mut copy = self.node(leader).cloned().ok_or(ActionError::NoLeader)?;
+        copy.change_membership(self.now, change)
+            .map_err(ActionError::Membership)
+    }
+
+    pub(super) fn ask_leader(&mut self, change: MembershipChange) {
+        let Some(leader) = self.current_leader() else {
+            return;
+        };
+        let now = self.now;
+        if let Some(node) = self.node_mut(leader) {
+            let _ = node.change_membership(now, change);
+        }
+        self.drain(leader);
+    }
+
+    pub(super) fn check_snapshot(&self, id: NodeId) -> Result<(), ActionError> {
+        let (Some(server), Some(node)) = (self.server(id), self.node(id)) else {
+            return Err(ActionError::NodeDown(id));
+        };
+        let compacted = node.log().snapshot_index();
+        if server.machine.last_applied() <= compacted {
+            return Err(ActionError::Snapshot(
+                id,
+                raft_core::SnapshotError::AlreadyCompacted(compacted),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Server `id` snapshots what it has applied.
+    pub(super) fn take_snapshot(&mut self, id: NodeId) {
+        let now = self.now;
+        let Some(server) = self.servers.get_mut(id.0 as usize) else {
+            return;
+        };
+        let applied = server.machine.last_applied();
+        let data = server.machine.encode();
+        if let Some(node) = server.node.as_mut() {
+            let _ = node.compact(now, applied, data);
+        }
+        self.drain(id);
+    }
+
+    /// After node `id` committed a configuration: a server that has joined and that
+    /// the committed configuration leaves out stops for good ("leaves the picture");
+    /// one it includes has joined.
+    pub(super) fn configuration_committed(&mut self, id: NodeId) {
+        let Some(node) = self.node(id) else {
+            return;
+        };
+        let commit = node.commit_index();
+        if commit <= self.config_commit {
+            return;
+        }
+        let members = node.committed_members().clone();
+        self.config_commit = commit;
+        let mut gone = alloc::vec::Vec::new();
+        for s in &mut self.servers {
+            if s.removed {
+                continue;
+            }
+            if members.contains(s.id) {
+                s.joined = true;
+            } else if s.joined {
+                s.removed = true;
+                s.node = None;
+                s.pending.clear();
+                gone.push(s.id);
+            }
+        }
+        for g in gone {
+            let now = self.now;
+            self.checker
+                .on_leadership(now, g, None, &mut self.step_violations);
+            self.record(Record::ServerRemoved(g));
+        }
+    }
+
+    fn node_mut(&mut self, id: NodeId) -> Option<&mut Node<crate::command::Command>> {
+        self.servers
+            .get_mut(id.0 as usize)
+            .and_then(|s| s.node.as_mut())
+    }
+}

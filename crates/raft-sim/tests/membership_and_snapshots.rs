@@ -1,0 +1,289 @@
+//! The world's membership changes (paper §6) and snapshots (paper §7): servers join and
+//! leave while the cluster runs, logs stay bounded, and a server restarted or far
+//! behind catches up from a snapshot, all checked by the world's checker.
+
+use core::time::Duration;
+
+use raft_sim::raft_core::{ChangeError, Event, Instant, NodeId, Role, SnapshotError};
+use raft_sim::{Action, ActionError, Op, Record, Setup, Timeline, World};
+
+const SECOND: Duration = Duration::from_secs(1);
+
+fn world(nodes: usize, seed: u64, threshold: u64) -> World {
+    let mut setup = Setup {
+        nodes,
+        seed,
+        ..Setup::default()
+    };
+    setup.raft.snapshot_threshold = threshold;
+    World::new(&setup).expect("valid setup")
+}
+
+fn elect(w: &mut World) -> NodeId {
+    assert!(w.run_until(3 * SECOND, |w| w.leader().is_some()));
+    w.leader().expect("leader")
+}
+
+fn write(w: &mut World, k: i64) {
+    w.apply(&Action::ClientRequest {
+        op: Op::Set(k),
+        to: None,
+    })
+    .expect("a client request is always taken");
+}
+
+fn values(w: &World) -> Vec<(NodeId, i64)> {
+    w.servers()
+        .iter()
+        .filter(|s| !s.is_removed() && s.node().is_some())
+        .map(|s| (s.id(), s.machine().value()))
+        .collect()
+}
+
+fn no_violations(w: &World) {
+    assert_eq!(w.checker().total(), 0, "{:?}", w.checker().violations());
+}
+
+#[test]
+fn a_server_added_to_a_running_cluster_catches_up_and_votes_section_6() {
+    let mut w = world(3, 1, 0);
+    elect(&mut w);
+    for k in 0..5 {
+        write(&mut w, k);
+        w.advance(SECOND / 5);
+    }
+    w.apply(&Action::AddServer).expect("a leader takes it");
+    let new = NodeId(3);
+    assert_eq!(w.ids().len(), 4);
+    let records = w.take_records();
+    assert!(
+        records
+            .iter()
+            .any(|i| i.record == Record::ServerStarted(new))
+    );
+    w.advance(2 * SECOND);
+    write(&mut w, 42);
+    w.advance(SECOND);
+    let s = w.server(new).expect("started");
+    assert!(s.has_joined());
+    let leader = w.leader().expect("leader");
+    assert!(w.node(leader).expect("up").members().is_voter(new));
+    assert_eq!(s.machine().value(), 42, "it applied every entry");
+    assert!(w.is_converged());
+    no_violations(&w);
+}
+
+#[test]
+fn removing_the_leader_elects_a_new_one_and_the_old_leaves_the_picture_section_6() {
+    let mut w = world(5, 2, 0);
+    let leader = elect(&mut w);
+    write(&mut w, 7);
+    w.advance(SECOND / 2);
+    w.apply(&Action::RemoveServer(leader)).expect("taken");
+    w.advance(3 * SECOND);
+    let s = w.server(leader).expect("exists");
+    assert!(s.is_removed() && s.node().is_none(), "it stopped for good");
+    let new_leader = w.leader().expect("a new leader");
+    assert_ne!(new_leader, leader);
+    assert_eq!(w.node(new_leader).expect("up").members().voters().len(), 4);
+    assert_eq!(
+        w.check(&Action::Restart(leader)),
+        Err(ActionError::Removed(leader))
+    );
+    let steps_down = w.take_records().iter().any(|i| {
+        matches!(
+            i.record,
+            Record::Node {
+                node,
+                event: Event::RoleChanged {
+                    from: Role::Leader,
+                    ..
+                }
+            } if node == leader
+        )
+    });
+    assert!(steps_down);
+    write(&mut w, 8);
+    w.advance(SECOND);
+    assert!(values(&w).iter().all(|&(_, v)| v == 8));
+    assert!(w.is_converged());
+    no_violations(&w);
+}
+
+#[test]
+fn a_follower_crashed_while_the_others_snapshot_is_restored_from_a_snapshot_section_7() {
+    let mut w = world(3, 3, 5);
+    let leader = elect(&mut w);
+    let follower = w.ids().iter().copied().find(|&i| i != leader).expect("one");
+    w.apply(&Action::Crash(follower)).expect("up");
+    for k in 0..12 {
+        write(&mut w, k);
+        w.advance(SECOND / 5);
+    }
+    assert!(w.node(leader).expect("up").log().snapshot_index().0 >= 10);
+    w.take_records();
+    w.apply(&Action::Restart(follower)).expect("down");
+    w.advance(2 * SECOND);
+    let records = w.take_records();
+    assert!(
+        records
+            .iter()
+            .any(|i| matches!(i.record, Record::Restored { node, .. } if node == follower)),
+        "it installed the leader's snapshot"
+    );
+    assert_eq!(w.server(follower).expect("up").machine().value(), 11);
+    no_violations(&w);
+}
+
+#[test]
+fn a_restarted_server_starts_from_its_snapshot_not_index_1_section_7() {
+    let mut w = world(3, 4, 4);
+    elect(&mut w);
+    for k in 0..9 {
+        write(&mut w, k);
+        w.advance(SECOND / 5);
+    }
+    let id = NodeId(0);
+    let snap = w.node(id).expect("up").log().snapshot_index();
+    assert!(snap.0 >= 8);
+    w.apply(&Action::Crash(id)).expect("up");
+    w.take_records();
+    w.apply(&Action::Restart(id)).expect("down");
+    let m = w.server(id).expect("exists").machine().clone();
+    assert_eq!(m.last_applied(), snap, "restored at once from the snapshot");
+    w.advance(SECOND);
+    let reapplied = w.take_records().iter().any(
+        |i| matches!(i.record, Record::Applied { node, index, .. } if node == id && index <= snap),
+    );
+    assert!(!reapplied, "nothing the snapshot holds is applied again");
+    no_violations(&w);
+}
+
+#[test]
+fn a_snapshot_on_request_compacts_what_the_server_applied_section_7() {
+    let mut w = world(3, 5, 0);
+    let leader = elect(&mut w);
+    write(&mut w, 3);
+    w.advance(SECOND / 2);
+    let applied = w.server(leader).expect("up").machine().last_applied();
+    w.apply(&Action::TakeSnapshot(leader)).expect("taken");
+    let n = w.node(leader).expect("up");
+    assert_eq!(n.log().snapshot_index(), applied);
+    assert_eq!(
+        w.check(&Action::TakeSnapshot(leader)),
+        Err(ActionError::Snapshot(
+            leader,
+            SnapshotError::AlreadyCompacted(applied)
+        ))
+    );
+    assert_eq!(
+        w.server(leader)
+            .expect("up")
+            .storage()
+            .snapshot
+            .as_ref()
+            .map(|s| s.last_index),
+        Some(applied),
+        "stored"
+    );
+}
+
+#[test]
+fn membership_actions_are_refused_with_a_reason_and_change_nothing() {
+    let mut w = world(1, 6, 0);
+    assert_eq!(w.check(&Action::AddServer), Err(ActionError::NoLeader));
+    let only = elect(&mut w);
+    assert_eq!(
+        w.check(&Action::RemoveServer(only)),
+        Err(ActionError::Membership(ChangeError::LastVoter(only)))
+    );
+    assert_eq!(
+        w.check(&Action::RemoveServer(NodeId(7))),
+        Err(ActionError::NoSuchNode(NodeId(7)))
+    );
+    // Grow to nine servers, one at a time; the tenth is refused.
+    for n in 2..=9 {
+        w.apply(&Action::AddServer).expect("room for it");
+        assert!(w.run_until(5 * SECOND, |w| {
+            w.server(NodeId(n - 1)).is_some_and(|s| s.has_joined())
+                && w.leader()
+                    .and_then(|l| w.node(l))
+                    .is_some_and(|l| l.members().is_voter(NodeId(n - 1)))
+        }));
+    }
+    assert_eq!(w.check(&Action::AddServer), Err(ActionError::Full));
+    assert_eq!(w.apply(&Action::AddServer), Err(ActionError::Full));
+    assert_eq!(w.ids().len(), 9);
+    w.advance(2 * SECOND);
+    assert!(
+        w.servers()
+            .iter()
+            .all(|s| !s.is_removed() && s.node().is_some())
+    );
+    assert_eq!(
+        w.leader()
+            .and_then(|l| w.node(l))
+            .map(|l| l.members().voters().len()),
+        Some(9)
+    );
+    assert!(w.is_converged());
+    no_violations(&w);
+}
+
+#[test]
+fn a_run_with_membership_changes_and_snapshots_replays_exactly() {
+    let mut setup = Setup {
+        nodes: 3,
+        seed: 7,
+        ..Setup::default()
+    };
+    setup.raft.snapshot_threshold = 3;
+    let mut t = Timeline::new(&setup).expect("valid");
+    t.advance_to(Instant::from_millis(1_000));
+    t.act(Action::AddServer).expect("a leader by now");
+    t.advance_to(Instant::from_millis(1_500));
+    for k in 0..5 {
+        t.act(Action::ClientRequest {
+            op: Op::Add(k),
+            to: None,
+        })
+        .expect("taken");
+    }
+    t.advance_to(Instant::from_millis(3_000));
+    t.act(Action::RemoveServer(NodeId(0))).expect("taken");
+    t.advance_to(Instant::from_millis(5_000));
+    let (replayed, refused) = Timeline::replay(&setup, t.actions(), t.now()).expect("valid setup");
+    assert_eq!(refused, 0);
+    let a: Vec<_> = t
+        .history()
+        .iter()
+        .map(|i| format!("{:?}", i.record))
+        .collect();
+    let b: Vec<_> = replayed
+        .history()
+        .iter()
+        .map(|i| format!("{:?}", i.record))
+        .collect();
+    assert_eq!(a, b);
+    assert!(t.world().server(NodeId(0)).is_some_and(|s| s.is_removed()));
+}
+
+#[test]
+fn with_a_threshold_every_log_stays_bounded_while_a_client_writes_section_7() {
+    // A tenth of the budget run (one hour, threshold 1,000, bound 2,000; the
+    // `log_bound` example runs it in full): ten minutes, threshold 100, bound 200.
+    let mut w = world(5, 8, 100);
+    elect(&mut w);
+    let mut longest = 0;
+    for k in 0..6_000 {
+        write(&mut w, k);
+        w.advance(SECOND / 10);
+        for s in w.servers() {
+            if let Some(n) = s.node() {
+                longest = longest.max(n.log().len());
+            }
+        }
+    }
+    assert!(longest < 200, "a log held {longest} entries");
+    no_violations(&w);
+}
