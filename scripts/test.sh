@@ -67,7 +67,7 @@ step "fault campaign (raft-sim, 200 seeds, safe rules: no violation, lost write 
   cargo run --release -q -p raft-sim --example campaign -- --seeds 200
 
 # The checker must catch each unsafe teaching variant (the campaign exits non-zero if not).
-for variant in no-log-check commit-old-terms fixed-timeout; do
+for variant in no-log-check commit-old-terms fixed-timeout two-changes snapshot-drops-log; do
   step "fault campaign catches the unsafe variant $variant" \
     cargo run --release -q -p raft-sim --example campaign -- --seeds 300 --unsafe "$variant"
 done

@@ -1,10 +1,13 @@
 //! Fault campaign: many seeds of random crashes, restarts, partitions, loss,
-//! duplication, reordering and client load; then everything heals and the cluster must
-//! recover. Safety is checked throughout by the world's checker.
+//! duplication, reordering, membership changes (servers added and removed, the leader
+//! included), snapshots and client load; then everything heals and the cluster must
+//! recover. Each seed also picks joint or single-server changes and a snapshot
+//! threshold. Safety is checked throughout by the world's checker.
 //!
 //! ```text
 //! cargo run --release -p raft-sim --example campaign -- --seeds N [--nodes K]
-//!     [--seconds S] [--unsafe fixed-timeout|no-log-check|commit-old-terms]
+//!     [--seconds S] [--unsafe fixed-timeout|no-log-check|commit-old-terms|
+//!                            two-changes|snapshot-drops-log]
 //!     [--first SEED] [--threads T] [--verbose]
 //! ```
 //! The last line is exactly
@@ -62,9 +65,12 @@ fn parse() -> Result<Options, String> {
                     "fixed-timeout" => o.rules.fixed_election_timeout = true,
                     "no-log-check" => o.rules.skip_log_up_to_date_check = true,
                     "commit-old-terms" => o.rules.commit_old_terms_by_counting = true,
+                    "two-changes" => o.rules.unchecked_membership_changes = true,
+                    "snapshot-drops-log" => o.rules.snapshot_discards_log_suffix = true,
                     _ => {
                         return Err(format!(
-                            "unknown variant {v:?}: fixed-timeout, no-log-check or commit-old-terms"
+                            "unknown variant {v:?}: fixed-timeout, no-log-check, commit-old-terms, \
+                             two-changes or snapshot-drops-log"
                         ));
                     }
                 }
@@ -99,6 +105,11 @@ fn run_seed(seed: u64, o: &Options) -> Outcome {
         ..Setup::default()
     };
     setup.raft.unsafe_rules = o.rules;
+    // The campaign's own choices come from a generator seeded apart from the world's.
+    let mut rng = Rng::new(seed ^ 0xC0FF_EE00_D15E_A5E5);
+    setup.raft.joint_consensus = rng.in_range(0, 2) == 0;
+    setup.raft.snapshot_threshold = [0, 4, 16, 64][rng.in_range(0, 4) as usize];
+    setup.raft.snapshot_chunk_bytes = [8, 64, 1024][rng.in_range(0, 3) as usize];
     let Ok(mut world) = World::new(&setup) else {
         return Outcome {
             unconverged: true,
@@ -106,10 +117,7 @@ fn run_seed(seed: u64, o: &Options) -> Outcome {
         };
     };
     world.set_recording(false);
-    // The campaign's own choices come from a generator seeded apart from the world's.
-    let mut rng = Rng::new(seed ^ 0xC0FF_EE00_D15E_A5E5);
     let end = Instant::from_millis(o.seconds * 1_000);
-    let ids: Vec<NodeId> = world.ids().to_vec();
     let mut next_fault = Instant::from_millis(rng.in_range(200, 2_000));
     let mut next_write = Instant::from_millis(100);
     let mut write_no = 0i64;
@@ -131,13 +139,15 @@ fn run_seed(seed: u64, o: &Options) -> Outcome {
             next_write = t.after(Duration::from_millis(rng.in_range(50, 250)));
         }
         if t == next_fault {
+            let ids: Vec<NodeId> = world.ids().to_vec();
             let _ = world.apply(&random_fault(&mut rng, &world, &ids));
             next_fault = t.after(Duration::from_millis(rng.in_range(200, 2_000)));
         }
     }
     // Heal everything and stop adding load; pending client requests still finish.
     let healed_at = world.now();
-    for &id in &ids {
+    for id in world.ids().to_vec() {
+        // A server that left the cluster is refused: it stays gone.
         let _ = world.apply(&Action::Restart(id));
     }
     let _ = world.apply(&Action::Heal);
@@ -202,7 +212,12 @@ fn describe(seed: u64, w: &World) {
 
 fn random_fault(rng: &mut Rng, world: &World, ids: &[NodeId]) -> Action {
     let pick = |rng: &mut Rng| ids[rng.in_range(0, ids.len() as u64) as usize];
-    match rng.in_range(0, 10) {
+    match rng.in_range(0, 13) {
+        // Membership and compaction: a server joins, one leaves (the leader as likely
+        // as any), or one snapshots now. Refusals (no leader, a full world) are fine.
+        10 => Action::AddServer,
+        11 => Action::RemoveServer(pick(rng)),
+        12 => Action::TakeSnapshot(pick(rng)),
         0 | 1 => Action::Crash(pick(rng)),
         2 | 3 => {
             // Restart a crashed node if there is one.

@@ -280,27 +280,38 @@ impl<C: Clone> Node<C> {
         };
         p.recently_active = true;
         p.last_heard = Some(now);
+        // Only a reply that moves the transfer on sends more at once: a duplicated or
+        // late one would otherwise start a second chain of chunks beside the first
+        // (a lost chunk is sent again with the next heartbeat).
+        let recorded = state
+            .snapshot_sends
+            .iter()
+            .find(|(n, i, _)| *n == from && *i == last_index)
+            .map(|(_, _, o)| *o);
+        let moves_on = if done {
+            last_index > p.match_index
+        } else {
+            last_index == snapshot_index && recorded != Some(received)
+        };
+        if !moves_on {
+            self.ignore_reply(from, term);
+            return Ok(());
+        }
         p.in_flight = false;
         state
             .snapshot_sends
             .retain(|(n, i, _)| *n != from || (*i == snapshot_index && !done));
         if done {
-            if last_index > p.match_index {
-                p.match_index = last_index;
-            }
+            p.match_index = last_index;
             if p.next_index <= last_index {
                 p.next_index = last_index.next();
             }
             self.maybe_commit();
-        } else if last_index == snapshot_index {
+        } else {
             match state.snapshot_sends.iter_mut().find(|(n, _, _)| *n == from) {
                 Some(send) => send.2 = received,
                 None => state.snapshot_sends.push((from, last_index, received)),
             }
-        } else {
-            // A reply about a snapshot the leader has since replaced.
-            self.ignore_reply(from, term);
-            return Ok(());
         }
         // The next chunk, or the entries after the snapshot, go out at once.
         self.send_append_entries_to_slot(slot);

@@ -330,6 +330,12 @@ impl<C: Clone> Node<C> {
             return;
         }
         let joint = self.config.joint_consensus;
+        if joint && latest.is_joint() {
+            // Even unchecked, a second joint change cannot start inside the first: the
+            // entry would change nothing. It waits for C_new.
+            self.set_membership_pending(true);
+            return;
+        }
         if checked && !joint && self.persistent.log.term_at(self.commit_index) != Some(self.term())
         {
             // The single-server fix: commit an entry of this term first.
@@ -347,10 +353,12 @@ impl<C: Clone> Node<C> {
         if let RoleState::Leader(state) = &mut self.role {
             state.removals.retain(|&n| n != node);
         }
+        let before = self.configs.latest().clone();
         self.append_config(step);
-        // Unchecked, the next change may follow at once; checked, it waits.
+        // Unchecked, the next change may follow at once; checked, it waits. Only a step
+        // that changed the configuration can lead to another, so this ends.
         self.set_membership_pending(true);
-        if !checked {
+        if !checked && *self.configs.latest() != before {
             self.advance_membership();
         }
     }

@@ -453,14 +453,22 @@ impl<C: Clone> Node<C> {
                 let floor = p.match_index.next();
                 let ceiling = p.next_index.prev().max(floor);
                 let next = suggested.max(floor).min(ceiling);
+                let moved = next != p.next_index;
+
                 p.next_index = next;
                 p.in_flight = false;
                 self.emit(Event::NextIndexBackedUp {
                     follower: from,
                     next_index: next,
                 });
-                // Repairs go out at once rather than waiting for a heartbeat.
-                self.send_append_entries(from);
+                // Repairs go out at once rather than waiting for a heartbeat, as long as
+                // each one backs up. A follower that refuses at the floor (its log
+                // diverges below what it once matched: only an unsafe rule does that)
+                // hears again with the next heartbeat: resending at once would loop
+                // without end, and every duplicated refusal would start one more loop.
+                if moved {
+                    self.send_append_entries(from);
+                }
             }
         }
         Ok(())

@@ -297,8 +297,9 @@ impl World {
             .map(Node::id)
     }
 
-    /// Whether the cluster has settled: every node up (servers that left the cluster
-    /// aside), one leader that everyone follows in one term, and identical logs.
+    /// Whether the cluster has settled: every server of the leader's configuration up,
+    /// following that leader in one term, with identical logs. Servers outside it (ones
+    /// that left, or were started but never added) are not part of the cluster.
     ///
     /// Commit indexes are not compared: a new leader learns what is committed only when
     /// an entry of its own term commits (§5.4.2), so without client traffic (and without
@@ -309,15 +310,19 @@ impl World {
             return false;
         };
         let (term, log) = (leader.term(), leader.log());
-        self.servers.iter().filter(|s| !s.removed).all(|s| {
-            s.node().is_some_and(|n| {
-                // By Log Matching, the same last (index, term) means identical logs.
-                n.term() == term
-                    && n.leader() == Some(leader.id())
-                    && n.log().last_index() == log.last_index()
-                    && n.log().last_term() == log.last_term()
+        let members = leader.members();
+        self.servers
+            .iter()
+            .filter(|s| !s.removed && members.contains(s.id))
+            .all(|s| {
+                s.node().is_some_and(|n| {
+                    // By Log Matching, the same last (index, term) means identical logs.
+                    n.term() == term
+                        && n.leader() == Some(leader.id())
+                        && n.log().last_index() == log.last_index()
+                        && n.log().last_term() == log.last_term()
+                })
             })
-        })
     }
 
     /// Whether every client has nothing in progress or waiting.
