@@ -253,7 +253,10 @@ fn set_protocol_reaches_running_nodes_with_single_server_changes_and_the_thresho
     let mut w = world(3, 17);
     elect(&mut w);
     for s in w.servers().iter().filter_map(|s| s.node()) {
-        assert!(s.config().joint_consensus, "Basic: the paper's joint consensus");
+        assert!(
+            s.config().joint_consensus,
+            "Basic: the paper's joint consensus"
+        );
         assert_eq!(s.config().snapshot_threshold, 0, "Basic never compacts");
     }
     let p = Protocol::default()
