@@ -71,9 +71,10 @@ pub fn switch_label(s: Switch, lang: Lang) -> &'static str {
     lang.tr(SWITCH_LABELS.get(s as usize).copied().unwrap_or_default())
 }
 
-/// The switches that are on, then the snapshot threshold when there is one, as a list
-/// in `lang` ("Pre-vote, Check-quorum, a snapshot every 8 entries"), or "no extensions"
-/// when there is nothing to list.
+/// What is on, in the panel's order: the safe switches, the snapshot threshold when
+/// there is one, then the unsafe rules, as a list in `lang` ("Pre-vote, a snapshot
+/// every 8 entries, Fixed election timeout"), or "no extensions" when there is nothing
+/// to list.
 pub fn switches_text(p: &Protocol, lang: Lang) -> String {
     let mut out = String::new();
     let threshold = (p.snapshot_every > 0).then(|| {
@@ -83,11 +84,10 @@ pub fn switches_text(p: &Protocol, lang: Lang) -> String {
             &[Arg::Num(p.snapshot_every)],
         )
     });
-    for item in p
-        .switches_on()
-        .map(|s| switch_label(s, lang))
-        .chain(threshold.as_deref())
-    {
+    let label = |s| switch_label(s, lang);
+    let safe = p.switches_on().filter(|s| !s.is_unsafe()).map(label);
+    let broken = p.switches_on().filter(|s| s.is_unsafe()).map(label);
+    for item in safe.chain(threshold.as_deref()).chain(broken) {
         if !out.is_empty() {
             out.push_str(lang.pick(", ", "、"));
         }
@@ -278,6 +278,14 @@ mod tests {
         assert_eq!(
             switches_text(&Protocol::default().with_snapshot_every(3), Lang::En),
             "a snapshot every 3 entries"
+        );
+        let mixed = Protocol::default()
+            .with(Switch::FixedElectionTimeout, true)
+            .with(Switch::SingleServer, true)
+            .with_snapshot_every(4);
+        assert_eq!(
+            switches_text(&mixed, Lang::En),
+            "Single-server changes, a snapshot every 4 entries, Fixed election timeout"
         );
         assert_eq!(
             switches_text(&Protocol::default(), Lang::En),

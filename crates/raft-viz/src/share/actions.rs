@@ -511,12 +511,10 @@ impl Reader<'_> {
                 if bits >> Switch::ALL.len() != 0 {
                     return Err(self.absurd("a protocol switch this page does not know"));
                 }
-                let Ok(every) = u64::try_from(self.num()?) else {
-                    return Err(self.absurd(THRESHOLD_TOO_LARGE));
+                let every = match u64::try_from(self.num()?) {
+                    Ok(n) if n <= MAX_SNAPSHOT_EVERY => n,
+                    _ => return Err(self.absurd(THRESHOLD_TOO_LARGE)),
                 };
-                if every > MAX_SNAPSHOT_EVERY {
-                    return Err(self.absurd(THRESHOLD_TOO_LARGE));
-                }
                 let mut p = Protocol::default().with_snapshot_every(every);
                 for (i, s) in Switch::ALL.into_iter().enumerate() {
                     p.set(s, bits & 1 << i != 0);

@@ -524,11 +524,8 @@ fn switches(x: &JsValue, change: &mut SwitchChange) -> Result<bool, String> {
         };
         let on = value.as_bool().ok_or_else(|| bad("a boolean"))?;
         if let Some(slot) = change.0.get_mut(i) {
-            *slot = Some(if Switch::ALL.get(i) == Some(&Switch::SingleServer) {
-                !on
-            } else {
-                on
-            });
+            // `joint` is single-server changes turned around.
+            *slot = Some(on != (i == Switch::SingleServer as usize));
         }
     }
     Ok(true)
