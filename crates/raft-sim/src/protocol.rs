@@ -155,8 +155,8 @@ impl Switch {
         Switch::SnapshotDropsLog,
     ];
 
-    /// The switch's stable name (the fault campaign's `--unsafe` names for the unsafe
-    /// rules).
+    /// The switch's stable name (for the first three unsafe rules, the fault
+    /// campaign's `--unsafe` names too).
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
