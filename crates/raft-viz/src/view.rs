@@ -542,13 +542,20 @@ pub fn is_animating(frame: &Frame<'_>) -> bool {
 /// configuration is entered, "J✓" it is left.
 pub(crate) fn config_label(step: raft_sim::raft_core::ConfigStep) -> String {
     use raft_sim::raft_core::ConfigStep;
-    let name = |n| raft_sim::node_name(n);
-    match step {
-        ConfigStep::AddLearner(n) => format!("+{}", name(n)),
-        ConfigStep::PromoteLearner(n) => format!("{}↑", name(n)),
-        ConfigStep::Remove(n) => format!("−{}", name(n)),
-        ConfigStep::EnterJoint { node, add: true } => format!("J+{}", name(node)),
-        ConfigStep::EnterJoint { node, add: false } => format!("J−{}", name(node)),
-        ConfigStep::LeaveJoint => "J✓".to_owned(),
+    // Pieces pushed, not `format!`: the formatting machinery is bytes the page need
+    // not carry for this.
+    let (before, node, after) = match step {
+        ConfigStep::AddLearner(n) => ("+", Some(n), ""),
+        ConfigStep::PromoteLearner(n) => ("", Some(n), "↑"),
+        ConfigStep::Remove(n) => ("−", Some(n), ""),
+        ConfigStep::EnterJoint { node, add: true } => ("J+", Some(node), ""),
+        ConfigStep::EnterJoint { node, add: false } => ("J−", Some(node), ""),
+        ConfigStep::LeaveJoint => ("J✓", None, ""),
+    };
+    let mut out = String::from(before);
+    if let Some(n) = node {
+        out.push_str(&raft_sim::node_name(n));
     }
+    out.push_str(after);
+    out
 }

@@ -493,35 +493,14 @@ impl<C: Clone> Node<C> {
         let floor = self.commit_index;
         let quorum = &state.quorum;
         let mut n = if quorum.plain {
-            quorum_match(
-                || {
-                    let others = state.progress.iter().map(|p| p.match_index);
-                    others.chain(core::iter::once(own))
-                },
-                quorum.new,
-                floor,
-            )
+            quorum_match(&state.progress, Some(own), Half::All, quorum.new, floor)
         } else {
-            quorum_match(
-                || {
-                    let others = state.progress.iter().filter(|p| p.voter);
-                    let me = quorum.self_voter.then_some(own);
-                    others.map(|p| p.match_index).chain(me)
-                },
-                quorum.new,
-                floor,
-            )
+            let me = quorum.self_voter.then_some(own);
+            quorum_match(&state.progress, me, Half::New, quorum.new, floor)
         };
         if quorum.old > 0 {
-            n = n.min(quorum_match(
-                || {
-                    let others = state.progress.iter().filter(|p| p.outgoing_voter);
-                    let me = quorum.self_outgoing_voter.then_some(own);
-                    others.map(|p| p.match_index).chain(me)
-                },
-                quorum.old,
-                floor,
-            ));
+            let me = quorum.self_outgoing_voter.then_some(own);
+            n = n.min(quorum_match(&state.progress, me, Half::Old, quorum.old, floor));
         }
         if n <= self.commit_index {
             return;
@@ -555,13 +534,39 @@ impl<C: Clone> Node<C> {
     }
 }
 
-/// The largest index above `floor` that at least `quorum` of the indexes `matched`
-/// yields reach, or `floor` when none does.
-fn quorum_match<I: Iterator<Item = LogIndex>>(
-    matched: impl Fn() -> I,
+/// Which followers a majority is counted among.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Half {
+    /// Every follower votes (no learner, no joint change).
+    All,
+    /// The voters of the configuration in effect (C_new while joint).
+    New,
+    /// The voters of C_old while joint.
+    Old,
+}
+
+/// The largest index above `floor` that at least `quorum` of the match indexes reach:
+/// those of the followers in `half`, and `own` (the leader's, when it counts). One
+/// function for the three cases, so the page's wasm holds one copy.
+fn quorum_match(
+    progress: &[super::Progress],
+    own: Option<LogIndex>,
+    half: Half,
     quorum: usize,
     floor: LogIndex,
 ) -> LogIndex {
+    let counts = |p: &&super::Progress| match half {
+        Half::All => true,
+        Half::New => p.voter,
+        Half::Old => p.outgoing_voter,
+    };
+    let matched = || {
+        progress
+            .iter()
+            .filter(counts)
+            .map(|p| p.match_index)
+            .chain(own)
+    };
     let mut n = floor;
     for v in matched() {
         if v > n && matched().filter(|&m| m >= v).count() >= quorum {

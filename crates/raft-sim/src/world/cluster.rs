@@ -2,7 +2,7 @@
 //! ask a leader for a membership change or a server for a snapshot, and what the world
 //! does when a configuration commits or a node installs a snapshot.
 
-use raft_core::{MembershipChange, Node, NodeId, PersistentState, Role};
+use raft_core::{MembershipChange, Node, NodeId, PersistentState};
 
 use super::{World, node_seed};
 use crate::MAX_NODES;
@@ -12,29 +12,20 @@ use crate::history::Record;
 use crate::server::{Server, node_name};
 
 impl World {
-    /// The running leader with the highest term, if any.
-    fn current_leader(&self) -> Option<NodeId> {
-        self.servers
-            .iter()
-            .filter_map(|s| s.node.as_ref())
-            .filter(|n| n.role() == Role::Leader)
-            .max_by_key(|n| n.term())
-            .map(Node::id)
-    }
 
     pub(super) fn check_add_server(&self) -> Result<(), ActionError> {
         if self.servers.len() >= MAX_NODES {
             return Err(ActionError::Full);
         }
         // A new id is never a member, so a leader always takes it.
-        self.current_leader()
+        self.leader()
             .map(|_| ())
             .ok_or(ActionError::NoLeader)
     }
 
     /// Starts server `n` (the next id) waiting to be added, and asks the leader.
     pub(super) fn add_server(&mut self) {
-        let Some(leader) = self.current_leader() else {
+        let Some(leader) = self.leader() else {
             return;
         };
         let id = NodeId(self.servers.len() as u32);
@@ -69,7 +60,7 @@ impl World {
     }
 
     pub(super) fn check_ask_leader(&self, change: MembershipChange) -> Result<(), ActionError> {
-        let leader = self.current_leader().ok_or(ActionError::NoLeader)?;
+        let leader = self.leader().ok_or(ActionError::NoLeader)?;
         // Asked of a copy: the leader's answer depends on its whole configuration.
         let mut copy = self.node(leader).cloned().ok_or(ActionError::NoLeader)?;
         copy.change_membership(self.now, change)
@@ -77,7 +68,7 @@ impl World {
     }
 
     pub(super) fn ask_leader(&mut self, change: MembershipChange) {
-        let Some(leader) = self.current_leader() else {
+        let Some(leader) = self.leader() else {
             return;
         };
         let now = self.now;
