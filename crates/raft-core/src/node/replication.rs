@@ -500,7 +500,13 @@ impl<C: Clone> Node<C> {
         };
         if quorum.old > 0 {
             let me = quorum.self_outgoing_voter.then_some(own);
-            n = n.min(quorum_match(&state.progress, me, Half::Old, quorum.old, floor));
+            n = n.min(quorum_match(
+                &state.progress,
+                me,
+                Half::Old,
+                quorum.old,
+                floor,
+            ));
         }
         if n <= self.commit_index {
             return;

@@ -12,15 +12,12 @@ use crate::history::Record;
 use crate::server::{Server, node_name};
 
 impl World {
-
     pub(super) fn check_add_server(&self) -> Result<(), ActionError> {
         if self.servers.len() >= MAX_NODES {
             return Err(ActionError::Full);
         }
         // A new id is never a member, so a leader always takes it.
-        self.leader()
-            .map(|_| ())
-            .ok_or(ActionError::NoLeader)
+        self.leader().map(|_| ()).ok_or(ActionError::NoLeader)
     }
 
     /// Starts server `n` (the next id) waiting to be added, and asks the leader.
