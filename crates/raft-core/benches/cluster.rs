@@ -158,6 +158,8 @@ struct Sim<C> {
     now: Instant,
     stepped: u64,
     ready: Ready<C>,
+    /// A node cut off from everyone (its messages are lost, its timers stopped).
+    down: Option<usize>,
 }
 
 impl<C: Command> Sim<C> {
@@ -184,6 +186,7 @@ impl<C: Command> Sim<C> {
             now: Instant::ZERO,
             stepped: 0,
             ready: Ready::default(),
+            down: None,
         }
     }
 
@@ -213,6 +216,12 @@ impl<C: Command> Sim<C> {
     fn deliver_all(&mut self) {
         while let Some(msg) = self.network.pop_front() {
             let to = msg.to.0 as usize;
+            if self
+                .down
+                .is_some_and(|d| d == to || d == msg.from.0 as usize)
+            {
+                continue;
+            }
             // A refusal would be a bug in this loop, not load: count it all the same.
             let _ = self.nodes[to].step(self.now, msg);
             self.stepped += 1;
@@ -223,7 +232,9 @@ impl<C: Command> Sim<C> {
     fn next_deadline(&self) -> Instant {
         self.nodes
             .iter()
-            .map(Node::next_deadline)
+            .enumerate()
+            .filter(|&(i, _)| self.down != Some(i))
+            .map(|(_, n)| n.next_deadline())
             .min()
             .expect("nodes")
     }
@@ -232,7 +243,7 @@ impl<C: Command> Sim<C> {
     fn advance_to(&mut self, t: Instant) {
         self.now = self.now.max(t);
         for i in 0..self.nodes.len() {
-            if self.nodes[i].next_deadline() <= self.now {
+            if self.down != Some(i) && self.nodes[i].next_deadline() <= self.now {
                 self.nodes[i].handle_timeout(self.now);
                 self.handle_ready(i);
             }
@@ -310,6 +321,69 @@ fn run_cluster<C: Command>(seed: u64, batch: u64) -> RunStats {
         virtual_micros: sim.now.as_micros(),
         allocations: (heap.allocations + heap.reallocations) as u64,
         command_clones,
+    }
+}
+
+/// What a follower 10,000 entries behind costs to catch up (issue 11's flow-control
+/// workload): the messages stepped and the entry copies made, per entry it receives,
+/// from the moment it is back until it has applied everything.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct CatchUp {
+    messages_per_entry: f64,
+    copies_per_entry: f64,
+}
+
+/// A follower is cut off while the others commit `ENTRIES` (100 per round), then comes
+/// back; `limit` is `Config::max_inflight_appends` (0: none, the article's rhythm).
+fn catch_up(limit: u32) -> CatchUp {
+    let config = Config {
+        max_inflight_appends: limit,
+        ..config()
+    };
+    let mut commands: VecDeque<HeapCommand> = (0..ENTRIES).map(HeapCommand::make).collect();
+    let mut sim = Sim::<HeapCommand>::new(&config, SEED);
+    let leader = loop {
+        sim.deliver_all();
+        if let Some(l) = sim.leader() {
+            break l;
+        }
+        let t = sim.next_deadline();
+        sim.advance_to(t);
+    };
+    let behind = (leader + 1) % NODES as usize;
+    sim.down = Some(behind);
+    let mut next_batch = sim.now;
+    let caught_up = |sim: &Sim<HeapCommand>, i: usize| sim.applied[i].0 >= ENTRIES;
+    while (0..NODES as usize).any(|i| i != behind && !caught_up(&sim, i)) {
+        sim.deliver_all();
+        let timer = sim.next_deadline();
+        let t = if commands.is_empty() {
+            timer
+        } else {
+            timer.min(next_batch)
+        };
+        sim.advance_to(t);
+        if !commands.is_empty() && sim.now >= next_batch {
+            let n = usize::try_from(BATCH).map_or(commands.len(), |b| b.min(commands.len()));
+            sim.nodes[leader]
+                .propose_many(sim.now, commands.drain(..n))
+                .expect("the leader takes proposals");
+            sim.handle_ready(leader);
+            next_batch = sim.now.after(BATCH_EVERY);
+        }
+    }
+    // Back: count from here.
+    sim.down = None;
+    let (stepped, clones) = (sim.stepped, COMMAND_CLONES.load(Ordering::Relaxed));
+    while !caught_up(&sim, behind) {
+        sim.deliver_all();
+        let t = sim.next_deadline();
+        sim.advance_to(t);
+    }
+    let entries = ENTRIES as f64;
+    CatchUp {
+        messages_per_entry: (sim.stepped - stepped) as f64 / entries,
+        copies_per_entry: (COMMAND_CLONES.load(Ordering::Relaxed) - clones) as f64 / entries,
     }
 }
 
@@ -394,6 +468,16 @@ fn main() {
         workload::<u64>(Some(&mut criterion), batch, timed);
         workload::<HeapCommand>(Some(&mut criterion), batch, timed);
         workload::<SharedCommand>(None, batch, timed);
+    }
+    // Counts, not times: deterministic, so one run each.
+    for limit in [0, 1] {
+        let c = catch_up(limit);
+        assert_eq!(c, catch_up(limit), "runs are deterministic");
+        println!(
+            "raft-core catch-up (a follower {ENTRIES} entries behind, max_inflight_appends={limit}): \
+             messages_per_entry={:.3} entry_copies_per_entry={:.3}",
+            c.messages_per_entry, c.copies_per_entry
+        );
     }
     criterion.final_summary();
 }

@@ -19,6 +19,11 @@ pub struct Config {
     pub replicate_immediately: bool,
     /// Most entries carried by one AppendEntries.
     pub max_entries_per_append: usize,
+    /// Flow control (etcd's `MaxInflightMsgs`): most AppendEntries carrying entries a
+    /// leader keeps unanswered per follower; past it, a heartbeat goes out empty. 0: no
+    /// limit, the article's rhythm, where every heartbeat carries what the follower
+    /// lacks, answered or not.
+    pub max_inflight_appends: u32,
     /// Entries since the last snapshot at which [`Node::snapshot_due`](crate::Node::snapshot_due)
     /// says the caller should compact the log (paper §7); 0 never.
     pub snapshot_threshold: u64,
@@ -85,6 +90,7 @@ impl Default for Config {
             heartbeat_interval: Duration::from_millis(50),
             replicate_immediately: false,
             max_entries_per_append: 64,
+            max_inflight_appends: 0,
             snapshot_threshold: 0,
             snapshot_chunk_bytes: 1024,
             append_noop_on_election: false,

@@ -184,6 +184,9 @@ pub struct Progress {
     /// An AppendEntries is on its way and unanswered; the leader waits for the reply
     /// (or the next heartbeat) before sending more.
     pub in_flight: bool,
+    /// AppendEntries carrying entries sent to it and not yet answered (counted for
+    /// `Config::max_inflight_appends`; every reply answers one).
+    pub inflight_appends: u32,
     /// It answered since the last check-quorum round.
     pub recently_active: bool,
     /// When it last answered an AppendEntries (the leader's lease counts these).
@@ -202,6 +205,7 @@ impl Progress {
             next_index,
             match_index: LogIndex(0),
             in_flight: false,
+            inflight_appends: 0,
             recently_active: true,
             last_heard: None,
             voter: false,

@@ -191,7 +191,16 @@ impl<C: Clone> Node<C> {
         let log = &self.persistent.log;
         // next_index never exceeds last_index + 1, so the previous entry exists.
         let prev_log_term = log.term_at(prev_log_index).unwrap_or(Term(0));
-        let entries = log.slice_from(p.next_index, max).to_vec();
+        // Flow control: past the limit of unanswered appends, only a heartbeat.
+        let limit = self.config.max_inflight_appends;
+        let entries = if limit > 0 && p.inflight_appends >= limit {
+            Vec::new()
+        } else {
+            log.slice_from(p.next_index, max).to_vec()
+        };
+        if !entries.is_empty() {
+            p.inflight_appends = p.inflight_appends.saturating_add(1);
+        }
         self.send(
             peer,
             term,
@@ -411,16 +420,27 @@ impl<C: Clone> Node<C> {
         }
         p.recently_active = true;
         p.last_heard = Some(self.now);
+        let limit = self.config.max_inflight_appends;
         match outcome {
             AppendOutcome::Success { match_index } => {
                 p.in_flight = false;
-                if match_index > p.match_index {
+                let advanced = match_index > p.match_index;
+                // Flow control's window (etcd's inflights): an acknowledgement of new
+                // entries frees one append; so does any other reply while the window
+                // is full, so that a lost append cannot stall the follower for good.
+                if advanced || p.inflight_appends >= limit {
+                    p.inflight_appends = p.inflight_appends.saturating_sub(1);
+                }
+                if advanced {
                     p.match_index = match_index;
                 }
                 if p.next_index <= p.match_index {
                     p.next_index = p.match_index.next();
                 }
-                let behind = p.next_index <= last_index;
+                // Under flow control only a reply that moved the follower on sends more
+                // at once: a heartbeat's reply would start a second stream beside the
+                // first. Without it, the rhythm is as it always was.
+                let behind = p.next_index <= last_index && (limit == 0 || advanced);
                 if !p.voter && !p.outgoing_voter {
                     self.learner_progressed(from, match_index);
                 }
@@ -454,9 +474,10 @@ impl<C: Clone> Node<C> {
                 let ceiling = p.next_index.prev().max(floor);
                 let next = suggested.max(floor).min(ceiling);
                 let moved = next != p.next_index;
-
                 p.next_index = next;
                 p.in_flight = false;
+                // A refusal: whatever was sent from the old next index is moot.
+                p.inflight_appends = 0;
                 self.emit(Event::NextIndexBackedUp {
                     follower: from,
                     next_index: next,
