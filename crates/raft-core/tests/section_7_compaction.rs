@@ -508,3 +508,36 @@ fn a_leader_sends_a_follower_behind_its_snapshot_install_snapshot_in_chunks_sect
     assert_eq!(installs(&c, behind), 1);
     assert_no_violations(&mut c);
 }
+
+#[test]
+fn an_append_from_before_a_followers_snapshot_is_checked_from_the_snapshot_on_section_7() {
+    // The follower compacted up to 3 (committed there); the leader, not knowing, sends
+    // from index 1. The prefix is committed, so it matches: the follower takes the new
+    // entries after its snapshot, and a request wholly inside it is acknowledged up to it.
+    let mut f = follower(0, 3, 3, &[1, 2, 2]);
+    f.step(ms(1), append(1, 0, 3, (3, 2), &[], 3))
+        .expect("commit 3");
+    f.compact(ms(2), LogIndex(3), vec![9]).expect("committed");
+    let _ = f.take_ready();
+    f.step(ms(3), append(1, 0, 3, (1, 1), &[2, 2, 3], 3))
+        .expect("from before the snapshot");
+    let ready = f.take_ready();
+    assert!(matches!(
+        ready.messages[0].body,
+        Body::AppendEntriesResponse(raft_core::AppendOutcome::Success {
+            match_index: LogIndex(4)
+        })
+    ));
+    assert_eq!(f.log().last_index(), LogIndex(4));
+    assert_eq!(terms_of(f.log()), vec![3]);
+    f.step(ms(4), append(1, 0, 3, (0, 0), &[1, 2], 3))
+        .expect("inside the snapshot");
+    let ready = f.take_ready();
+    assert!(matches!(
+        ready.messages[0].body,
+        Body::AppendEntriesResponse(raft_core::AppendOutcome::Success {
+            match_index: LogIndex(3)
+        })
+    ));
+    assert_eq!(f.log().last_index(), LogIndex(4), "nothing lost");
+}

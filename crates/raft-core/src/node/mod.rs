@@ -552,7 +552,7 @@ impl<C: Clone> Node<C> {
         if let RoleState::Leader(_) = self.role {
             self.leader_tick();
         } else if self.now >= self.election_deadline {
-            if self.members().is_voter(self.id) {
+            if self.may_campaign() {
                 self.start_election(RoleChangeCause::ElectionTimeout);
             } else {
                 // A learner or an outsider waits for a leader; it never campaigns.
@@ -568,7 +568,7 @@ impl<C: Clone> Node<C> {
         if let RoleState::Leader(_) = self.role {
             return Err(TimerError::IsLeader);
         }
-        if !self.members().is_voter(self.id) {
+        if !self.may_campaign() {
             return Err(TimerError::NotVoter);
         }
         self.start_election(RoleChangeCause::ForcedTimeout);
@@ -764,6 +764,14 @@ impl<C: Clone> Node<C> {
         self.leader = leader;
         self.set_role(RoleState::Follower, cause);
         self.reset_election_timer();
+    }
+
+    /// Whether this server may start an election: it votes in its latest configuration,
+    /// or in the committed one. The second matters when the latest is an uncommitted
+    /// change that removes it: if only servers that still count it could elect a leader
+    /// and they need its vote, refusing to stand would stall the cluster for good.
+    fn may_campaign(&self) -> bool {
+        self.members().is_voter(self.id) || self.committed_members().is_voter(self.id)
     }
 
     /// Whether a vote request with a higher term from `candidate` is disruptive and is

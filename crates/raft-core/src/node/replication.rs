@@ -218,9 +218,9 @@ impl<C: Clone> Node<C> {
         &mut self,
         leader: NodeId,
         term: Term,
-        prev_log_index: LogIndex,
-        prev_log_term: Term,
-        entries: Vec<Entry<C>>,
+        mut prev_log_index: LogIndex,
+        mut prev_log_term: Term,
+        mut entries: Vec<Entry<C>>,
         leader_commit: LogIndex,
     ) -> Result<(), StepError> {
         // 1. Reply false if term < currentTerm.
@@ -252,6 +252,28 @@ impl<C: Clone> Node<C> {
             return Ok(());
         }
         self.recognize_leader(leader, term)?;
+
+        // Entries up to this node's snapshot are committed, so they match the leader's
+        // (Leader Completeness): the consistency check starts at the snapshot instead,
+        // where the node still knows the term. A request from before it is answered
+        // with the snapshot's index (the leader may not know this node compacted).
+        let snapshot = self.persistent.log.snapshot_index();
+        if prev_log_index < snapshot {
+            let inside = usize::try_from(snapshot.0 - prev_log_index.0).unwrap_or(usize::MAX);
+            if inside >= entries.len() {
+                self.send(
+                    leader,
+                    term,
+                    Body::AppendEntriesResponse(AppendOutcome::Success {
+                        match_index: snapshot,
+                    }),
+                );
+                return Ok(());
+            }
+            entries.drain(..inside);
+            prev_log_index = snapshot;
+            prev_log_term = self.persistent.log.snapshot_term();
+        }
 
         // 2. Reply false if the log has no entry at prevLogIndex whose term matches.
         let log = &self.persistent.log;

@@ -103,10 +103,14 @@ impl World {
         self.drain(id);
     }
 
-    /// After node `id` committed a configuration: a server that has joined and that
-    /// the committed configuration leaves out stops for good ("leaves the picture");
-    /// one it includes has joined.
+    /// After node `id` committed a configuration, or took office: a server that has
+    /// joined and that the committed configuration leaves out stops for good ("leaves
+    /// the picture"); one it includes has joined. A server started but not yet joined
+    /// that the leader's configuration no longer names (its addition was lost with a
+    /// leader change) stops too, as an operator gives up a failed join: it would
+    /// otherwise campaign for ever on the strength of entries no one else keeps.
     pub(super) fn configuration_committed(&mut self, id: NodeId) {
+        self.stop_failed_joins();
         let Some(node) = self.node(id) else {
             return;
         };
@@ -134,6 +138,28 @@ impl World {
             let now = self.now;
             self.checker
                 .on_leadership(now, g, None, &mut self.step_violations);
+            self.record(Record::ServerRemoved(g));
+        }
+    }
+
+    fn stop_failed_joins(&mut self) {
+        let Some(latest) = self
+            .leader()
+            .and_then(|l| self.node(l))
+            .map(|n| n.members().clone())
+        else {
+            return;
+        };
+        let mut gone = alloc::vec::Vec::new();
+        for s in &mut self.servers {
+            if !s.joined && !s.removed && !latest.contains(s.id) {
+                s.removed = true;
+                s.node = None;
+                s.pending.clear();
+                gone.push(s.id);
+            }
+        }
+        for g in gone {
             self.record(Record::ServerRemoved(g));
         }
     }

@@ -257,10 +257,16 @@ impl World {
                 value,
             });
         }
-        let config_committed = ready
-            .events
-            .iter()
-            .any(|e| matches!(e, Event::ConfigurationCommitted(_)));
+        let config_committed = ready.events.iter().any(|e| {
+            matches!(
+                e,
+                Event::ConfigurationCommitted(_)
+                    | Event::RoleChanged {
+                        to: Role::Leader,
+                        ..
+                    }
+            )
+        });
         for ev in &ready.events {
             if let Event::RoleChanged {
                 to: Role::Leader, ..
