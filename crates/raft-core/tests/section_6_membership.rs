@@ -459,35 +459,3 @@ fn bad_change_requests_are_refused_and_change_nothing() {
     );
     assert!(appended_steps(&c, leader).is_empty());
 }
-
-#[test]
-fn a_server_an_uncommitted_change_removes_still_stands_for_election_section_6() {
-    // Node 0's log ends with its own removal, never committed. The servers that still
-    // count it may need its vote and its longer log: it must be able to lead, commit
-    // the change, and only then step aside.
-    let mut state = state(2, None, &[1]);
-    state.log.push(raft_core::Entry {
-        term: raft_core::Term(2),
-        payload: Payload::Config(ConfigStep::Remove(NodeId(0))),
-    });
-    let mut n = node_from(0, 3, Config::default(), state);
-    assert!(
-        !n.members().is_voter(NodeId(0)),
-        "removed in its latest configuration"
-    );
-    assert!(
-        n.committed_members().is_voter(NodeId(0)),
-        "not in the committed one"
-    );
-    n.handle_timeout(ms(1_000));
-    assert_eq!(n.role(), Role::Candidate);
-    // Once removed in a committed configuration, it never campaigns.
-    let mut gone = Cluster::<u64>::new(3, config(false), 4);
-    let leader = elect(&mut gone, SECOND);
-    gone.change_membership(leader, MembershipChange::Remove(leader))
-        .expect("asked");
-    gone.run_for(SECOND);
-    let old = gone.node(leader).expect("up");
-    assert!(!old.committed_members().contains(leader));
-    assert_eq!(old.role(), Role::Follower);
-}

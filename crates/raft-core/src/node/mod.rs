@@ -766,12 +766,14 @@ impl<C: Clone> Node<C> {
         self.reset_election_timer();
     }
 
-    /// Whether this server may start an election: it votes in its latest configuration,
-    /// or in the committed one. The second matters when the latest is an uncommitted
-    /// change that removes it: if only servers that still count it could elect a leader
-    /// and they need its vote, refusing to stand would stall the cluster for good.
+    /// Whether this server may start an election: it votes in its latest configuration
+    /// (paper §6: a server uses the latest configuration in its log). Also letting a
+    /// server stand on the committed configuration, while an uncommitted change removes
+    /// it, was tried: it cured one stalled run of the fault campaign but left 132 of
+    /// 100,000 seeds unconverged against 85 without, as such servers' elections keep
+    /// deposing the leader of the configuration they are leaving.
     fn may_campaign(&self) -> bool {
-        self.members().is_voter(self.id) || self.committed_members().is_voter(self.id)
+        self.members().is_voter(self.id)
     }
 
     /// Whether a vote request with a higher term from `candidate` is disruptive and is
