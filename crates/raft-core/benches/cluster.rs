@@ -250,6 +250,28 @@ impl<C: Command> Sim<C> {
         }
     }
 
+    /// Runs timers and votes until a leader exists; returns it.
+    fn elect(&mut self) -> usize {
+        loop {
+            self.deliver_all();
+            if let Some(l) = self.leader() {
+                return l;
+            }
+            let t = self.next_deadline();
+            self.advance_to(t);
+        }
+    }
+
+    /// The client hands the leader up to `batch` of `commands` in one call, as a batch
+    /// that arrives together would be.
+    fn propose_batch(&mut self, leader: usize, commands: &mut VecDeque<C>, batch: u64) {
+        let n = usize::try_from(batch).map_or(commands.len(), |b| b.min(commands.len()));
+        self.nodes[leader]
+            .propose_many(self.now, commands.drain(..n))
+            .expect("the leader takes proposals");
+        self.handle_ready(leader);
+    }
+
     fn leader(&self) -> Option<usize> {
         self.nodes.iter().position(|n| n.role() == Role::Leader)
     }
@@ -270,14 +292,7 @@ fn run_cluster<C: Command>(seed: u64, batch: u64) -> RunStats {
     let clones_before = COMMAND_CLONES.load(Ordering::Relaxed);
     let mut sim = Sim::<C>::new(&config(), seed);
     // Election: nothing but timers and votes.
-    let leader = loop {
-        sim.deliver_all();
-        if let Some(l) = sim.leader() {
-            break l;
-        }
-        let t = sim.next_deadline();
-        sim.advance_to(t);
-    };
+    let leader = sim.elect();
 
     let mut next_batch = sim.now;
     while sim.applied.iter().any(|&(count, _)| count < ENTRIES) {
@@ -296,12 +311,7 @@ fn run_cluster<C: Command>(seed: u64, batch: u64) -> RunStats {
                 Role::Leader,
                 "the leader changed under load"
             );
-            // A batch arrives together, so the client hands it over in one call.
-            let n = usize::try_from(batch).map_or(commands.len(), |b| b.min(commands.len()));
-            sim.nodes[leader]
-                .propose_many(sim.now, commands.drain(..n))
-                .expect("the leader takes proposals");
-            sim.handle_ready(leader);
+            sim.propose_batch(leader, &mut commands, batch);
             next_batch = sim.now.after(BATCH_EVERY);
         }
     }
@@ -342,14 +352,7 @@ fn catch_up(limit: u32) -> CatchUp {
     };
     let mut commands: VecDeque<HeapCommand> = (0..ENTRIES).map(HeapCommand::make).collect();
     let mut sim = Sim::<HeapCommand>::new(&config, SEED);
-    let leader = loop {
-        sim.deliver_all();
-        if let Some(l) = sim.leader() {
-            break l;
-        }
-        let t = sim.next_deadline();
-        sim.advance_to(t);
-    };
+    let leader = sim.elect();
     let behind = (leader + 1) % NODES as usize;
     sim.down = Some(behind);
     let mut next_batch = sim.now;
@@ -364,11 +367,7 @@ fn catch_up(limit: u32) -> CatchUp {
         };
         sim.advance_to(t);
         if !commands.is_empty() && sim.now >= next_batch {
-            let n = usize::try_from(BATCH).map_or(commands.len(), |b| b.min(commands.len()));
-            sim.nodes[leader]
-                .propose_many(sim.now, commands.drain(..n))
-                .expect("the leader takes proposals");
-            sim.handle_ready(leader);
+            sim.propose_batch(leader, &mut commands, BATCH);
             next_batch = sim.now.after(BATCH_EVERY);
         }
     }

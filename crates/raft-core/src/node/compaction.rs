@@ -11,8 +11,8 @@ use crate::snapshot::{Snapshot, SnapshotChunk, SnapshotError};
 use crate::storage::PersistOp;
 use crate::types::{Instant, LogIndex, NodeId, Term};
 
+use super::StepError;
 use super::membership::ConfigLog;
-use super::{RoleChangeCause, StepError};
 
 /// A snapshot a follower is receiving, chunk by chunk (volatile: a crash loses it, and
 /// the leader starts over).
@@ -315,26 +315,6 @@ impl<C: Clone> Node<C> {
         }
         // The next chunk, or the entries after the snapshot, go out at once.
         self.send_append_entries_to_slot(slot);
-        Ok(())
-    }
-
-    /// A candidate or follower accepts `leader` as the leader of `term` (its own).
-    pub(super) fn recognize_leader(&mut self, leader: NodeId, term: Term) -> Result<(), StepError> {
-        match self.role {
-            RoleState::Leader(_) => return Err(StepError::SecondLeaderInTerm(leader)),
-            RoleState::Candidate(_) | RoleState::PreCandidate(_) => {
-                self.become_follower(
-                    term,
-                    Some(leader),
-                    RoleChangeCause::LeaderDiscovered(leader),
-                );
-            }
-            RoleState::Follower => {
-                self.leader = Some(leader);
-                self.reset_election_timer();
-            }
-        }
-        self.last_leader_contact = Some(self.now);
         Ok(())
     }
 }

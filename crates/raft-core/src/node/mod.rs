@@ -766,6 +766,26 @@ impl<C: Clone> Node<C> {
         self.reset_election_timer();
     }
 
+    /// A candidate or follower accepts `leader` as the leader of `term` (its own).
+    fn recognize_leader(&mut self, leader: NodeId, term: Term) -> Result<(), StepError> {
+        match self.role {
+            RoleState::Leader(_) => return Err(StepError::SecondLeaderInTerm(leader)),
+            RoleState::Candidate(_) | RoleState::PreCandidate(_) => {
+                self.become_follower(
+                    term,
+                    Some(leader),
+                    RoleChangeCause::LeaderDiscovered(leader),
+                );
+            }
+            RoleState::Follower => {
+                self.leader = Some(leader);
+                self.reset_election_timer();
+            }
+        }
+        self.last_leader_contact = Some(self.now);
+        Ok(())
+    }
+
     /// Whether this server may start an election: it votes in its latest configuration
     /// (paper §6: a server uses the latest configuration in its log). Also letting a
     /// server stand on the committed configuration, while an uncommitted change removes
