@@ -9,6 +9,7 @@ use raft_core::{ChangeError, Instant, NodeId, SnapshotError};
 
 use crate::command::Op;
 use crate::network::{MsgId, NetworkSettings};
+use crate::protocol::Protocol;
 
 /// One intervention.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,6 +64,11 @@ pub enum Action {
         /// Upper bound (exclusive).
         max: Duration,
     },
+    /// Change the protocol's switches (pre-vote, check-quorum, ..., the unsafe rules) on
+    /// every running node at once, and on every node restarted later. A switch takes
+    /// effect where the node next consults it: pre-vote at the next election, a fixed
+    /// timeout at the next timer reset, check-quorum at the leader's next check.
+    SetProtocol(Protocol),
     /// Start a new, empty server and ask the leader to add it: it joins as a learner
     /// and becomes a voter once it has caught up (paper §6, thesis §4).
     AddServer,

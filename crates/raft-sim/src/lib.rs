@@ -6,7 +6,8 @@
 //! `no_std` + `alloc` and knows nothing of the browser.
 //!
 //! Code map: [`World`] (`world/`) runs the cluster; [`network`] describes what travels;
-//! [`Action`] is every intervention; [`history`] the typed records; [`Checker`] the
+//! [`Action`] is every intervention; [`Protocol`] (`protocol.rs`) the rule switches a
+//! world runs, with their presets; [`history`] the typed records; [`Checker`] the
 //! safety properties of the paper's Figure 3; [`Timeline`] time travel and forks;
 //! [`scene`] the scripted tour scenes.
 
@@ -22,6 +23,7 @@ mod client;
 pub mod command;
 pub mod history;
 pub mod network;
+pub mod protocol;
 pub mod scene;
 mod server;
 pub mod timeline;
@@ -34,6 +36,7 @@ pub use client::{Client, ClientSettings, Completed, Outstanding};
 pub use command::{ClientId, Command, Op, StateMachine};
 pub use history::{History, Item, Record, TimerKind};
 pub use network::{DropReason, Endpoint, Flight, MsgId, NetworkSettings, Packet, Reply};
+pub use protocol::{Preset, Protocol, Switch};
 pub use server::{Server, node_name};
 pub use timeline::{MAX_SNAPSHOTS, Stamped, Timeline};
 pub use world::{MAX_NODES, Setup, SetupError, World};

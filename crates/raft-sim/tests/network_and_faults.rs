@@ -334,6 +334,7 @@ fn check_answers_as_apply_would_and_changes_nothing() {
             max: Duration::from_millis(100),
         },
         Action::Heal,
+        Action::SetProtocol(raft_sim::Preset::Full.protocol()),
         Action::Crash(leader),
     ];
     w.take_records();

@@ -10,7 +10,7 @@
 use core::time::Duration;
 
 use raft_sim::raft_core::{ChangeError, Instant, NodeId, SnapshotError};
-use raft_sim::{ActionError, MsgId, Op, SetupError};
+use raft_sim::{ActionError, MsgId, Op, Protocol, SetupError};
 
 use crate::lang::Lang;
 use crate::narrate::text::say;
@@ -78,6 +78,10 @@ pub enum Command {
         /// Upper bound.
         max: Duration,
     },
+    /// Run these protocol switches from now on (a recorded action; the same switches
+    /// again change nothing). The page and the JS API work out the whole protocol from
+    /// a preset or a change of some switches at the edge.
+    Protocol(Protocol),
     /// A new sandbox cluster of this size (same seed).
     Nodes(usize),
     /// A new sandbox run with this seed.
@@ -178,6 +182,10 @@ pub enum CommandError {
     Mode,
     /// A language other than `en` and `zh`.
     Lang,
+    /// A protocol preset other than `basic`, `full` and `unsafe`.
+    Preset,
+    /// A protocol command that names neither a preset nor a switch.
+    NoProtocol,
     /// The split preset on fewer than 3 nodes.
     SplitTooSmall,
     /// The isolate preset before any leader.
@@ -217,6 +225,10 @@ impl CommandError {
             CommandError::NotInTour => say!(lang, "that works only in the tour"),
             CommandError::Mode => say!(lang, "use tour or sandbox."),
             CommandError::Lang => say!(lang, "use en or zh"),
+            CommandError::Preset => say!(lang, "the presets are basic, full and unsafe"),
+            CommandError::NoProtocol => {
+                say!(lang, "name a preset or some switches to change")
+            }
             CommandError::SplitTooSmall => say!(lang, "a split needs at least 3 nodes"),
             CommandError::NoLeader => say!(lang, "there is no leader to isolate yet"),
             CommandError::Refused(e) => match *e {

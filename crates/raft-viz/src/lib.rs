@@ -16,6 +16,7 @@ pub mod narrate;
 pub mod num;
 pub mod options;
 pub mod paint;
+pub mod protocol;
 pub mod share;
 pub mod snapshot;
 pub mod stage;

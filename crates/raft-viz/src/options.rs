@@ -2,7 +2,10 @@
 //! every bad value becomes a notice and falls back to its default; nothing is fatal.
 //!
 //! The page opens on the tour (its first scene, or `scene=`, at `step=`) unless the URL
-//! names sandbox settings (`seed`, `nodes`, `a`) without a scene, or `mode=sandbox`.
+//! names sandbox settings (`seed`, `nodes`, `protocol`, `a`) without a scene, or
+//! `mode=sandbox`.
+
+use raft_sim::Protocol;
 
 use crate::lang::Lang;
 use crate::num::parse_decimal;
@@ -66,6 +69,9 @@ pub struct Options {
     pub actions: Option<String>,
     /// The virtual time, in ms, a shared link points at.
     pub at_ms: Option<u64>,
+    /// The protocol a sandbox run starts with (`protocol=`, see
+    /// [`crate::protocol`]); a tour scene sets its own.
+    pub protocol: Protocol,
 }
 
 impl Default for Options {
@@ -82,6 +88,7 @@ impl Default for Options {
             theme: ThemeChoice::Auto,
             actions: None,
             at_ms: None,
+            protocol: Protocol::default(),
         }
     }
 }
@@ -110,6 +117,8 @@ pub fn parse(query: &str, known_scene: impl Fn(&str) -> bool) -> (Options, Vec<S
     let lang = o.lang;
     let mut sandbox = false;
     let mut autoplay_named = false;
+    // The `protocol=` value, refused below if a scene opens.
+    let mut protocol_named: Option<&str> = None;
     for (k, v) in &pairs {
         // One table row per option: its name and its notice in both languages. A
         // single push of a looked-up text is smaller than a push per option.
@@ -179,6 +188,11 @@ pub fn parse(query: &str, known_scene: impl Fn(&str) -> bool) -> (Options, Vec<S
                 sandbox = true;
                 set(&mut o.actions, Some(Some(v.clone())))
             }
+            Key::Protocol => {
+                sandbox = true;
+                protocol_named = Some(v);
+                set(&mut o.protocol, crate::protocol::parse_param(v))
+            }
             Key::At => set(
                 &mut o.at_ms,
                 v.parse().ok().filter(|ms| *ms <= 24 * 3_600_000).map(Some),
@@ -190,6 +204,14 @@ pub fn parse(query: &str, known_scene: impl Fn(&str) -> bool) -> (Options, Vec<S
     }
     if o.scene.is_none() && !sandbox {
         o.scene = Some(String::from(FIRST_SCENE));
+    }
+    if let (Some(_), Some(v)) = (&o.scene, protocol_named) {
+        o.protocol = Protocol::default();
+        notices.push(notice(
+            "protocol",
+            v,
+            lang.tr("a tour scene sets its own switches; ignored."),
+        ));
     }
     // A tour step opens as it is (a deep link shows that exact state) unless the URL
     // asks to play it.
@@ -217,12 +239,13 @@ enum Key {
     Theme,
     Actions,
     At,
+    Protocol,
 }
 
 /// The options: URL name, what it sets, and the notice (in English; [`Lang::tr`]) for
 /// a value that is refused. `lang`'s notice is written apart, before the language is
 /// known.
-const OPTIONS: [(&str, Key, &str); 12] = [
+const OPTIONS: [(&str, Key, &str); 13] = [
     ("lang", Key::Lang, ""),
     ("scene", Key::Scene, "no such scene, ignored."),
     (
@@ -250,6 +273,11 @@ const OPTIONS: [(&str, Key, &str); 12] = [
         "at",
         Key::At,
         "at is a time in milliseconds; starting at 0.",
+    ),
+    (
+        "protocol",
+        Key::Protocol,
+        "use basic, full, unsafe, or switch names joined by commas (e.g. pre-vote,check-quorum; also noop, immediate, fixed-timeout, no-log-check, commit-old-terms); using basic.",
     ),
 ];
 
@@ -342,6 +370,7 @@ mod tests {
             "nodes=3",
             "a=",
             "mode=sandbox&lang=zh",
+            "protocol=full",
         ] {
             let (o, n) = parse_q(q);
             assert!(n.is_empty(), "{q}: {n:?}");
@@ -390,6 +419,9 @@ mod tests {
             "seed=-1",
             "theme=pink",
             "wat=1",
+            "protocol=fancy",
+            "protocol=custom",
+            "protocol=pre-vote,,noop",
         ] {
             // With `mode=sandbox`, so that no bad value opens the tour instead.
             let (o, n) = parse_q(&format!("mode=sandbox&{q}"));
@@ -401,6 +433,32 @@ mod tests {
         crate::lang::install_bundled_chinese();
         let (_, n) = parse_q("lang=zh&nodes=50");
         assert!(n[0].contains("节点"), "notices follow the language: {n:?}");
+    }
+
+    #[test]
+    fn a_protocol_is_a_preset_or_a_list_of_switches_and_only_for_the_sandbox() {
+        use raft_sim::{Preset, Switch};
+        let (o, n) = parse_q("protocol=full");
+        assert!(n.is_empty(), "{n:?}");
+        assert_eq!((o.scene, o.protocol), (None, Preset::Full.protocol()));
+        let (o, n) = parse_q("seed=3&protocol=pre-vote,check-quorum");
+        assert!(n.is_empty(), "{n:?}");
+        assert_eq!(
+            o.protocol,
+            Protocol::default()
+                .with(Switch::PreVote, true)
+                .with(Switch::CheckQuorum, true)
+        );
+        let (o, n) = parse_q("protocol=warp");
+        assert_eq!((o.protocol, n.len()), (Protocol::default(), 1));
+        assert!(
+            n[0].starts_with("protocol=warp: use basic, full, unsafe"),
+            "{n:?}"
+        );
+        // A scene sets its own switches: the option is refused, with a notice.
+        let (o, n) = parse_q("scene=split-vote&protocol=unsafe");
+        assert_eq!(o.scene.as_deref(), Some("split-vote"));
+        assert_eq!((o.protocol, n.len()), (Protocol::default(), 1), "{n:?}");
     }
 
     #[test]

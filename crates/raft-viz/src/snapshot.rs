@@ -3,7 +3,7 @@
 
 use raft_sim::raft_core::{Payload, Role};
 use raft_sim::scene::{MessageKind, Subject};
-use raft_sim::{Endpoint, node_name};
+use raft_sim::{Endpoint, Protocol, node_name};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::app::App;
@@ -42,7 +42,22 @@ pub struct Snapshot {
     pub tour: Option<TourSnapshot>,
     /// The task taken from the tour into the sandbox, if any.
     pub task: Option<TaskSnapshot>,
+    /// The protocol switches in force at the cursor.
+    pub protocol: Protocol,
 }
+
+/// The JS names of the switches, in [`Switch::ALL`](raft_sim::Switch::ALL)'s order: `snapshot().protocol`
+/// shows the first four beside `preset` and the unsafe three in `unsafe`;
+/// `command({type: "protocol", switches})` takes all seven side by side.
+pub const SWITCH_KEYS: [&str; 7] = [
+    "preVote",
+    "checkQuorum",
+    "noop",
+    "immediate",
+    "fixedElectionTimeout",
+    "skipLogUpToDateCheck",
+    "commitOldTermsByCounting",
+];
 
 /// The tour's state in a [`Snapshot`].
 #[derive(Debug, Clone, PartialEq)]
@@ -298,6 +313,7 @@ impl Snapshot {
                 text: app.lang().tr(t.text_en()).to_owned(),
                 done: t.is_done(),
             }),
+            protocol: app.protocol(),
         }
     }
 }
@@ -329,6 +345,11 @@ enum Value<'a> {
     Tour(&'a TourSnapshot),
     Task(&'a TaskSnapshot),
     Scenes(&'a [SceneSummary]),
+    /// A protocol: its preset's name and its switches by [`SWITCH_KEYS`], the unsafe
+    /// ones in `unsafe`.
+    Protocol(&'a Protocol),
+    /// A protocol's unsafe rules.
+    Unsafe(&'a Protocol),
 }
 
 use Value::{Bool, Entries, Messages, Nodes, Null, Number, Str, Strings};
@@ -347,6 +368,29 @@ impl Serialize for Value<'_> {
             Value::Tour(t) => t.serialize(s),
             Value::Task(t) => t.serialize(s),
             Value::Scenes(v) => s.collect_seq(v),
+            // Spelled out, not looped over `Switch::ALL`: less code.
+            Value::Protocol(p) => object(
+                s,
+                &[
+                    ("preset", Str(p.name())),
+                    (SWITCH_KEYS[0], Bool(p.pre_vote)),
+                    (SWITCH_KEYS[1], Bool(p.check_quorum)),
+                    (SWITCH_KEYS[2], Bool(p.noop_on_election)),
+                    (SWITCH_KEYS[3], Bool(p.replicate_immediately)),
+                    ("unsafe", Value::Unsafe(p)),
+                ],
+            ),
+            Value::Unsafe(p) => {
+                let r = &p.unsafe_rules;
+                object(
+                    s,
+                    &[
+                        (SWITCH_KEYS[4], Bool(r.fixed_election_timeout)),
+                        (SWITCH_KEYS[5], Bool(r.skip_log_up_to_date_check)),
+                        (SWITCH_KEYS[6], Bool(r.commit_old_terms_by_counting)),
+                    ],
+                )
+            }
         }
     }
 }
@@ -378,6 +422,7 @@ impl Serialize for Snapshot {
                 ("scene", self.scene.as_deref().map_or(Null, Str)),
                 ("tour", self.tour.as_ref().map_or(Null, Value::Tour)),
                 ("task", self.task.as_ref().map_or(Null, Value::Task)),
+                ("protocol", Value::Protocol(&self.protocol)),
             ],
         )
     }

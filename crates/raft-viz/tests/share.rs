@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use raft_sim::raft_core::{Instant, NodeId, Rng};
-use raft_sim::{Action, MsgId, NetworkSettings, Op, Setup, Stamped, Timeline};
+use raft_sim::{
+    Action, MsgId, NetworkSettings, Op, Preset, Protocol, Setup, Stamped, Switch, Timeline,
+};
 use raft_viz::app::{App, Origin, split_minority};
 use raft_viz::command::{Command, NetworkChange};
 use raft_viz::options::{self, Options, speed_param};
@@ -93,6 +95,14 @@ fn every_action() -> Vec<Stamped> {
             min: Duration::from_millis(150),
             max: Duration::from_micros(300_001),
         },
+        Action::SetProtocol(Preset::Full.protocol()),
+        Action::SetProtocol(Preset::Unsafe.protocol()),
+        Action::SetProtocol(Protocol::default()),
+        Action::SetProtocol(
+            Protocol::default()
+                .with(Switch::CheckQuorum, true)
+                .with(Switch::CommitOldTermsByCounting, true),
+        ),
     ];
     let mut t = 0;
     actions
@@ -262,6 +272,15 @@ fn absurd_values_are_refused() {
         );
         assert!(err.to_string().starts_with("shared action 1: "), "{err}");
     }
+    // A protocol with an eighth switch: version 1 knows seven (`B`, time 0, steps 0,
+    // tag 12 `M`, then 128 = `gE`).
+    assert_eq!(
+        decode("BAAMgE", N),
+        Err(ShareError::Absurd {
+            item: 1,
+            what: "a protocol switch this page does not know"
+        })
+    );
 }
 
 #[test]

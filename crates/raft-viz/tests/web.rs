@@ -169,8 +169,22 @@ async fn snapshots_are_plain_objects_with_camel_case_keys_in_order() -> Result<(
     #[rustfmt::skip]
     assert_eq!(keys(&snap), [
         "timeMs", "seed", "playing", "speed", "live", "leader", "nodes", "messages", "safe",
-        "violations", "scene", "tour", "task",
+        "violations", "scene", "tour", "task", "protocol",
     ]);
+    let protocol = get(&snap, &["protocol"])?;
+    #[rustfmt::skip]
+    assert_eq!(keys(&protocol), [
+        "preset", "preVote", "checkQuorum", "noop", "immediate", "unsafe",
+    ]);
+    #[rustfmt::skip]
+    assert_eq!(keys(&get(&protocol, &["unsafe"])?), [
+        "fixedElectionTimeout", "skipLogUpToDateCheck", "commitOldTermsByCounting",
+    ]);
+    assert_eq!(
+        get(&protocol, &["preset"])?.as_string().as_deref(),
+        Some("basic")
+    );
+    assert_eq!(get(&protocol, &["preVote"])?.as_bool(), Some(false));
     assert!(get(&snap, &["scene"])?.is_null(), "None is null");
     assert!(get(&snap, &["tour"])?.is_null(), "no tour in the sandbox");
     let nodes: js_sys::Array = get(&snap, &["nodes"])?.dyn_into()?;
@@ -278,12 +292,44 @@ async fn the_js_api_round_trips_commands_and_snapshots() -> Result<(), JsValue> 
     assert_eq!(get(&snap, &["speed"])?.as_f64(), Some(0.05));
     assert_eq!(get(&snap, &["safe"])?.as_bool(), Some(true));
 
+    // The protocol: a preset, then switches on top of it; missing ones keep theirs.
+    call_api(
+        "command",
+        &[json(r#"{"type":"protocol","preset":"full"}"#)?],
+    )?;
+    let protocol = get(&call_api("snapshot", &[])?, &["protocol"])?;
+    assert_eq!(
+        get(&protocol, &["preset"])?.as_string().as_deref(),
+        Some("full")
+    );
+    assert_eq!(get(&protocol, &["checkQuorum"])?.as_bool(), Some(true));
+    call_api(
+        "command",
+        &[json(
+            r#"{"type":"protocol","switches":{"checkQuorum":false,"skipLogUpToDateCheck":true}}"#,
+        )?],
+    )?;
+    let protocol = get(&call_api("snapshot", &[])?, &["protocol"])?;
+    assert_eq!(
+        get(&protocol, &["preset"])?.as_string().as_deref(),
+        Some("custom")
+    );
+    assert_eq!(get(&protocol, &["preVote"])?.as_bool(), Some(true), "kept");
+    assert_eq!(get(&protocol, &["checkQuorum"])?.as_bool(), Some(false));
+    assert_eq!(
+        get(&protocol, &["unsafe", "skipLogUpToDateCheck"])?.as_bool(),
+        Some(true)
+    );
+
     // Malformed objects and refused commands throw Errors that say why.
     for bad in [
         r#"{"type":"warp"}"#,
         r#"{"type":"crash"}"#,
         r#"{"type":"crash","node":"Z"}"#,
         r#"{"type":"speed","value":7}"#,
+        r#"{"type":"protocol"}"#,
+        r#"{"type":"protocol","preset":"custom"}"#,
+        r#"{"type":"protocol","switches":{"preVote":1}}"#,
         r#""play""#,
     ] {
         let thrown = call_api("command", &[json(bad)?])
@@ -437,6 +483,28 @@ fn the_command_reader_reads_every_command_and_its_fields() -> Result<(), JsValue
             U::Mode { mode: s("tour") },
         ),
         (r#"{"type":"lang","lang":"zh"}"#, U::Lang { lang: s("zh") }),
+        (
+            r#"{"type":"protocol","preset":"full"}"#,
+            U::Protocol {
+                preset: Some(s("full")),
+                switches: None,
+            },
+        ),
+        (
+            r#"{"type":"protocol","switches":{"preVote":true,"noop":false,"fixedElectionTimeout":true}}"#,
+            U::Protocol {
+                preset: None,
+                switches: Some(web::api::SwitchChange([
+                    Some(true),
+                    None,
+                    Some(false),
+                    None,
+                    Some(true),
+                    None,
+                    None,
+                ])),
+            },
+        ),
     ];
     let mut seen = std::collections::BTreeSet::new();
     for (text, want) in good {
@@ -445,7 +513,7 @@ fn the_command_reader_reads_every_command_and_its_fields() -> Result<(), JsValue
         assert_eq!(read, want, "{text}");
         seen.insert(type_name(&read));
     }
-    assert_eq!(seen.len(), 29, "every variant is exercised: {seen:?}");
+    assert_eq!(seen.len(), 30, "every variant is exercised: {seen:?}");
     let bad = [
         r#"{"type":"warp"}"#,
         r#"{}"#,
@@ -458,6 +526,11 @@ fn the_command_reader_reads_every_command_and_its_fields() -> Result<(), JsValue
         r#"{"type":"nodes","count":2.5}"#,
         r#"{"type":"partition","groups":[["A"],"B"]}"#,
         r#"{"type":"cut","from":"A","to":"B","both":"yes"}"#,
+        r#"{"type":"protocol","switches":{"preVote":"yes"}}"#,
+        r#"{"type":"protocol","switches":{"quorum":true}}"#,
+        r#"{"type":"protocol","switches":null,"preset":7}"#,
+        r#"{"type":"protocol","switches":{"unsafe":{"noop":true}}}"#,
+        r#"{"type":"protocol","switches":true}"#,
         r#""play""#,
         "42",
         "null",

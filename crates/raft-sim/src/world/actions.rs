@@ -1,6 +1,6 @@
 //! Applying interventions to a world.
 
-use raft_core::{Node, NodeId};
+use raft_core::{Config, Node, NodeId};
 
 use super::{World, node_seed, validate_network};
 use crate::action::{Action, ActionError};
@@ -108,15 +108,14 @@ impl World {
             Action::AddServer => self.add_server(),
             Action::RemoveServer(id) => self.ask_leader(raft_core::MembershipChange::Remove(*id)),
             Action::TakeSnapshot(id) => self.take_snapshot(*id),
-            Action::SetElectionTimeout { min, max } => {
-                let mut config = self.config.clone();
-                config.election_timeout_min = *min;
-                config.election_timeout_max = *max;
+            Action::SetElectionTimeout { .. } | Action::SetProtocol(_) => {
+                let config = self.config_after(action);
                 for s in &mut self.servers {
                     if let Some(node) = s.node.as_mut() {
                         let _ = node.set_config(config.clone());
                     }
                 }
+                // Restarts build their node from this config.
                 self.config = config;
             }
         }
@@ -199,12 +198,27 @@ impl World {
             }
             Action::Heal => Ok(()),
             Action::SetNetwork(n) => validate_network(n).map_err(|_| ActionError::BadSettings),
+            // The switches never make a config invalid, but `apply` hands this very
+            // config to every node: checked the same way, so the two cannot drift.
+            Action::SetElectionTimeout { .. } | Action::SetProtocol(_) => self
+                .config_after(action)
+                .validate()
+                .map_err(|_| ActionError::BadSettings),
+        }
+    }
+
+    /// The Raft configuration after an action that changes it (the world's own for
+    /// any other action).
+    fn config_after(&self, action: &Action) -> Config {
+        let mut config = self.config.clone();
+        match action {
             Action::SetElectionTimeout { min, max } => {
-                let mut config = self.config.clone();
                 config.election_timeout_min = *min;
                 config.election_timeout_max = *max;
-                config.validate().map_err(|_| ActionError::BadSettings)
             }
+            Action::SetProtocol(protocol) => protocol.apply_to(&mut config),
+            _ => {}
         }
+        config
     }
 }

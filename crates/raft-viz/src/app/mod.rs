@@ -4,7 +4,10 @@
 use core::time::Duration;
 
 mod checks;
+mod partitions;
 mod tour_moves;
+
+pub use self::partitions::split_minority;
 
 use self::checks::{election_timeout, network};
 
@@ -12,7 +15,7 @@ use raft_sim::raft_core::{Instant, NodeId};
 use raft_sim::scene::{self, SceneRun};
 
 use crate::tour::{TaskRun, Tour};
-use raft_sim::{Action, Setup, Timeline, World};
+use raft_sim::{Action, Protocol, Setup, Timeline, World};
 
 use crate::command::{Command, CommandError, Outcome};
 use crate::lang::Lang;
@@ -102,7 +105,7 @@ impl App {
     pub fn new(options: &Options, fresh_seed: u64) -> Result<App, CommandError> {
         let Some(id) = options.scene.as_deref() else {
             let seed = options.seed.unwrap_or(fresh_seed);
-            let timeline = new_timeline(options.nodes, seed)?;
+            let timeline = new_timeline(options.nodes, seed, options.protocol)?;
             return Ok(App::from_timeline(timeline, Origin::Sandbox, options));
         };
         let (run, timeline, origin) = play_scene(id)?;
@@ -188,6 +191,21 @@ impl App {
     /// The seed of this run.
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+
+    /// The protocol switches the world at the cursor runs.
+    pub fn protocol(&self) -> Protocol {
+        Protocol::of(self.world().config())
+    }
+
+    /// The protocol a new sandbox run starts with: the one in force, so that a new
+    /// size or seed keeps what the reader switched on; from the tour, Basic (a scene's
+    /// switches belong to the scene).
+    fn next_protocol(&self) -> Protocol {
+        match self.tour {
+            Some(_) => Protocol::default(),
+            None => self.protocol(),
+        }
     }
 
     /// Whether it is playing (in the tour: whether a step is playing).
@@ -418,15 +436,23 @@ impl App {
                     max: election_timeout(max)?,
                 })?;
             }
+            Command::Protocol(protocol) => {
+                // The same switches again would record an action that changes nothing.
+                if protocol != self.protocol() {
+                    self.act(Action::SetProtocol(protocol))?;
+                }
+            }
             Command::Nodes(count) => {
                 if !(1..=raft_sim::MAX_NODES).contains(&count) {
                     return Err(CommandError::NodeCount);
                 }
-                self.reset(new_timeline(count, self.seed)?, Origin::Sandbox);
+                let timeline = new_timeline(count, self.seed, self.next_protocol())?;
+                self.reset(timeline, Origin::Sandbox);
                 return Ok(Outcome::NewRun);
             }
             Command::Seed(seed) => {
-                self.reset(new_timeline(self.nodes, seed)?, Origin::Sandbox);
+                let timeline = new_timeline(self.nodes, seed, self.next_protocol())?;
+                self.reset(timeline, Origin::Sandbox);
                 return Ok(Outcome::NewRun);
             }
             Command::Select(selection) => self.selection = selection,
@@ -454,7 +480,8 @@ impl App {
                 return Ok(Outcome::Done);
             }
             Command::SandboxMode(seed) => {
-                self.reset(new_timeline(self.nodes.max(3), seed)?, Origin::Sandbox);
+                let timeline = new_timeline(self.nodes.max(3), seed, self.next_protocol())?;
+                self.reset(timeline, Origin::Sandbox);
                 self.playing = true;
                 return Ok(Outcome::NewRun);
             }
@@ -518,40 +545,6 @@ impl App {
             }),
         }
     }
-
-    /// The "split" preset's groups: the leader (or A, before any election) and the
-    /// next [`split_minority`]` - 1` nodes after it, against the rest.
-    pub fn split_groups(&self) -> Result<Vec<Vec<NodeId>>, CommandError> {
-        let n = self.world().ids().len();
-        if n < 3 {
-            return Err(CommandError::SplitTooSmall);
-        }
-        let first = self.world().leader().map_or(0, |id| id.0 as usize);
-        let k = split_minority(n);
-        let id = |i: usize| NodeId(i as u32);
-        let minority: Vec<NodeId> = (0..k).map(|i| id((first + i) % n)).collect();
-        let majority = (0..n).map(id).filter(|i| !minority.contains(i)).collect();
-        Ok(vec![minority, majority])
-    }
-
-    /// The "isolate leader" preset's groups: the leader alone, the rest together.
-    pub fn isolate_groups(&self) -> Result<Vec<Vec<NodeId>>, CommandError> {
-        let leader = self.world().leader().ok_or(CommandError::NoLeader)?;
-        let rest = self
-            .world()
-            .ids()
-            .iter()
-            .copied()
-            .filter(|&id| id != leader)
-            .collect();
-        Ok(vec![vec![leader], rest])
-    }
-}
-
-/// How many nodes the "split" preset puts with the leader: the largest minority
-/// (2 of 5, 1 of 3, 4 of 9), at least 1.
-pub fn split_minority(nodes: usize) -> usize {
-    (nodes.saturating_sub(1) / 2).max(1)
 }
 
 /// History records the page keeps (about 2.5 MB; some minutes of virtual time for five
@@ -569,11 +562,18 @@ fn play_scene(id: &str) -> Result<(SceneRun, Timeline, Origin), CommandError> {
     Ok((run, timeline, origin))
 }
 
-/// A sandbox timeline: the default setup with this size and seed.
-fn new_timeline(nodes: usize, seed: u64) -> Result<Timeline, CommandError> {
-    Ok(Timeline::new(&Setup {
+/// A sandbox run's setup: the default one with this size, seed and protocol.
+pub fn sandbox_setup(nodes: usize, seed: u64, protocol: Protocol) -> Setup {
+    let mut setup = Setup {
         nodes,
         seed,
         ..Setup::default()
-    })?)
+    };
+    protocol.apply_to(&mut setup.raft);
+    setup
+}
+
+/// A sandbox timeline (see [`sandbox_setup`]).
+fn new_timeline(nodes: usize, seed: u64, protocol: Protocol) -> Result<Timeline, CommandError> {
+    Ok(Timeline::new(&sandbox_setup(nodes, seed, protocol))?)
 }

@@ -733,6 +733,12 @@ fn intervention(action: &Action, world: &World, lang: Lang) -> Option<String> {
         Action::SetElectionTimeout { min, max } => {
             say!(lang, "Election timeout changed to {0}–{1}", *min, *max)
         }
+        Action::SetProtocol(p) => say!(
+            lang,
+            "Protocol changed to {0}: {1}",
+            crate::protocol::preset_label(p, lang),
+            &crate::protocol::switches_text(p, lang)
+        ),
     })
 }
 

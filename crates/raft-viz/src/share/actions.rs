@@ -32,7 +32,8 @@
 //!  9   SetLinkLatency  from, to, latency (0 = none, else time + 1)
 //! 10   SetNetwork      latency_min:time, latency_max:time, loss, duplicate, reorder (ppm)
 //! 11   SetElectionTimeout min:time, max:time
-//! 12   (reserved: the protocol switches, to come)
+//! 12   SetProtocol     switches (bit i set: switch i of raft_sim::Switch::ALL is on;
+//!                                pre-vote is bit 0, commit-old-terms bit 6)
 //! 13   AddServer       —   (the next node id exists from here on)
 //! 14   RemoveServer    node
 //! 15   TakeSnapshot    node
@@ -46,7 +47,7 @@ use core::fmt;
 use core::time::Duration;
 
 use raft_sim::raft_core::{Instant, NodeId};
-use raft_sim::{Action, MsgId, NetworkSettings, Op, Stamped};
+use raft_sim::{Action, MsgId, NetworkSettings, Op, Protocol, Stamped, Switch};
 
 use crate::lang::Lang;
 use crate::narrate::text::{Arg, render_in};
@@ -314,6 +315,16 @@ fn put_action(w: &mut String, a: &Action) {
             put_dur(w, *min);
             put_dur(w, *max);
         }
+        Action::SetProtocol(p) => {
+            put(w, 12);
+            let mut bits = 0;
+            for (i, s) in Switch::ALL.into_iter().enumerate() {
+                if p.get(s) {
+                    bits |= 1 << i;
+                }
+            }
+            put(w, bits);
+        }
         Action::AddServer => put(w, 13),
         Action::RemoveServer(n) => {
             put(w, 14);
@@ -498,6 +509,18 @@ impl Reader<'_> {
                 min: self.dur()?,
                 max: self.dur()?,
             },
+            12 => {
+                // Compared as a u64: a u128 shift would link a helper for it.
+                let bits = self.count(MAX)?;
+                if bits >> Switch::ALL.len() != 0 {
+                    return Err(self.absurd("a protocol switch this page does not know"));
+                }
+                let mut p = Protocol::default();
+                for (i, s) in Switch::ALL.into_iter().enumerate() {
+                    p.set(s, bits & 1 << i != 0);
+                }
+                Action::SetProtocol(p)
+            }
             13 => {
                 if self.nodes >= raft_sim::MAX_NODES {
                     return Err(self.absurd("a server is added to a full cluster"));

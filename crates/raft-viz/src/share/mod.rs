@@ -3,7 +3,10 @@
 //! URL-safe text ([`encode`], [`decode`]; `actions.rs`).
 //!
 //! # The query
-//! A sandbox run is `seed=S&nodes=N&a=ACTIONS&at=MS&autoplay=0`; a tour step is
+//! A sandbox run is `seed=S&nodes=N&a=ACTIONS&at=MS&autoplay=0`, with
+//! `&protocol=P` after `nodes` when it started with other switches than Basic's (the
+//! protocol's URL form, [`crate::protocol`]; a change during the run is an action in
+//! `a=`); a tour step is
 //! `scene=ID&step=N` (from 1), and a moment of a tour scene between two steps
 //! `scene=ID&at=MS&autoplay=0` (its cues are the scene's own); a run that began in a
 //! scene and left it is `scene=ID&a=ACTIONS&at=MS&autoplay=0` (the scene's setup, then
@@ -15,9 +18,9 @@ mod actions;
 pub use actions::{MAX, ShareError, decode, encode};
 
 use raft_sim::raft_core::Instant;
-use raft_sim::{Setup, Timeline};
+use raft_sim::{Protocol, Timeline};
 
-use crate::app::{App, MAX_REPLAY, Origin};
+use crate::app::{App, MAX_REPLAY, Origin, sandbox_setup};
 use crate::command::{Command, CommandError};
 use crate::lang::Lang;
 use crate::narrate::text::say;
@@ -42,6 +45,12 @@ pub fn query(app: &App) -> String {
             push_u64(&mut q, app.seed());
             q.push_str("&nodes=");
             push_u64(&mut q, app.world().ids().len() as u64);
+            let start = Protocol::of(&app.timeline().setup().raft);
+            if start != Protocol::default() {
+                // Names and commas only: nothing to percent-encode.
+                q.push_str("&protocol=");
+                q.push_str(&crate::protocol::param(&start));
+            }
             true
         }
         Origin::Scene(id) => {
@@ -96,11 +105,11 @@ pub fn open(
     let (setup, origin) = match options.scene.as_deref().and_then(raft_sim::scene::by_id) {
         Some(s) => (s.setup, Origin::Scene(s.id)),
         None => (
-            Setup {
-                nodes: options.nodes,
-                seed: options.seed.unwrap_or(fresh_seed),
-                ..Setup::default()
-            },
+            sandbox_setup(
+                options.nodes,
+                options.seed.unwrap_or(fresh_seed),
+                options.protocol,
+            ),
             Origin::Sandbox,
         ),
     };

@@ -5,7 +5,10 @@
 //! raftviz.snapshot()                    // { timeMs, seed, playing, speed, live, leader,
 //!                                       //   nodes: [...], messages: [...], safe, violations, scene,
 //!                                       //   tour: { scene, step, steps, caption, title, subjects, done } | null,
-//!                                       //   task: { text, done } | null }
+//!                                       //   task: { text, done } | null,
+//!                                       //   protocol: { preset, preVote, checkQuorum, noop, immediate,
+//!                                       //     unsafe: { fixedElectionTimeout, skipLogUpToDateCheck,
+//!                                       //       commitOldTermsByCounting } } }
 //! raftviz.scenes()                      // [{ id, title, chapter, steps }], in tour order
 //! raftviz.command({ type: "crash", node: "A" })   // true, or throws an Error
 //! ```
@@ -28,12 +31,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::Window;
 
-use raft_sim::{MsgId, Op};
+use raft_sim::{MsgId, Op, Preset, Switch};
 
 use super::dom::concat;
 use crate::app::App;
 use crate::command::{Command, CommandError, NetworkChange, duration_ms, instant_ms};
 use crate::lang::Lang;
+use crate::snapshot::SWITCH_KEYS;
 use crate::view::Selection;
 
 /// The installed API; dropping it removes `window.raftviz`.
@@ -95,16 +99,18 @@ enum Kind {
     Num,
     Int,
     Uint,
+    Switches,
 }
 
 /// What each [`Kind`] expects, for error messages.
-const EXPECTED: [&str; 6] = [
+const EXPECTED: [&str; 7] = [
     "a string",
     "a boolean",
     "arrays of node names",
     "a number",
     "a whole number from -2^53 to 2^53",
     "a whole number from 0 to 2^53",
+    "an object of booleans like {preVote: true, checkQuorum: false}",
 ];
 
 /// The values read from a command's fields, each in the slot of its position: strings
@@ -115,7 +121,13 @@ struct Values {
     n: [Option<f64>; MAX_FIELDS],
     b: Option<bool>,
     g: Option<Vec<Vec<String>>>,
+    w: Option<SwitchChange>,
 }
+
+/// Some protocol switches, as `switches: {preVote: true, fixedElectionTimeout: false}`
+/// names them: per switch of [`Switch::ALL`], its new value, or `None` to keep it.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct SwitchChange(pub [Option<bool>; 7]);
 
 /// A Rust type a command field may have: what the reader expects of the JS value,
 /// whether it may be missing, and where its value was read to.
@@ -177,6 +189,13 @@ impl FieldType for Vec<Vec<String>> {
     const KIND: Kind = Kind::Groups;
     fn read(v: &mut Values, _: usize) -> Option<Self> {
         v.g.take()
+    }
+}
+
+impl FieldType for SwitchChange {
+    const KIND: Kind = Kind::Switches;
+    fn read(v: &mut Values, _: usize) -> Option<Self> {
+        v.w.take()
     }
 }
 
@@ -377,6 +396,14 @@ ui_commands! {
         /// `en` or `zh`.
         lang "lang": String,
     },
+    /// Change the protocol: a preset, then (or else) some switches on top of it (or
+    /// of the protocol in force).
+    Protocol "protocol" {
+        /// `basic`, `full` or `unsafe`.
+        preset "preset": Option<String>,
+        /// The switches to change; the others keep their value.
+        switches "switches": Option<SwitchChange>,
+    },
 }
 
 /// The largest integer a JS number holds exactly.
@@ -417,6 +444,12 @@ fn read_field(
                     v.g = groups(&x);
                     v.g.is_some()
                 }
+                Kind::Switches => {
+                    let mut change = SwitchChange::default();
+                    let read = switches(&x, &mut change)?;
+                    v.w = Some(change);
+                    read
+                }
                 _ => {
                     let n = x.as_f64().filter(|&n| {
                         kind == Kind::Num
@@ -442,6 +475,40 @@ fn read_field(
         "`: expected ",
         EXPECTED[kind as usize],
     ]))
+}
+
+/// Reads the switches `x` names into `change`, by their [`SWITCH_KEYS`] (flat: the
+/// unsafe ones beside the others). `Ok(false)` when `x` is no object; an unknown key or
+/// a value that is not a boolean is an error naming it.
+fn switches(x: &JsValue, change: &mut SwitchChange) -> Result<bool, String> {
+    if !x.is_object() || js_sys::Array::is_array(x) {
+        return Ok(false);
+    }
+    for key in js_sys::Object::keys(x.unchecked_ref::<js_sys::Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        let Some(slot) = SWITCH_KEYS
+            .iter()
+            .position(|k| *k == key)
+            .and_then(|i| change.0.get_mut(i))
+        else {
+            return Err(concat(&[
+                "unknown key `",
+                &key,
+                // SWITCH_KEYS, as a test checks.
+                "` in `switches`: use preVote, checkQuorum, noop, immediate, \
+                 fixedElectionTimeout, skipLogUpToDateCheck, commitOldTermsByCounting",
+            ]));
+        };
+        let value = js_sys::Reflect::get(x, &JsValue::from_str(&key)).unwrap_or_default();
+        *slot = Some(value.as_bool().ok_or_else(|| {
+            concat(&[
+                "invalid value for `switches.",
+                &key,
+                "`: expected a boolean",
+            ])
+        })?);
+    }
+    Ok(true)
 }
 
 /// `x` as an array, if it is one.
@@ -575,6 +642,21 @@ impl UiCommand {
             UiCommand::Lang { lang } => {
                 Command::Lang(Lang::parse(&lang).ok_or(CommandError::Lang)?)
             }
+            UiCommand::Protocol { preset, switches } => {
+                if preset.is_none() && switches.is_none() {
+                    return Err(CommandError::NoProtocol);
+                }
+                let mut p = match preset {
+                    Some(name) => Preset::parse(&name).ok_or(CommandError::Preset)?.protocol(),
+                    None => app.protocol(),
+                };
+                for (s, on) in Switch::ALL.into_iter().zip(switches.unwrap_or_default().0) {
+                    if let Some(on) = on {
+                        p.set(s, on);
+                    }
+                }
+                Command::Protocol(p)
+            }
         })
     }
 }
@@ -619,10 +701,41 @@ mod tests {
                 "invalid value for `groups`: expected arrays of node names",
             ),
             (r#"{}"#, "missing field `type`: expected a string"),
+            (
+                r#"{"type":"protocol","switches":{"preVote":1}}"#,
+                "invalid value for `switches.preVote`: expected a boolean",
+            ),
+            (
+                r#"{"type":"protocol","switches":{"prevote":true}}"#,
+                "unknown key `prevote` in `switches`: use preVote, checkQuorum, noop, immediate, \
+                 fixedElectionTimeout, skipLogUpToDateCheck, commitOldTermsByCounting",
+            ),
+            (
+                r#"{"type":"protocol","switches":[true]}"#,
+                "invalid value for `switches`: expected an object of booleans like \
+                 {preVote: true, checkQuorum: false}",
+            ),
+            (
+                r#"{"type":"protocol","preset":3}"#,
+                "invalid value for `preset`: expected a string",
+            ),
         ] {
             let value = js_sys::JSON::parse(text)?;
             assert_eq!(read_command(&value), Err(String::from(want)), "{text}");
         }
+        let read = read_command(&js_sys::JSON::parse(
+            r#"{"type":"protocol","switches":{"checkQuorum":true,"commitOldTermsByCounting":false}}"#,
+        )?);
+        let mut want = [None; 7];
+        want[1] = Some(true);
+        want[6] = Some(false);
+        assert_eq!(
+            read,
+            Ok(UiCommand::Protocol {
+                preset: None,
+                switches: Some(SwitchChange(want)),
+            })
+        );
         let unknown = read_command(&js_sys::JSON::parse(r#"{"type":"warp"}"#)?);
         assert!(unknown.is_err_and(|e| e.starts_with("unknown variant `warp`: use one of play ")));
         Ok(())

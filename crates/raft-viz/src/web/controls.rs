@@ -16,6 +16,7 @@ use super::dom::{
     concat, find, get, get_element, set_attr, set_flag, set_hidden, set_text, set_value, value_of,
 };
 use super::labels;
+use super::protocol_panel::ProtocolPanel;
 use super::strip::Strip;
 use crate::app::App;
 use crate::app::split_minority;
@@ -74,6 +75,7 @@ pub struct Panel {
     to_min: Element,
     to_max: Element,
     lang: Option<Element>,
+    protocol: Option<ProtocolPanel>,
 }
 
 /// What was last written, so unchanged values are not written again.
@@ -95,6 +97,8 @@ struct Shown {
     violations: Option<u64>,
     /// (selected node, nodes) of the cut select's options.
     cut_for: Option<(Option<NodeId>, usize)>,
+    /// The protocol the protocol panel shows.
+    protocol: Option<raft_sim::Protocol>,
 }
 
 /// Everything the page shows besides the canvas.
@@ -173,6 +177,7 @@ impl Controls {
                     to_min: el("rv-to-min")?,
                     to_max: el("rv-to-max")?,
                     lang: find(doc, "rv-lang"),
+                    protocol: ProtocolPanel::bind(doc),
                 })
             }
         };
@@ -439,6 +444,17 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
             text.push('\n');
         }
         set_list(doc, &p.feed, &mut shown.feed, text);
+    }
+
+    // Protocol: a copy of seven switches to compare; the panel is written when they
+    // change (a command, a seek across a change) and after an input (`force`), which
+    // puts back a box whose click was refused.
+    let protocol = app.protocol();
+    if let Some(panel) = p.protocol.as_ref()
+        && (force || shown.protocol != Some(protocol))
+    {
+        shown.protocol = Some(protocol);
+        panel.show(&protocol, lang);
     }
 
     if force {

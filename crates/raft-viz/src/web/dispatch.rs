@@ -6,10 +6,10 @@
 
 use core::time::Duration;
 
-use raft_sim::Op;
 use raft_sim::raft_core::NodeId;
+use raft_sim::{Op, Preset, Switch};
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, KeyboardEvent};
+use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent};
 
 use super::dom::{focus_select, set_value, value_of};
 use super::page::Page;
@@ -169,6 +169,10 @@ pub enum Setting {
     Lang,
     /// The chapter menu: a tour scene.
     Scene,
+    /// The protocol panel's preset menu.
+    Preset,
+    /// One of the protocol panel's checkboxes (its `value` names the switch).
+    Switch,
 }
 
 impl Setting {
@@ -184,6 +188,8 @@ impl Setting {
             "cut" => Setting::Cut,
             "lang" => Setting::Lang,
             "scene" => Setting::Scene,
+            "preset" => Setting::Preset,
+            "switch" => Setting::Switch,
             _ => return None,
         })
     }
@@ -382,6 +388,20 @@ impl Page {
                 step: 0,
                 play: true,
             },
+            // "custom" names no switches: the menu only shows it.
+            Setting::Preset => match Preset::parse(value) {
+                Some(p) => Command::Protocol(p.protocol()),
+                None => return Err(self.describe(&CommandError::Preset)),
+            },
+            Setting::Switch => {
+                let on = el
+                    .dyn_ref::<HtmlInputElement>()
+                    .is_some_and(HtmlInputElement::checked);
+                match Switch::parse(value) {
+                    Some(s) => Command::Protocol(self.app.protocol().with(s, on)),
+                    None => return Err(self.describe(&CommandError::NoProtocol)),
+                }
+            }
         };
         self.command(cmd)
     }

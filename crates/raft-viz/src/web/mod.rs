@@ -2,7 +2,8 @@
 //!
 //! [`start`] reads the URL's options and builds the page ([`page`]): the [`App`], the
 //! canvas ([`canvas`]), the animation loop and what wakes it ([`runner`]), the DOM
-//! controls ([`controls`], [`strip`], [`labels`]) and the JS API ([`api`]). The whole
+//! controls ([`controls`], [`strip`], [`protocol_panel`], [`labels`]) and the JS API
+//! ([`api`]). The whole
 //! page state is one [`Page`] in a thread-local; every callback ([`events`]) reaches it
 //! through `with_page`, and every closure and listener is owned by it (dropped, and
 //! removed from the DOM, by [`stop`]): nothing is leaked with `forget`.
@@ -31,6 +32,7 @@ pub mod links;
 pub mod notices;
 pub mod page;
 pub mod panic;
+pub mod protocol_panel;
 pub mod runner;
 pub mod strip;
 pub mod tour_card;

@@ -1,0 +1,292 @@
+//! The protocol a cluster runs: the switches of [`raft_core::Config`] that change Raft's
+//! rules (not its timing), as one typed value, with the presets a reader picks from.
+//!
+//! A [`Protocol`] is read from a config ([`Protocol::of`]) and written onto one
+//! ([`Protocol::apply_to`]); [`Action::SetProtocol`](crate::Action::SetProtocol) changes
+//! it on a running world. Each switch also has a short, stable name
+//! ([`Switch::name`]), and each preset one ([`Preset::name`]): share links, URL options
+//! and the JS API use them, so they must not change.
+
+use raft_core::{Config, UnsafeRules};
+
+/// Which of Raft's optional and unsafe rules a cluster follows. The default is
+/// [`Preset::Basic`]: the article's Raft, every switch off.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Protocol {
+    /// Pre-vote (`Config::pre_vote`): a would-be candidate first asks whether it could
+    /// win, without raising its term.
+    pub pre_vote: bool,
+    /// Check-quorum (`Config::check_quorum`): a leader that stops hearing from a
+    /// majority steps down, and a node that hears from a live leader ignores
+    /// disruptive vote requests.
+    pub check_quorum: bool,
+    /// A new leader appends an empty entry of its term (`Config::append_noop_on_election`).
+    pub noop_on_election: bool,
+    /// A new entry goes out at once, not with the next heartbeat
+    /// (`Config::replicate_immediately`).
+    pub replicate_immediately: bool,
+    /// The teaching switches that each break one safety rule.
+    pub unsafe_rules: UnsafeRules,
+}
+
+/// A named protocol a reader picks as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preset {
+    /// The article's Raft: every switch off (Figure 2 as it stands).
+    Basic,
+    /// Raft as production systems run it: pre-vote, check-quorum, a no-op entry on
+    /// election and immediate replication, every safety rule on.
+    Full,
+    /// Basic with every unsafe rule on: what the checker is there to catch.
+    Unsafe,
+}
+
+/// The name of a protocol that matches no preset.
+pub const CUSTOM: &str = "custom";
+
+impl Preset {
+    /// Every preset, in the order a menu shows them.
+    pub const ALL: [Preset; 3] = [Preset::Basic, Preset::Full, Preset::Unsafe];
+
+    /// The preset's stable name: `basic`, `full` or `unsafe`.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Preset::Basic => "basic",
+            Preset::Full => "full",
+            Preset::Unsafe => "unsafe",
+        }
+    }
+
+    /// The preset named `name` (as [`Preset::name`] writes it).
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Preset> {
+        Preset::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// The switches this preset sets.
+    #[must_use]
+    pub const fn protocol(self) -> Protocol {
+        let extensions = matches!(self, Preset::Full);
+        let broken = matches!(self, Preset::Unsafe);
+        Protocol {
+            pre_vote: extensions,
+            check_quorum: extensions,
+            noop_on_election: extensions,
+            replicate_immediately: extensions,
+            // The membership and compaction rules get their switches with the page's
+            // controls for them; until then no preset breaks them.
+            unsafe_rules: UnsafeRules {
+                fixed_election_timeout: broken,
+                skip_log_up_to_date_check: broken,
+                commit_old_terms_by_counting: broken,
+                unchecked_membership_changes: false,
+                snapshot_discards_log_suffix: false,
+            },
+        }
+    }
+}
+
+/// One switch of a [`Protocol`], for code that goes through them all (a panel of
+/// checkboxes, a share link's bits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Switch {
+    /// [`Protocol::pre_vote`].
+    PreVote,
+    /// [`Protocol::check_quorum`].
+    CheckQuorum,
+    /// [`Protocol::noop_on_election`].
+    NoopOnElection,
+    /// [`Protocol::replicate_immediately`].
+    ReplicateImmediately,
+    /// [`UnsafeRules::fixed_election_timeout`].
+    FixedElectionTimeout,
+    /// [`UnsafeRules::skip_log_up_to_date_check`].
+    SkipLogUpToDateCheck,
+    /// [`UnsafeRules::commit_old_terms_by_counting`].
+    CommitOldTermsByCounting,
+}
+
+impl Switch {
+    /// Every switch: the four extensions, then the three unsafe rules. A share link
+    /// stores switch `i` as bit `i`, so this order is part of its format.
+    pub const ALL: [Switch; 7] = [
+        Switch::PreVote,
+        Switch::CheckQuorum,
+        Switch::NoopOnElection,
+        Switch::ReplicateImmediately,
+        Switch::FixedElectionTimeout,
+        Switch::SkipLogUpToDateCheck,
+        Switch::CommitOldTermsByCounting,
+    ];
+
+    /// The switch's stable name (the fault campaign's `--unsafe` names for the unsafe
+    /// rules).
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Switch::PreVote => "pre-vote",
+            Switch::CheckQuorum => "check-quorum",
+            Switch::NoopOnElection => "noop",
+            Switch::ReplicateImmediately => "immediate",
+            Switch::FixedElectionTimeout => "fixed-timeout",
+            Switch::SkipLogUpToDateCheck => "no-log-check",
+            Switch::CommitOldTermsByCounting => "commit-old-terms",
+        }
+    }
+
+    /// The switch named `name` (as [`Switch::name`] writes it).
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Switch> {
+        Switch::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Whether turning it on breaks a rule Raft needs for safety or liveness.
+    #[must_use]
+    pub const fn is_unsafe(self) -> bool {
+        matches!(
+            self,
+            Switch::FixedElectionTimeout
+                | Switch::SkipLogUpToDateCheck
+                | Switch::CommitOldTermsByCounting
+        )
+    }
+}
+
+impl Protocol {
+    /// The protocol `config` runs.
+    #[must_use]
+    pub fn of(config: &Config) -> Protocol {
+        Protocol {
+            pre_vote: config.pre_vote,
+            check_quorum: config.check_quorum,
+            noop_on_election: config.append_noop_on_election,
+            replicate_immediately: config.replicate_immediately,
+            unsafe_rules: config.unsafe_rules,
+        }
+    }
+
+    /// Writes the switches onto `config`, leaving its timing and batch size alone.
+    pub fn apply_to(&self, config: &mut Config) {
+        config.pre_vote = self.pre_vote;
+        config.check_quorum = self.check_quorum;
+        config.append_noop_on_election = self.noop_on_election;
+        config.replicate_immediately = self.replicate_immediately;
+        config.unsafe_rules = self.unsafe_rules;
+    }
+
+    /// The preset these switches match exactly, if any.
+    #[must_use]
+    pub fn preset(&self) -> Option<Preset> {
+        Preset::ALL.into_iter().find(|p| p.protocol() == *self)
+    }
+
+    /// The preset's name, or [`CUSTOM`] when the switches match none.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        self.preset().map_or(CUSTOM, Preset::name)
+    }
+
+    /// The protocol of the preset named `name`; `None` for [`CUSTOM`] (it names no
+    /// switches) and anything else.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Protocol> {
+        Preset::parse(name).map(Preset::protocol)
+    }
+
+    /// Whether `switch` is on.
+    #[must_use]
+    pub const fn get(&self, switch: Switch) -> bool {
+        match switch {
+            Switch::PreVote => self.pre_vote,
+            Switch::CheckQuorum => self.check_quorum,
+            Switch::NoopOnElection => self.noop_on_election,
+            Switch::ReplicateImmediately => self.replicate_immediately,
+            Switch::FixedElectionTimeout => self.unsafe_rules.fixed_election_timeout,
+            Switch::SkipLogUpToDateCheck => self.unsafe_rules.skip_log_up_to_date_check,
+            Switch::CommitOldTermsByCounting => self.unsafe_rules.commit_old_terms_by_counting,
+        }
+    }
+
+    /// Turns `switch` on or off.
+    pub fn set(&mut self, switch: Switch, on: bool) {
+        let slot = match switch {
+            Switch::PreVote => &mut self.pre_vote,
+            Switch::CheckQuorum => &mut self.check_quorum,
+            Switch::NoopOnElection => &mut self.noop_on_election,
+            Switch::ReplicateImmediately => &mut self.replicate_immediately,
+            Switch::FixedElectionTimeout => &mut self.unsafe_rules.fixed_election_timeout,
+            Switch::SkipLogUpToDateCheck => &mut self.unsafe_rules.skip_log_up_to_date_check,
+            Switch::CommitOldTermsByCounting => &mut self.unsafe_rules.commit_old_terms_by_counting,
+        };
+        *slot = on;
+    }
+
+    /// This protocol with `switch` on or off.
+    #[must_use]
+    pub fn with(mut self, switch: Switch, on: bool) -> Protocol {
+        self.set(switch, on);
+        self
+    }
+
+    /// The switches that are on, in [`Switch::ALL`]'s order.
+    pub fn switches_on(&self) -> impl Iterator<Item = Switch> + '_ {
+        Switch::ALL.into_iter().filter(|s| self.get(*s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_is_basic_and_the_default_config_runs_it() {
+        assert_eq!(Protocol::default(), Preset::Basic.protocol());
+        assert_eq!(Protocol::of(&Config::default()), Protocol::default());
+        assert_eq!(Protocol::default().name(), "basic");
+    }
+
+    #[test]
+    fn presets_round_trip_through_their_names_and_a_config() {
+        for p in Preset::ALL {
+            assert_eq!(Preset::parse(p.name()), Some(p));
+            assert_eq!(p.protocol().preset(), Some(p));
+            assert_eq!(Protocol::from_name(p.name()), Some(p.protocol()));
+            let mut config = Config::default();
+            p.protocol().apply_to(&mut config);
+            assert_eq!(Protocol::of(&config), p.protocol());
+            assert_eq!(config.validate(), Ok(()));
+        }
+        assert_eq!(Protocol::from_name(CUSTOM), None);
+        assert_eq!(Protocol::from_name("Full"), None);
+    }
+
+    #[test]
+    fn switches_are_named_and_set_one_at_a_time() {
+        for s in Switch::ALL {
+            assert_eq!(Switch::parse(s.name()), Some(s));
+            let p = Protocol::default().with(s, true);
+            assert!(p.get(s));
+            assert_eq!(p.switches_on().collect::<alloc::vec::Vec<_>>(), [s]);
+            assert_eq!(p.name(), CUSTOM, "{s:?} alone is no preset");
+            assert_eq!(p.unsafe_rules.any(), s.is_unsafe());
+        }
+        assert_eq!(Switch::parse("prevote"), None);
+    }
+
+    #[test]
+    fn applying_keeps_the_timing() {
+        let mut config = Config {
+            election_timeout_min: core::time::Duration::from_millis(400),
+            election_timeout_max: core::time::Duration::from_millis(800),
+            ..Config::default()
+        };
+        let before = config.clone();
+        Preset::Full.protocol().apply_to(&mut config);
+        assert_eq!(config.election_timeout_min, before.election_timeout_min);
+        assert_eq!(config.election_timeout_max, before.election_timeout_max);
+        assert_eq!(config.heartbeat_interval, before.heartbeat_interval);
+        assert!(config.pre_vote && config.check_quorum);
+        assert!(config.append_noop_on_election && config.replicate_immediately);
+    }
+}
