@@ -36,7 +36,7 @@ pub use client::{Client, ClientSettings, Completed, Outstanding};
 pub use command::{ClientId, Command, Op, StateMachine};
 pub use history::{History, Item, Record, TimerKind};
 pub use network::{DropReason, Endpoint, Flight, MsgId, NetworkSettings, Packet, Reply};
-pub use protocol::{Preset, Protocol, Switch};
+pub use protocol::{FULL_SNAPSHOT_EVERY, MAX_SNAPSHOT_EVERY, Preset, Protocol, Switch};
 pub use server::{Server, node_name};
 pub use timeline::{MAX_SNAPSHOTS, Stamped, Timeline};
 pub use world::{MAX_NODES, Setup, SetupError, World};

@@ -247,3 +247,73 @@ fn seeking_to_before_the_change_shows_the_protocol_in_force_then() {
     t.seek(Instant::from_millis(1_000));
     assert_eq!(Protocol::of(t.world().config()), Preset::Unsafe.protocol());
 }
+
+#[test]
+fn set_protocol_reaches_running_nodes_with_single_server_changes_and_the_threshold() {
+    let mut w = world(3, 17);
+    elect(&mut w);
+    for s in w.servers().iter().filter_map(|s| s.node()) {
+        assert!(
+            s.config().joint_consensus,
+            "Basic: the paper's joint consensus"
+        );
+        assert_eq!(s.config().snapshot_threshold, 0, "Basic never compacts");
+    }
+    let p = Protocol::default()
+        .with(Switch::SingleServer, true)
+        .with(Switch::TwoChanges, true)
+        .with(Switch::SnapshotDropsLog, true)
+        .with_snapshot_every(20);
+    w.apply(&Action::SetProtocol(p)).expect("valid");
+    for s in w.servers().iter().filter_map(|s| s.node()) {
+        let c = s.config();
+        assert!(!c.joint_consensus, "{:?}", s.id());
+        assert_eq!(c.snapshot_threshold, 20);
+        assert!(c.unsafe_rules.unchecked_membership_changes);
+        assert!(c.unsafe_rules.snapshot_discards_log_suffix);
+        assert_eq!(Protocol::of(c), p);
+    }
+    // And back: every switch off is the paper's Raft again.
+    w.apply(&Action::SetProtocol(Protocol::default()))
+        .expect("valid");
+    for s in w.servers().iter().filter_map(|s| s.node()) {
+        assert!(s.config().joint_consensus);
+        assert_eq!(s.config().snapshot_threshold, 0);
+        assert!(!s.config().unsafe_rules.any());
+    }
+}
+
+#[test]
+fn under_full_the_leader_compacts_after_the_no_op_and_seven_writes() {
+    // Why FULL_SNAPSHOT_EVERY is 8: a reader's handful of writes makes the leader take
+    // a snapshot within a few virtual seconds, a minute of the sandbox at 1/15 speed.
+    let mut setup = Setup {
+        nodes: 5,
+        seed: 3,
+        ..Setup::default()
+    };
+    Preset::Full.protocol().apply_to(&mut setup.raft);
+    let mut w = World::new(&setup).expect("valid setup");
+    let leader = elect(&mut w);
+    let start = w.now();
+    let compacted = |w: &World| {
+        w.node(leader)
+            .is_some_and(|n| n.log().snapshot_index().0 >= 8)
+    };
+    for i in 0..7 {
+        assert!(!compacted(&w), "not compacted after {i} writes");
+        w.apply(&Action::ClientRequest {
+            op: Op::Set(i),
+            to: Some(leader),
+        })
+        .expect("valid");
+        assert!(w.run_until(Duration::from_secs(2), World::clients_idle));
+    }
+    assert!(w.run_until(Duration::from_millis(200), compacted));
+    let took = w.now().as_micros() - start.as_micros();
+    assert!(
+        took < 4_000_000,
+        "{took} µs of virtual time: over a minute at 1/15 speed"
+    );
+    assert_eq!(raft_sim::FULL_SNAPSHOT_EVERY, 8);
+}

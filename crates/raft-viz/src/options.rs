@@ -9,6 +9,7 @@ use raft_sim::Protocol;
 
 use crate::lang::Lang;
 use crate::num::parse_decimal;
+use crate::protocol::ParamError;
 use crate::share::percent_decode;
 
 /// Slowest playback: a thousandth of real time.
@@ -191,7 +192,20 @@ pub fn parse(query: &str, known_scene: impl Fn(&str) -> bool) -> (Options, Vec<S
             Key::Protocol => {
                 sandbox = true;
                 protocol_named = Some(v);
-                set(&mut o.protocol, crate::protocol::parse_param(v))
+                match crate::protocol::parse_param(v) {
+                    Ok(p) => set(&mut o.protocol, Some(p)),
+                    Err(ParamError::Unknown) => false,
+                    // A bad number gets its own notice: the list of names would not
+                    // say what is wrong.
+                    Err(ParamError::Threshold) => {
+                        notices.push(notice(
+                            k,
+                            v,
+                            lang.tr("snapshot-every is a whole number of entries from 0 (never) to 10000; using basic."),
+                        ));
+                        continue;
+                    }
+                }
             }
             Key::At => set(
                 &mut o.at_ms,
@@ -277,7 +291,7 @@ const OPTIONS: [(&str, Key, &str); 13] = [
     (
         "protocol",
         Key::Protocol,
-        "use basic, full, unsafe, or switch names joined by commas (e.g. pre-vote,check-quorum; also noop, immediate, fixed-timeout, no-log-check, commit-old-terms); using basic.",
+        "use basic, full, unsafe, or switch names joined by commas, and snapshot-every=N (e.g. pre-vote,check-quorum,snapshot-every=20; also noop, immediate, single-server, fixed-timeout, no-log-check, commit-old-terms, two-changes, snapshot-drops-log); using basic.",
     ),
 ];
 
@@ -422,6 +436,8 @@ mod tests {
             "protocol=fancy",
             "protocol=custom",
             "protocol=pre-vote,,noop",
+            "protocol=snapshot-every=-3",
+            "protocol=pre-vote,snapshot-every=10001",
         ] {
             // With `mode=sandbox`, so that no bad value opens the tour instead.
             let (o, n) = parse_q(&format!("mode=sandbox&{q}"));
@@ -455,6 +471,29 @@ mod tests {
             n[0].starts_with("protocol=warp: use basic, full, unsafe"),
             "{n:?}"
         );
+        // The threshold is an item of the list; a bad one says what is wrong with it.
+        let (o, n) = parse_q("protocol=single-server,snapshot-every=20");
+        assert!(n.is_empty(), "{n:?}");
+        assert_eq!(
+            o.protocol,
+            Protocol::default()
+                .with(Switch::SingleServer, true)
+                .with_snapshot_every(20)
+        );
+        for bad in [
+            "snapshot-every=ten",
+            "noop,snapshot-every=1e3",
+            "snapshot-every=20000",
+        ] {
+            let (o, n) = parse_q(&format!("protocol={bad}"));
+            assert_eq!((o.protocol, n.len()), (Protocol::default(), 1), "{bad}");
+            assert_eq!(o.scene, None, "{bad}: still the sandbox");
+            let want = format!(
+                "protocol={bad}: snapshot-every is a whole number of entries from 0 (never) to {}; using basic.",
+                raft_sim::MAX_SNAPSHOT_EVERY
+            );
+            assert_eq!(n[0], want);
+        }
         // A scene sets its own switches: the option is refused, with a notice.
         let (o, n) = parse_q("scene=split-vote&protocol=unsafe");
         assert_eq!(o.scene.as_deref(), Some("split-vote"));

@@ -46,10 +46,12 @@ pub struct Snapshot {
     pub protocol: Protocol,
 }
 
-/// The JS names of the switches, in [`Switch::ALL`](raft_sim::Switch::ALL)'s order: `snapshot().protocol`
-/// shows the first four beside `preset` and the unsafe three in `unsafe`;
-/// `command({type: "protocol", switches})` takes all seven side by side.
-pub const SWITCH_KEYS: [&str; 7] = [
+/// The JS names of the switches, in [`Switch::ALL`](raft_sim::Switch::ALL)'s order:
+/// `snapshot().protocol` shows the safe ones beside `preset` and the unsafe ones in
+/// `unsafe`; `command({type: "protocol", switches})` takes them all side by side.
+/// `joint` is the inverse of [`Switch::SingleServer`](raft_sim::Switch::SingleServer):
+/// JS says which way membership changes, `true` the paper's joint consensus.
+pub const SWITCH_KEYS: [&str; 10] = [
     "preVote",
     "checkQuorum",
     "noop",
@@ -57,7 +59,13 @@ pub const SWITCH_KEYS: [&str; 7] = [
     "fixedElectionTimeout",
     "skipLogUpToDateCheck",
     "commitOldTermsByCounting",
+    "joint",
+    "uncheckedMembershipChanges",
+    "snapshotDiscardsLogSuffix",
 ];
+
+/// The JS name of the snapshot threshold, beside the switches.
+pub const SNAPSHOT_EVERY_KEY: &str = "snapshotEvery";
 
 /// The tour's state in a [`Snapshot`].
 #[derive(Debug, Clone, PartialEq)]
@@ -377,6 +385,8 @@ impl Serialize for Value<'_> {
                     (SWITCH_KEYS[1], Bool(p.check_quorum)),
                     (SWITCH_KEYS[2], Bool(p.noop_on_election)),
                     (SWITCH_KEYS[3], Bool(p.replicate_immediately)),
+                    (SWITCH_KEYS[7], Bool(!p.single_server_changes)),
+                    (SNAPSHOT_EVERY_KEY, Number(p.snapshot_every as f64)),
                     ("unsafe", Value::Unsafe(p)),
                 ],
             ),
@@ -388,6 +398,8 @@ impl Serialize for Value<'_> {
                         (SWITCH_KEYS[4], Bool(r.fixed_election_timeout)),
                         (SWITCH_KEYS[5], Bool(r.skip_log_up_to_date_check)),
                         (SWITCH_KEYS[6], Bool(r.commit_old_terms_by_counting)),
+                        (SWITCH_KEYS[8], Bool(r.unchecked_membership_changes)),
+                        (SWITCH_KEYS[9], Bool(r.snapshot_discards_log_suffix)),
                     ],
                 )
             }

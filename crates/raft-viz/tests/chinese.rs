@@ -153,21 +153,23 @@ fn a_chinese_reader_sees_no_english_text_in_the_feed_or_the_inspector() {
 fn every_protocol_text_has_its_chinese() {
     // The protocol's labels and hints are looked up from tables (`src/protocol.rs`),
     // which the scan of `tr` calls below does not see: checked here, for every one of
-    // the 128 protocols.
+    // the 1,024 mixes of switches, with and without a snapshot threshold.
     use raft_sim::{Protocol, Switch};
     use raft_viz::protocol::{preset_hint, preset_label, switch_label, switches_text};
     install_bundled_chinese();
     let kept = kept_words();
     let mut texts = BTreeSet::new();
     for bits in 0..1u32 << Switch::ALL.len() {
-        let mut p = Protocol::default();
-        for (i, s) in Switch::ALL.into_iter().enumerate() {
-            p.set(s, bits & 1 << i != 0);
+        for every in [0, 8, 20] {
+            let mut p = Protocol::default().with_snapshot_every(every);
+            for (i, s) in Switch::ALL.into_iter().enumerate() {
+                p.set(s, bits & 1 << i != 0);
+            }
+            for f in [preset_label, preset_hint] {
+                texts.insert((f(&p, Lang::En).to_string(), f(&p, Lang::Zh).to_string()));
+            }
+            texts.insert((switches_text(&p, Lang::En), switches_text(&p, Lang::Zh)));
         }
-        for f in [preset_label, preset_hint] {
-            texts.insert((f(&p, Lang::En).to_string(), f(&p, Lang::Zh).to_string()));
-        }
-        texts.insert((switches_text(&p, Lang::En), switches_text(&p, Lang::Zh)));
     }
     for s in Switch::ALL {
         let (en, zh) = (switch_label(s, Lang::En), switch_label(s, Lang::Zh));

@@ -171,7 +171,7 @@ fn the_feed_tells_when_the_protocol_changed_in_both_languages() {
     let en = told(&a, Lang::En);
     assert!(
         en.iter().any(|s| s
-            == "Protocol changed to Full: Pre-vote, Check-quorum, No-op on election, Immediate replication"),
+            == "Protocol changed to Full: Pre-vote, Check-quorum, No-op on election, Immediate replication, a snapshot every 8 entries"),
         "{en:?}"
     );
     let zh = told(&a, Lang::Zh);
@@ -186,5 +186,85 @@ fn the_feed_tells_when_the_protocol_changed_in_both_languages() {
         en.iter()
             .any(|s| s == "Protocol changed to Basic: no extensions"),
         "{en:?}"
+    );
+}
+
+#[test]
+fn single_server_changes_and_a_threshold_start_from_the_url_and_round_trip_through_a_share_link() {
+    let (mut a, notices) = open_query("seed=12&protocol=pre-vote,single-server,snapshot-every=20");
+    assert!(notices.is_empty(), "{notices:?}");
+    let start = Protocol::default()
+        .with(Switch::PreVote, true)
+        .with(Switch::SingleServer, true)
+        .with_snapshot_every(20);
+    assert_eq!(a.protocol(), start);
+    let raft = &a.timeline().setup().raft;
+    assert!(!raft.joint_consensus);
+    assert_eq!(raft.snapshot_threshold, 20);
+    play(&mut a, 500);
+    // Later: joint consensus again, a new threshold and the two new unsafe rules.
+    let changed = start
+        .with(Switch::SingleServer, false)
+        .with(Switch::TwoChanges, true)
+        .with(Switch::SnapshotDropsLog, true)
+        .with_snapshot_every(5);
+    a.command(Command::Protocol(changed)).expect("valid");
+    for s in a.world().servers().iter().filter_map(|s| s.node()) {
+        assert!(s.config().joint_consensus);
+        assert_eq!(s.config().snapshot_threshold, 5);
+    }
+    assert_eq!(Snapshot::of(&a).protocol, changed);
+    play(&mut a, 300);
+
+    let query = share::query(&a);
+    assert!(
+        query.starts_with("seed=12&nodes=5&protocol=pre-vote,single-server,snapshot-every=20&a="),
+        "{query}"
+    );
+    let (copy, notices) = open_query(&query);
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(Protocol::of(&copy.timeline().setup().raft), start);
+    assert_eq!(set_protocols(&copy), [changed]);
+    assert_eq!(copy.protocol(), changed);
+}
+
+#[test]
+fn a_threshold_alone_is_custom_and_told_in_the_feed() {
+    install_bundled_chinese();
+    let mut a = app(8);
+    play(&mut a, 300);
+    a.command(Command::Protocol(
+        Protocol::default().with_snapshot_every(12),
+    ))
+    .expect("valid");
+    assert_eq!(a.protocol().name(), "custom");
+    let now = a.world().now();
+    let told: Vec<String> = [Lang::En, Lang::Zh]
+        .into_iter()
+        .filter_map(|lang| {
+            narrate_recent(a.timeline().history(), a.world(), lang, now, 2)
+                .into_iter()
+                .map(|(_, s)| s)
+                .find(|s| s.contains("12"))
+        })
+        .collect();
+    assert_eq!(
+        told,
+        [
+            "Protocol changed to Custom: a snapshot every 12 entries",
+            "协议改为自定义：每 12 条记录做一次快照"
+        ]
+    );
+}
+
+#[test]
+fn a_bad_threshold_in_the_url_is_a_notice_and_the_run_starts_basic() {
+    let (a, notices) = open_query("seed=2&protocol=noop,snapshot-every=-1");
+    assert_eq!(a.protocol(), Protocol::default());
+    assert_eq!(
+        notices,
+        [
+            "protocol=noop,snapshot-every=-1: snapshot-every is a whole number of entries from 0 (never) to 10000; using basic."
+        ]
     );
 }

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use raft_sim::raft_core::{Instant, NodeId, Rng};
 use raft_sim::{
-    Action, MsgId, NetworkSettings, Op, Preset, Protocol, Setup, Stamped, Switch, Timeline,
+    Action, MAX_SNAPSHOT_EVERY, MsgId, NetworkSettings, Op, Preset, Protocol, Setup, Stamped,
+    Switch, Timeline,
 };
 use raft_viz::app::{App, Origin, split_minority};
 use raft_viz::command::{Command, NetworkChange};
@@ -103,6 +104,14 @@ fn every_action() -> Vec<Stamped> {
                 .with(Switch::CheckQuorum, true)
                 .with(Switch::CommitOldTermsByCounting, true),
         ),
+        Action::SetProtocol(
+            Protocol::default()
+                .with(Switch::SingleServer, true)
+                .with(Switch::TwoChanges, true)
+                .with(Switch::SnapshotDropsLog, true)
+                .with_snapshot_every(20),
+        ),
+        Action::SetProtocol(Protocol::default().with_snapshot_every(MAX_SNAPSHOT_EVERY)),
     ];
     let mut t = 0;
     actions
@@ -263,6 +272,16 @@ fn absurd_values_are_refused() {
             },
         ),
         at(0, 0, Action::Partition(vec![vec![]; 17])),
+        at(
+            0,
+            0,
+            Action::SetProtocol(Protocol::default().with_snapshot_every(MAX_SNAPSHOT_EVERY + 1)),
+        ),
+        at(
+            0,
+            0,
+            Action::SetProtocol(Protocol::default().with_snapshot_every(u64::MAX)),
+        ),
     ];
     for a in absurd {
         let err = decode(&encode(std::slice::from_ref(&a)), N).expect_err("absurd");
@@ -272,14 +291,34 @@ fn absurd_values_are_refused() {
         );
         assert!(err.to_string().starts_with("shared action 1: "), "{err}");
     }
-    // A protocol with an eighth switch: version 1 knows seven (`B`, time 0, steps 0,
-    // tag 12 `M`, then 128 = `gE`).
+    // A protocol with an eleventh switch: this page knows ten (`B`, time 0, steps 0,
+    // tag 12 `M`, then 1024 = `ggB`).
     assert_eq!(
-        decode("BAAMgE", N),
+        decode("BAAMggBA", N),
         Err(ShareError::Absurd {
             item: 1,
             what: "a protocol switch this page does not know"
         })
+    );
+    // The threshold follows the switches: pre-vote (`B`) every 20 entries (`U`), and
+    // a threshold is required.
+    assert_eq!(
+        decode("BAAMBU", N),
+        Ok(vec![at(
+            0,
+            0,
+            Action::SetProtocol(
+                Protocol::default()
+                    .with(Switch::PreVote, true)
+                    .with_snapshot_every(20)
+            )
+        )])
+    );
+    assert_eq!(decode("BAAMB", N), Err(ShareError::Truncated { item: 1 }));
+    let err = decode("BAAMAx4J", N).expect_err("10001");
+    assert_eq!(
+        err.to_string(),
+        "shared action 1: a snapshot threshold above 10000 entries"
     );
 }
 

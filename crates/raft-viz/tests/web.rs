@@ -174,12 +174,16 @@ async fn snapshots_are_plain_objects_with_camel_case_keys_in_order() -> Result<(
     let protocol = get(&snap, &["protocol"])?;
     #[rustfmt::skip]
     assert_eq!(keys(&protocol), [
-        "preset", "preVote", "checkQuorum", "noop", "immediate", "unsafe",
+        "preset", "preVote", "checkQuorum", "noop", "immediate", "joint", "snapshotEvery",
+        "unsafe",
     ]);
     #[rustfmt::skip]
     assert_eq!(keys(&get(&protocol, &["unsafe"])?), [
         "fixedElectionTimeout", "skipLogUpToDateCheck", "commitOldTermsByCounting",
+        "uncheckedMembershipChanges", "snapshotDiscardsLogSuffix",
     ]);
+    assert_eq!(get(&protocol, &["joint"])?.as_bool(), Some(true));
+    assert_eq!(get(&protocol, &["snapshotEvery"])?.as_f64(), Some(0.0));
     assert_eq!(
         get(&protocol, &["preset"])?.as_string().as_deref(),
         Some("basic")
@@ -320,6 +324,29 @@ async fn the_js_api_round_trips_commands_and_snapshots() -> Result<(), JsValue> 
         get(&protocol, &["unsafe", "skipLogUpToDateCheck"])?.as_bool(),
         Some(true)
     );
+    assert_eq!(
+        get(&protocol, &["snapshotEvery"])?.as_f64(),
+        Some(8.0),
+        "Full's, kept"
+    );
+    // `joint: false` is single-server changes; the threshold is a number.
+    call_api(
+        "command",
+        &[json(
+            r#"{"type":"protocol","switches":{"joint":false,"snapshotEvery":20,"snapshotDiscardsLogSuffix":true}}"#,
+        )?],
+    )?;
+    let protocol = get(&call_api("snapshot", &[])?, &["protocol"])?;
+    assert_eq!(get(&protocol, &["joint"])?.as_bool(), Some(false));
+    assert_eq!(get(&protocol, &["snapshotEvery"])?.as_f64(), Some(20.0));
+    assert_eq!(
+        get(&protocol, &["unsafe", "snapshotDiscardsLogSuffix"])?.as_bool(),
+        Some(true)
+    );
+    assert_eq!(
+        get(&protocol, &["unsafe", "uncheckedMembershipChanges"])?.as_bool(),
+        Some(false)
+    );
 
     // Malformed objects and refused commands throw Errors that say why.
     for bad in [
@@ -330,6 +357,7 @@ async fn the_js_api_round_trips_commands_and_snapshots() -> Result<(), JsValue> 
         r#"{"type":"protocol"}"#,
         r#"{"type":"protocol","preset":"custom"}"#,
         r#"{"type":"protocol","switches":{"preVote":1}}"#,
+        r#"{"type":"protocol","switches":{"snapshotEvery":-5}}"#,
         r#""play""#,
     ] {
         let thrown = call_api("command", &[json(bad)?])
@@ -494,15 +522,43 @@ fn the_command_reader_reads_every_command_and_its_fields() -> Result<(), JsValue
             r#"{"type":"protocol","switches":{"preVote":true,"noop":false,"fixedElectionTimeout":true}}"#,
             U::Protocol {
                 preset: None,
-                switches: Some(web::api::SwitchChange([
-                    Some(true),
+                switches: Some(web::api::SwitchChange(
+                    [
+                        Some(true),
+                        None,
+                        Some(false),
+                        None,
+                        Some(true),
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                    ],
                     None,
-                    Some(false),
-                    None,
-                    Some(true),
-                    None,
-                    None,
-                ])),
+                )),
+            },
+        ),
+        (
+            // `joint` is single-server changes turned around, at the edge.
+            r#"{"type":"protocol","preset":"full","switches":{"joint":false,"uncheckedMembershipChanges":true,"snapshotEvery":20}}"#,
+            U::Protocol {
+                preset: Some(s("full")),
+                switches: Some(web::api::SwitchChange(
+                    [
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        Some(true),
+                        Some(true),
+                        None,
+                    ],
+                    Some(20),
+                )),
             },
         ),
     ];
@@ -531,6 +587,13 @@ fn the_command_reader_reads_every_command_and_its_fields() -> Result<(), JsValue
         r#"{"type":"protocol","switches":null,"preset":7}"#,
         r#"{"type":"protocol","switches":{"unsafe":{"noop":true}}}"#,
         r#"{"type":"protocol","switches":true}"#,
+        r#"{"type":"protocol","switches":{"joint":0}}"#,
+        r#"{"type":"protocol","switches":{"singleServer":true}}"#,
+        r#"{"type":"protocol","switches":{"snapshotEvery":-1}}"#,
+        r#"{"type":"protocol","switches":{"snapshotEvery":2.5}}"#,
+        r#"{"type":"protocol","switches":{"snapshotEvery":10001}}"#,
+        r#"{"type":"protocol","switches":{"snapshotEvery":"8"}}"#,
+        r#"{"type":"protocol","switches":{"snapshotEvery":null}}"#,
         r#""play""#,
         "42",
         "null",

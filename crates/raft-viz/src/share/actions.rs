@@ -32,8 +32,12 @@
 //!  9   SetLinkLatency  from, to, latency (0 = none, else time + 1)
 //! 10   SetNetwork      latency_min:time, latency_max:time, loss, duplicate, reorder (ppm)
 //! 11   SetElectionTimeout min:time, max:time
-//! 12   SetProtocol     switches (bit i set: switch i of raft_sim::Switch::ALL is on;
-//!                                pre-vote is bit 0, commit-old-terms bit 6)
+//! 12   SetProtocol     switches, snapshot_every
+//!                      (switches: bit i set when switch i of raft_sim::Switch::ALL is
+//!                      on: pre-vote is bit 0, commit-old-terms bit 6, single-server
+//!                      bit 7, two-changes bit 8, snapshot-drops-log bit 9; a bit past
+//!                      the last switch is refused. snapshot_every: a count, 0 = never,
+//!                      at most raft_sim::MAX_SNAPSHOT_EVERY)
 //! 13   AddServer       —   (the next node id exists from here on)
 //! 14   RemoveServer    node
 //! 15   TakeSnapshot    node
@@ -47,7 +51,7 @@ use core::fmt;
 use core::time::Duration;
 
 use raft_sim::raft_core::{Instant, NodeId};
-use raft_sim::{Action, MsgId, NetworkSettings, Op, Protocol, Stamped, Switch};
+use raft_sim::{Action, MAX_SNAPSHOT_EVERY, MsgId, NetworkSettings, Op, Protocol, Stamped, Switch};
 
 use crate::lang::Lang;
 use crate::narrate::text::{Arg, render_in};
@@ -58,6 +62,9 @@ const VERSION: u128 = 1;
 /// The largest time (in µs), step count or message id accepted: about 11.6 days of
 /// virtual time; anything larger is not from a real session.
 pub const MAX: u64 = 1_000_000_000_000;
+
+/// What is wrong with a protocol's snapshot threshold over [`MAX_SNAPSHOT_EVERY`].
+const THRESHOLD_TOO_LARGE: &str = "a snapshot threshold above 10000 entries";
 
 /// Most groups in a partition, and most nodes in a group.
 const MAX_GROUPS: u64 = 16;
@@ -324,6 +331,7 @@ fn put_action(w: &mut String, a: &Action) {
                 }
             }
             put(w, bits);
+            put(w, p.snapshot_every.into());
         }
         Action::AddServer => put(w, 13),
         Action::RemoveServer(n) => {
@@ -515,7 +523,11 @@ impl Reader<'_> {
                 if bits >> Switch::ALL.len() != 0 {
                     return Err(self.absurd("a protocol switch this page does not know"));
                 }
-                let mut p = Protocol::default();
+                let every = match u64::try_from(self.num()?) {
+                    Ok(n) if n <= MAX_SNAPSHOT_EVERY => n,
+                    _ => return Err(self.absurd(THRESHOLD_TOO_LARGE)),
+                };
+                let mut p = Protocol::default().with_snapshot_every(every);
                 for (i, s) in Switch::ALL.into_iter().enumerate() {
                     p.set(s, bits & 1 << i != 0);
                 }

@@ -7,8 +7,10 @@
 //!                                       //   tour: { scene, step, steps, caption, title, subjects, done } | null,
 //!                                       //   task: { text, done } | null,
 //!                                       //   protocol: { preset, preVote, checkQuorum, noop, immediate,
+//!                                       //     joint, snapshotEvery,
 //!                                       //     unsafe: { fixedElectionTimeout, skipLogUpToDateCheck,
-//!                                       //       commitOldTermsByCounting } } }
+//!                                       //       commitOldTermsByCounting, uncheckedMembershipChanges,
+//!                                       //       snapshotDiscardsLogSuffix } } }
 //! raftviz.scenes()                      // [{ id, title, chapter, steps }], in tour order
 //! raftviz.command({ type: "crash", node: "A" })   // true, or throws an Error
 //! ```
@@ -31,13 +33,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::Window;
 
-use raft_sim::{MsgId, Op, Preset, Switch};
+use raft_sim::{MAX_SNAPSHOT_EVERY, MsgId, Op, Preset, Switch};
 
 use super::dom::concat;
 use crate::app::App;
 use crate::command::{Command, CommandError, NetworkChange, duration_ms, instant_ms};
 use crate::lang::Lang;
-use crate::snapshot::SWITCH_KEYS;
+use crate::snapshot::{SNAPSHOT_EVERY_KEY, SWITCH_KEYS};
 use crate::view::Selection;
 
 /// The installed API; dropping it removes `window.raftviz`.
@@ -110,7 +112,7 @@ const EXPECTED: [&str; 7] = [
     "a number",
     "a whole number from -2^53 to 2^53",
     "a whole number from 0 to 2^53",
-    "an object of booleans like {preVote: true, checkQuorum: false}",
+    "an object like {preVote: true, joint: false, snapshotEvery: 8}",
 ];
 
 /// The values read from a command's fields, each in the slot of its position: strings
@@ -124,10 +126,12 @@ struct Values {
     w: Option<SwitchChange>,
 }
 
-/// Some protocol switches, as `switches: {preVote: true, fixedElectionTimeout: false}`
-/// names them: per switch of [`Switch::ALL`], its new value, or `None` to keep it.
+/// Some protocol switches, as `switches: {preVote: true, fixedElectionTimeout: false,
+/// snapshotEvery: 8}` names them: per switch of [`Switch::ALL`], its new value, or
+/// `None` to keep it (`joint: false` is already read as single-server changes on),
+/// then the new snapshot threshold, if any.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct SwitchChange(pub [Option<bool>; 7]);
+pub struct SwitchChange(pub [Option<bool>; 10], pub Option<u64>);
 
 /// A Rust type a command field may have: what the reader expects of the JS value,
 /// whether it may be missing, and where its value was read to.
@@ -401,7 +405,8 @@ ui_commands! {
     Protocol "protocol" {
         /// `basic`, `full` or `unsafe`.
         preset "preset": Option<String>,
-        /// The switches to change; the others keep their value.
+        /// The switches (and the snapshot threshold) to change; the others keep their
+        /// value.
         switches "switches": Option<SwitchChange>,
     },
 }
@@ -478,35 +483,50 @@ fn read_field(
 }
 
 /// Reads the switches `x` names into `change`, by their [`SWITCH_KEYS`] (flat: the
-/// unsafe ones beside the others). `Ok(false)` when `x` is no object; an unknown key or
-/// a value that is not a boolean is an error naming it.
+/// unsafe ones beside the others), and the threshold by [`SNAPSHOT_EVERY_KEY`].
+/// `joint` is turned around here, at the edge, into single-server changes. `Ok(false)`
+/// when `x` is no object; an unknown key or a value of the wrong kind is an error
+/// naming it.
 fn switches(x: &JsValue, change: &mut SwitchChange) -> Result<bool, String> {
     if !x.is_object() || js_sys::Array::is_array(x) {
         return Ok(false);
     }
     for key in js_sys::Object::keys(x.unchecked_ref::<js_sys::Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
-        let Some(slot) = SWITCH_KEYS
-            .iter()
-            .position(|k| *k == key)
-            .and_then(|i| change.0.get_mut(i))
-        else {
-            return Err(concat(&[
-                "unknown key `",
-                &key,
-                // SWITCH_KEYS, as a test checks.
-                "` in `switches`: use preVote, checkQuorum, noop, immediate, \
-                 fixedElectionTimeout, skipLogUpToDateCheck, commitOldTermsByCounting",
-            ]));
-        };
         let value = js_sys::Reflect::get(x, &JsValue::from_str(&key)).unwrap_or_default();
-        *slot = Some(value.as_bool().ok_or_else(|| {
+        let bad = |expected: &str| {
             concat(&[
                 "invalid value for `switches.",
                 &key,
-                "`: expected a boolean",
+                "`: expected ",
+                expected,
             ])
-        })?);
+        };
+        if key == SNAPSHOT_EVERY_KEY {
+            let n = value
+                .as_f64()
+                .filter(|n| n.fract() == 0.0 && (0.0..=MAX_SNAPSHOT_EVERY as f64).contains(n));
+            // A whole number in range: the cast is exact.
+            change.1 = Some(
+                n.ok_or_else(|| bad("a whole number of entries from 0 (never) to 10000"))? as u64,
+            );
+            continue;
+        }
+        let Some(i) = SWITCH_KEYS.iter().position(|k| *k == key) else {
+            return Err(concat(&[
+                "unknown key `",
+                &key,
+                // SWITCH_KEYS and SNAPSHOT_EVERY_KEY, as a test checks.
+                "` in `switches`: use preVote, checkQuorum, noop, immediate, \
+                 fixedElectionTimeout, skipLogUpToDateCheck, commitOldTermsByCounting, joint, \
+                 uncheckedMembershipChanges, snapshotDiscardsLogSuffix, snapshotEvery",
+            ]));
+        };
+        let on = value.as_bool().ok_or_else(|| bad("a boolean"))?;
+        if let Some(slot) = change.0.get_mut(i) {
+            // `joint` is single-server changes turned around.
+            *slot = Some(on != (i == Switch::SingleServer as usize));
+        }
     }
     Ok(true)
 }
@@ -650,10 +670,14 @@ impl UiCommand {
                     Some(name) => Preset::parse(&name).ok_or(CommandError::Preset)?.protocol(),
                     None => app.protocol(),
                 };
-                for (s, on) in Switch::ALL.into_iter().zip(switches.unwrap_or_default().0) {
+                let change = switches.unwrap_or_default();
+                for (s, on) in Switch::ALL.into_iter().zip(change.0) {
                     if let Some(on) = on {
                         p.set(s, on);
                     }
+                }
+                if let Some(every) = change.1 {
+                    p.snapshot_every = every;
                 }
                 Command::Protocol(p)
             }
@@ -706,14 +730,13 @@ mod tests {
                 "invalid value for `switches.preVote`: expected a boolean",
             ),
             (
-                r#"{"type":"protocol","switches":{"prevote":true}}"#,
-                "unknown key `prevote` in `switches`: use preVote, checkQuorum, noop, immediate, \
-                 fixedElectionTimeout, skipLogUpToDateCheck, commitOldTermsByCounting",
+                r#"{"type":"protocol","switches":[true]}"#,
+                "invalid value for `switches`: expected an object like \
+                 {preVote: true, joint: false, snapshotEvery: 8}",
             ),
             (
-                r#"{"type":"protocol","switches":[true]}"#,
-                "invalid value for `switches`: expected an object of booleans like \
-                 {preVote: true, checkQuorum: false}",
+                r#"{"type":"protocol","switches":{"joint":"no"}}"#,
+                "invalid value for `switches.joint`: expected a boolean",
             ),
             (
                 r#"{"type":"protocol","preset":3}"#,
@@ -723,17 +746,56 @@ mod tests {
             let value = js_sys::JSON::parse(text)?;
             assert_eq!(read_command(&value), Err(String::from(want)), "{text}");
         }
-        let read = read_command(&js_sys::JSON::parse(
-            r#"{"type":"protocol","switches":{"checkQuorum":true,"commitOldTermsByCounting":false}}"#,
+        // The keys an unknown one is told to use are SWITCH_KEYS and the threshold's.
+        let mut keys = SWITCH_KEYS.to_vec();
+        keys.push(SNAPSHOT_EVERY_KEY);
+        let unknown = read_command(&js_sys::JSON::parse(
+            r#"{"type":"protocol","switches":{"prevote":true}}"#,
         )?);
-        let mut want = [None; 7];
+        assert_eq!(
+            unknown,
+            Err(format!(
+                "unknown key `prevote` in `switches`: use {}",
+                keys.join(", ")
+            ))
+        );
+        for n in ["-1", "8.5", "10001", "\"8\"", "true", "null", "1e300"] {
+            let text = format!(r#"{{"type":"protocol","switches":{{"snapshotEvery":{n}}}}}"#);
+            assert_eq!(
+                read_command(&js_sys::JSON::parse(&text)?),
+                Err(String::from(
+                    "invalid value for `switches.snapshotEvery`: expected a whole number of \
+                     entries from 0 (never) to 10000"
+                )),
+                "{text}"
+            );
+        }
+        let read = read_command(&js_sys::JSON::parse(
+            r#"{"type":"protocol","switches":{"checkQuorum":true,"commitOldTermsByCounting":false,
+                "joint":false,"snapshotDiscardsLogSuffix":true,"snapshotEvery":10000}}"#,
+        )?);
+        let mut want = [None; 10];
         want[1] = Some(true);
         want[6] = Some(false);
+        want[7] = Some(true); // joint: false is single-server changes on
+        want[9] = Some(true);
         assert_eq!(
             read,
             Ok(UiCommand::Protocol {
                 preset: None,
-                switches: Some(SwitchChange(want)),
+                switches: Some(SwitchChange(want, Some(10_000))),
+            })
+        );
+        let read = read_command(&js_sys::JSON::parse(
+            r#"{"type":"protocol","switches":{"joint":true,"snapshotEvery":0}}"#,
+        )?);
+        let mut want = [None; 10];
+        want[7] = Some(false);
+        assert_eq!(
+            read,
+            Ok(UiCommand::Protocol {
+                preset: None,
+                switches: Some(SwitchChange(want, Some(0))),
             })
         );
         let unknown = read_command(&js_sys::JSON::parse(r#"{"type":"warp"}"#)?);

@@ -446,7 +446,7 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
         set_list(doc, &p.feed, &mut shown.feed, text);
     }
 
-    // Protocol: a copy of seven switches to compare; the panel is written when they
+    // Protocol: a copy of its switches and threshold to compare; the panel is written when they
     // change (a command, a seek across a change) and after an input (`force`), which
     // puts back a box whose click was refused.
     let protocol = app.protocol();

@@ -17,6 +17,7 @@ use crate::command::{Command, CommandError, NetworkChange, duration_ms, instant_
 use crate::lang::Lang;
 use crate::num::parse_decimal;
 use crate::options::{Controls as ControlsMode, parse_speed};
+use crate::protocol::parse_threshold;
 use crate::view::Selection;
 
 /// What a button (`data-cmd="…"`) or a key asks for.
@@ -173,6 +174,8 @@ pub enum Setting {
     Preset,
     /// One of the protocol panel's checkboxes (its `value` names the switch).
     Switch,
+    /// The protocol panel's snapshot threshold, in entries (0: never).
+    SnapshotEvery,
 }
 
 impl Setting {
@@ -190,6 +193,7 @@ impl Setting {
             "scene" => Setting::Scene,
             "preset" => Setting::Preset,
             "switch" => Setting::Switch,
+            "snapshotEvery" => Setting::SnapshotEvery,
             _ => return None,
         })
     }
@@ -402,6 +406,14 @@ impl Page {
                     None => return Err(self.describe(&CommandError::NoProtocol)),
                 }
             }
+            Setting::SnapshotEvery => match parse_threshold(value) {
+                Some(n) => Command::Protocol(self.app.protocol().with_snapshot_every(n)),
+                None => {
+                    return Err(self.say(
+                        "The snapshot threshold is a whole number of entries, 0 (never) to 10000.",
+                    ));
+                }
+            },
         };
         self.command(cmd)
     }
