@@ -42,6 +42,13 @@ pub enum Command {
     Restart(NodeId),
     /// Make a node's election timeout elapse now.
     Timeout(NodeId),
+    /// Start a new server and ask the leader to add it (paper §6: it joins as a
+    /// learner, catches up, then becomes a voter).
+    AddNode,
+    /// Ask the leader to remove a server (the leader itself included, §6).
+    RemoveNode(NodeId),
+    /// A node snapshots what it has applied and drops that part of its log (§7).
+    Snapshot(NodeId),
     /// The client sends `op`, to `to` first (else to the node it thinks leads).
     Client {
         /// `set v` or `add v`.

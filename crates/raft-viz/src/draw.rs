@@ -41,6 +41,20 @@ pub fn draw(frame: &Frame<'_>, stage: &Stage, theme: &Theme, p: &mut impl Painte
         draw_labels(node, frame, stage, theme, p);
     }
     draw_logs(frame, stage, theme, p);
+    if let Some(joint) = &frame.joint {
+        p.text(
+            joint,
+            // The top left corner: clear of the ring, whose top node is centred.
+            Point {
+                x: stage.font,
+                y: stage.font * 1.4,
+            },
+            stage.font,
+            theme.muted,
+            Align::Left,
+            true,
+        );
+    }
 }
 
 /// Starts drawing an item under the spotlight: faded when dimmed; when lit, on a soft
@@ -122,6 +136,7 @@ fn draw_node(n: &NodeView<'_>, stage: &Stage, theme: &Theme, p: &mut impl Painte
     enter(n.focus, theme, p, Some(Glow::Disc(n.at, r * 1.4)));
     let (fill, text) = match n.role {
         None => (theme.crashed_fill, theme.crashed_text),
+        Some(_) if n.learner => (theme.learner_fill, theme.node_text),
         Some(_) => (theme.node_fill, theme.node_text),
     };
     p.circle(n.at, r, Some(fill), None);
@@ -460,16 +475,27 @@ fn draw_logs(frame: &Frame<'_>, stage: &Stage, theme: &Theme, p: &mut impl Paint
         );
     }
     for cell in &frame.cells {
-        draw_cell(cell, stage, theme, f, p);
+        draw_cell(cell, frame.snapshot_label, stage, theme, f, p);
     }
 }
 
-fn draw_cell(c: &CellView, stage: &Stage, theme: &Theme, f: f64, p: &mut impl Painter) {
+fn draw_cell(
+    c: &CellView,
+    word: &str,
+    stage: &Stage,
+    theme: &Theme,
+    f: f64,
+    p: &mut impl Painter,
+) {
     let area = &stage.logs;
     if c.col >= area.columns {
         return;
     }
-    let (w, h) = (area.cell_width - 3.0, area.row_height - 4.0);
+    let span = c.span.min(area.columns - c.col).max(1);
+    let (w, h) = (
+        area.cell_width * span as f64 - 3.0,
+        area.row_height - 4.0,
+    );
     let top = at(area.cell(c.row, c.col), 1.5, 2.0);
     let lit = c.focus == Focus::Lit;
     enter(
@@ -491,8 +517,17 @@ fn draw_cell(c: &CellView, stage: &Stage, theme: &Theme, f: f64, p: &mut impl Pa
         (None, Stroke::dashed(color, width, 3.0, 2.0))
     };
     p.rect(top, w, h, 3.0, fill, Some(stroke));
+    // A snapshot's block says so when it has room for the word.
+    let label = if c.span > 2 {
+        let mut l = String::from(word);
+        l.push(' ');
+        l.push_str(&c.label);
+        l
+    } else {
+        c.label.clone()
+    };
     p.text(
-        &c.label,
+        &label,
         at(top, w / 2.0, h * 0.42),
         f,
         theme.text,

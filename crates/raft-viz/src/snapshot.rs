@@ -154,8 +154,17 @@ pub fn subject_name(s: &Subject) -> String {
 pub struct NodeSnapshot {
     /// A, B, C...
     pub name: String,
-    /// follower, precandidate, candidate, leader or crashed.
+    /// follower, precandidate, candidate, leader, crashed, or removed (a committed
+    /// configuration left it out, paper §6: it has left the cluster for good).
     pub role: &'static str,
+    /// A learner (paper §6): it receives entries but has no vote yet, or it waits to
+    /// be added.
+    pub learner: bool,
+    /// The last index its snapshot covers (paper §7), 0 with none; its `log` starts
+    /// after it.
+    pub snapshot_index: u64,
+    /// The configuration it uses (its latest, committed or not), while it runs.
+    pub config: Option<ConfigSnapshot>,
     /// Current term.
     pub term: u64,
     /// Vote in the current term.
@@ -170,6 +179,17 @@ pub struct NodeSnapshot {
     pub log: Vec<EntrySnapshot>,
     /// When the election timer fires, ms (none for leaders and crashed nodes).
     pub timer_ms: Option<f64>,
+}
+
+/// A configuration in a [`Snapshot`] (paper §6).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigSnapshot {
+    /// The voters (C_new while joint).
+    pub voters: Vec<String>,
+    /// While joint, C_old's voters (both majorities count); else empty.
+    pub outgoing: Vec<String>,
+    /// The learners.
+    pub learners: Vec<String>,
 }
 
 /// One log entry in a [`Snapshot`].
@@ -217,9 +237,23 @@ impl Snapshot {
                 let n = s.node();
                 let commit = n.map_or(0, |n| n.commit_index().0);
                 let hard = &s.storage().hard_state;
+                let members = n.map(raft_sim::raft_core::Node::members);
+                let names = |ids: &[raft_sim::raft_core::NodeId]| -> Vec<String> {
+                    ids.iter().copied().map(node_name).collect()
+                };
                 NodeSnapshot {
                     name: s.name().to_owned(),
+                    learner: members.is_some_and(|m| {
+                        m.is_learner(s.id()) || (!s.has_joined() && !m.is_voter(s.id()))
+                    }),
+                    snapshot_index: s.storage().log.snapshot_index().0,
+                    config: members.map(|m| ConfigSnapshot {
+                        voters: names(m.voters()),
+                        outgoing: names(m.outgoing()),
+                        learners: names(m.learners()),
+                    }),
                     role: match n.map(raft_sim::raft_core::Node::role) {
+                        None if s.is_removed() => "removed",
                         None => "crashed",
                         Some(Role::Follower) => "follower",
                         Some(Role::PreCandidate) => "precandidate",
@@ -353,6 +387,7 @@ enum Value<'a> {
     Tour(&'a TourSnapshot),
     Task(&'a TaskSnapshot),
     Scenes(&'a [SceneSummary]),
+    Config(&'a ConfigSnapshot),
     /// A protocol: its preset's name and its switches by [`SWITCH_KEYS`], the unsafe
     /// ones in `unsafe`.
     Protocol(&'a Protocol),
@@ -376,6 +411,14 @@ impl Serialize for Value<'_> {
             Value::Tour(t) => t.serialize(s),
             Value::Task(t) => t.serialize(s),
             Value::Scenes(v) => s.collect_seq(v),
+            Value::Config(c) => object(
+                s,
+                &[
+                    ("voters", Strings(&c.voters)),
+                    ("outgoing", Strings(&c.outgoing)),
+                    ("learners", Strings(&c.learners)),
+                ],
+            ),
             // Spelled out, not looped over `Switch::ALL`: less code.
             Value::Protocol(p) => object(
                 s,
@@ -490,6 +533,9 @@ impl Serialize for NodeSnapshot {
             &[
                 ("name", Str(&self.name)),
                 ("role", Str(self.role)),
+                ("learner", Bool(self.learner)),
+                ("snapshotIndex", Number(self.snapshot_index as f64)),
+                ("config", self.config.as_ref().map_or(Null, Value::Config)),
                 ("term", Number(self.term as f64)),
                 ("votedFor", self.voted_for.as_deref().map_or(Null, Str)),
                 ("votes", Strings(&self.votes)),

@@ -16,6 +16,9 @@ pub struct Theme {
     pub faint: &'static str,
     /// A running node's fill.
     pub node_fill: &'static str,
+    /// A learner's fill (paper §6: a new server that has no vote yet): paler, since
+    /// the rim is the role's alone.
+    pub learner_fill: &'static str,
     /// Text on a node.
     pub node_text: &'static str,
     /// A candidate's dashed border and a leader's solid border.
@@ -58,6 +61,7 @@ pub const LIGHT: Theme = Theme {
     muted: "#59636e",
     faint: "#d0d7de",
     node_fill: "#6aa5d8",
+    learner_fill: "#c4dcf1",
     node_text: "#0b1f33",
     node_border: "#0b3a63",
     crashed_fill: "#c8ccd1",
@@ -86,6 +90,7 @@ pub const DARK: Theme = Theme {
     muted: "#9198a1",
     faint: "#30363d",
     node_fill: "#3d6e9e",
+    learner_fill: "#24405c",
     node_text: "#f0f6fc",
     node_border: "#a5d6ff",
     crashed_fill: "#3a3f45",

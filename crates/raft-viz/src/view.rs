@@ -71,6 +71,9 @@ pub struct NodeView<'a> {
     pub votes: usize,
     /// The voters it counts (n: a win needs more than n/2 votes).
     pub voters: usize,
+    /// A learner: it receives entries but has no vote yet (paper §6, a new server
+    /// catching up), or it waits to be added. Drawn hollow; the rim stays the role's.
+    pub learner: bool,
     /// Election timer: time left as a fraction of the longest timeout (0..=1).
     pub timer: Option<f64>,
     /// Leader: time to the next heartbeat as a fraction of the interval.
@@ -107,14 +110,20 @@ pub struct MessageView {
 /// One log entry as drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CellView {
-    /// Row (node index).
+    /// Whose log.
+    pub node: NodeId,
+    /// Row (the node's place among those still in the picture).
     pub row: usize,
     /// Visible column.
     pub col: usize,
     /// The entry's term.
     pub term: u64,
-    /// Short label: `5` for set 5, `+1` for add 1, `·` for a no-op.
+    /// Short label: `5` for set 5, `+1` for add 1, `·` for a no-op; for a snapshot,
+    /// `≤7`, the last index it covers.
     pub label: String,
+    /// Columns it covers: 1 for an entry; a snapshot's block covers the visible
+    /// indexes it replaced (paper §7), at the head of the row.
+    pub span: usize,
     /// Committed on that node.
     pub committed: bool,
     /// The tour's spotlight.
@@ -162,12 +171,20 @@ pub struct Frame<'a> {
     pub votes_label: &'static str,
     /// What a candidate needs to win, a template: `{0}` is n/2 (a win needs more).
     pub needs_label: &'static str,
+    /// The word on a snapshot's block when it is wide enough ("snapshot", in the
+    /// reader's language).
+    pub snapshot_label: &'static str,
+    /// While the leader's configuration is joint (paper §6, C_old,new): the old and
+    /// the new voters, "C_old,new: A B C → A B C D".
+    pub joint: Option<String>,
 }
 
 /// The template of [`Frame::votes_label`], in English.
 pub const VOTES_LABEL: &str = "votes {0}";
 /// The template of [`Frame::needs_label`], in English.
 pub const NEEDS_LABEL: &str = "needs > {0}";
+/// [`Frame::snapshot_label`], in English.
+pub const SNAPSHOT_LABEL: &str = "snapshot";
 
 /// What is selected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,14 +209,20 @@ pub fn frame<'a>(
     let max_timeout = config.election_timeout_max.as_micros().max(1) as f64;
     let heartbeat = config.heartbeat_interval.as_micros().max(1) as f64;
     let cluster = world.ids().len();
+    // A server that a committed configuration removed has left the picture: the ring's
+    // slots (and the log table's rows) go to the others, in id order.
+    let slots = slots(world);
+    let slot = |id: NodeId| slots.get(id.0 as usize).copied().flatten();
 
     let nodes: Vec<NodeView<'a>> = world
         .servers()
         .iter()
+        .filter(|s| !s.is_removed())
         .enumerate()
         .map(|(i, s)| {
             let at = stage.node(i).unwrap_or(stage.ring.center);
             let node = s.node();
+            let membership = node.map(raft_sim::raft_core::Node::members);
             let left = |deadline: Instant, span: f64| {
                 crate::num::clamp(
                     deadline.as_micros().saturating_sub(now.as_micros()) as f64 / span,
@@ -216,7 +239,10 @@ pub fn frame<'a>(
                 term: node.map_or(s.storage().hard_state.current_term.0, |n| n.term().0),
                 value: s.machine().value(),
                 votes: node.map_or(0, |n| n.votes_granted().len()),
-                voters: node.map_or(cluster, |n| n.members().voters().len()),
+                voters: membership.map_or(cluster, |m| m.voters().len()),
+                learner: membership.is_some_and(|m| {
+                    m.is_learner(s.id()) || (!s.has_joined() && !m.is_voter(s.id()))
+                }),
                 timer: node
                     .and_then(|n| n.election_deadline())
                     .map(|d| left(d, max_timeout)),
@@ -230,7 +256,9 @@ pub fn frame<'a>(
         .collect();
 
     let place = |e: Endpoint| match e {
-        Endpoint::Node(id) => stage.node(id.0 as usize).unwrap_or(stage.ring.center),
+        Endpoint::Node(id) => slot(id)
+            .and_then(|i| stage.node(i))
+            .unwrap_or(stage.ring.center),
         Endpoint::Client(_) => stage.client,
     };
     // Messages travel from rim to rim, so a dot never covers a node's name.
@@ -265,7 +293,7 @@ pub fn frame<'a>(
     let (mut cells, first_index, commit) = log_cells(world, stage.logs.columns);
     for c in &mut cells {
         let entry = Subject::Entry {
-            node: NodeId(c.row as u32),
+            node: c.node,
             index: first_index + c.col as u64,
         };
         c.focus = Focus::of(subjects, subjects.contains(&entry));
@@ -279,6 +307,25 @@ pub fn frame<'a>(
         label: "client",
         focus: Focus::of(subjects, subjects.contains(&Subject::Client)),
     };
+
+    let joint = world
+        .leader()
+        .and_then(|l| world.node(l))
+        .map(raft_sim::raft_core::Node::members)
+        .filter(|m| m.is_joint())
+        .map(|m| {
+            let mut text = String::from("C_old,new:");
+            for (i, list) in [m.outgoing(), m.voters()].into_iter().enumerate() {
+                if i == 1 {
+                    text.push_str(" →");
+                }
+                for &id in list {
+                    text.push(' ');
+                    text.push_str(&raft_sim::node_name(id));
+                }
+            }
+            text
+        });
 
     let mut cuts = Vec::new();
     let ids = world.ids();
@@ -303,6 +350,8 @@ pub fn frame<'a>(
         violations: world.checker().total(),
         votes_label: VOTES_LABEL,
         needs_label: NEEDS_LABEL,
+        snapshot_label: SNAPSHOT_LABEL,
+        joint,
     }
 }
 
@@ -474,10 +523,28 @@ fn log_cells(world: &World, columns: usize) -> (Vec<CellView>, u64, Vec<u64>) {
     let first = last.saturating_sub(columns.max(1) as u64 - 1).max(1);
     let mut cells = Vec::new();
     let mut commit = Vec::new();
-    for (row, s) in world.servers().iter().enumerate() {
+    for (row, s) in world.servers().iter().filter(|s| !s.is_removed()).enumerate() {
         let committed_to = s.node().map_or(0, |n| n.commit_index().0);
         commit.push(committed_to);
-        for (index, entry) in s.storage().log.iter() {
+        let log = &s.storage().log;
+        let compacted = log.snapshot_index().0;
+        if compacted >= first {
+            cells.push(CellView {
+                node: s.id(),
+                row,
+                col: 0,
+                term: log.snapshot_term().0,
+                label: {
+                    let mut l = String::from("≤");
+                    crate::num::push_u64(&mut l, compacted);
+                    l
+                },
+                span: (compacted - first + 1) as usize,
+                committed: true,
+                focus: Focus::Normal,
+            });
+        }
+        for (index, entry) in log.iter() {
             if index.0 < first {
                 continue;
             }
@@ -495,8 +562,10 @@ fn log_cells(world: &World, columns: usize) -> (Vec<CellView>, u64, Vec<u64>) {
                 },
             };
             cells.push(CellView {
+                node: s.id(),
                 row,
                 col: (index.0 - first) as usize,
+                span: 1,
                 term: entry.term.0,
                 label,
                 committed: index.0 <= committed_to,
@@ -505,6 +574,28 @@ fn log_cells(world: &World, columns: usize) -> (Vec<CellView>, u64, Vec<u64>) {
         }
     }
     (cells, first, commit)
+}
+
+/// Each server's slot on the ring and row in the log table, by id: `None` for one a
+/// committed configuration removed (it has left the picture).
+fn slots(world: &World) -> Vec<Option<usize>> {
+    let mut next = 0;
+    world
+        .servers()
+        .iter()
+        .map(|s| {
+            (!s.is_removed()).then(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect()
+}
+
+/// How many servers are in the picture: all but those a committed configuration
+/// removed. The stage is laid out for them.
+pub fn present(world: &World) -> usize {
+    world.servers().iter().filter(|s| !s.is_removed()).count()
 }
 
 /// What is under the point `p` (messages first, they sit on top).

@@ -128,7 +128,7 @@ impl App {
     /// from `options`; the seed and the size from the timeline.
     pub fn from_timeline(mut timeline: Timeline, origin: Origin, options: &Options) -> App {
         timeline.set_history_capacity(HISTORY_RECORDS);
-        let nodes = timeline.world().ids().len();
+        let nodes = view::present(timeline.world());
         let entries = view::longest_log(timeline.world());
         App {
             seed: timeline.world().seed(),
@@ -249,9 +249,13 @@ impl App {
     /// a number; the stage is rebuilt only when it changes). Returns whether it did.
     fn relayout(&mut self) -> bool {
         let entries = view::longest_log(self.world());
-        if self.stage.suits(entries) {
+        // Servers join and leave while the cluster runs (paper §6): the ring is laid
+        // out for those in the picture.
+        let nodes = view::present(self.world());
+        if self.stage.suits(entries) && nodes == self.nodes {
             return false;
         }
+        self.nodes = nodes;
         self.stage = Stage::new(self.nodes, self.stage.width, self.stage.height, entries);
         self.dirty = true;
         true
@@ -330,6 +334,7 @@ impl App {
         frame.client.label = self.lang.tr("client");
         frame.votes_label = self.lang.tr("votes {0}");
         frame.needs_label = self.lang.tr("needs > {0}");
+        frame.snapshot_label = self.lang.tr("snapshot");
         frame
     }
 
@@ -408,6 +413,9 @@ impl App {
             Command::Crash(id) => self.act(Action::Crash(id))?,
             Command::Restart(id) => self.act(Action::Restart(id))?,
             Command::Timeout(id) => self.act(Action::TimeoutNow(id))?,
+            Command::AddNode => self.act(Action::AddServer)?,
+            Command::RemoveNode(id) => self.act(Action::RemoveServer(id))?,
+            Command::Snapshot(id) => self.act(Action::TakeSnapshot(id))?,
             Command::Client { op, to } => self.act(Action::ClientRequest { op, to })?,
             Command::Drop(id) => self.act(Action::DropMessage(id))?,
             Command::Partition(groups) => self.act(Action::Partition(groups))?,
@@ -517,7 +525,7 @@ impl App {
 
     fn reset(&mut self, mut timeline: Timeline, origin: Origin) {
         timeline.set_history_capacity(HISTORY_RECORDS);
-        self.nodes = timeline.world().ids().len();
+        self.nodes = view::present(timeline.world());
         self.seed = timeline.world().seed();
         self.timeline = timeline;
         self.history_reserved = false;

@@ -44,7 +44,8 @@ pub fn query(app: &App) -> String {
             q.push_str("seed=");
             push_u64(&mut q, app.seed());
             q.push_str("&nodes=");
-            push_u64(&mut q, app.world().ids().len() as u64);
+            // The run's first size: servers added later are actions the link replays.
+            push_u64(&mut q, app.timeline().setup().nodes as u64);
             let start = Protocol::of(&app.timeline().setup().raft);
             if start != Protocol::default() {
                 // Names and commas only: nothing to percent-encode.

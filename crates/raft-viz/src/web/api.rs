@@ -301,6 +301,18 @@ ui_commands! {
         /// Its name.
         node "node": String,
     },
+    /// Start a server and ask the leader to add it (paper §6).
+    AddNode "addNode" {},
+    /// Ask the leader to remove a server (itself included).
+    RemoveNode "removeNode" {
+        /// Its name.
+        node "node": String,
+    },
+    /// A node snapshots what it has applied (paper §7).
+    Snapshot "snapshot" {
+        /// Its name.
+        node "node": String,
+    },
     /// The client sends `set value`.
     Set "set" {
         /// The value.
@@ -595,6 +607,9 @@ impl UiCommand {
             UiCommand::Crash { node: n } => Command::Crash(node(&n)?),
             UiCommand::Restart { node: n } => Command::Restart(node(&n)?),
             UiCommand::Timeout { node: n } => Command::Timeout(node(&n)?),
+            UiCommand::AddNode {} => Command::AddNode,
+            UiCommand::RemoveNode { node: n } => Command::RemoveNode(node(&n)?),
+            UiCommand::Snapshot { node: n } => Command::Snapshot(node(&n)?),
             UiCommand::Set { value, node: n } => Command::Client {
                 op: Op::Set(value),
                 to: n.map(|n| node(&n)).transpose()?,

@@ -60,6 +60,8 @@ pub struct Panel {
     crash: Element,
     restart: Element,
     timeout: Element,
+    snapshot: Element,
+    add_node: Element,
     drop: Element,
     cut: Element,
     /// Per property: the item, its name and its detail.
@@ -163,6 +165,8 @@ impl Controls {
                     crash: el("rv-crash")?,
                     restart: el("rv-restart")?,
                     timeout: el("rv-timeout")?,
+                    snapshot: el("rv-snapshot")?,
+                    add_node: el("rv-add-node")?,
                     drop: el("rv-drop")?,
                     cut: el("rv-cut")?,
                     badges,
@@ -393,11 +397,13 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
             disable(&p.crash, role.is_none());
             disable(&p.restart, role.is_some());
             disable(&p.timeout, matches!(role, None | Some(Role::Leader)));
+            disable(&p.snapshot, role.is_none());
         }
         if let Some(Selection::Message(id)) = selection {
             disable(&p.drop, world.flight(id).is_none());
         }
         let n = world.ids().len();
+        disable(&p.add_node, n >= raft_sim::MAX_NODES);
         if shown.cut_for != Some((node, n)) {
             shown.cut_for = Some((node, n));
             fill_cut(&p.cut, node, n, lang);

@@ -37,6 +37,12 @@ pub enum PageAction {
     Restart,
     /// Time the selected node out.
     Timeout,
+    /// Add a server.
+    AddNode,
+    /// Remove the selected node.
+    RemoveNode,
+    /// The selected node takes a snapshot.
+    Snapshot,
     /// Drop the selected message.
     Drop,
     /// The client sends `set` with the value box's number.
@@ -84,7 +90,7 @@ pub enum PageAction {
 }
 
 /// The buttons' `data-cmd` names.
-const BUTTONS: [(&str, PageAction); 27] = [
+const BUTTONS: [(&str, PageAction); 30] = [
     ("next", PageAction::Next),
     ("prev", PageAction::Prev),
     ("replay", PageAction::Replay),
@@ -99,6 +105,9 @@ const BUTTONS: [(&str, PageAction); 27] = [
     ("crash", PageAction::Crash),
     ("restart", PageAction::Restart),
     ("timeout", PageAction::Timeout),
+    ("addNode", PageAction::AddNode),
+    ("removeNode", PageAction::RemoveNode),
+    ("snapshot", PageAction::Snapshot),
     ("drop", PageAction::Drop),
     ("set", PageAction::Set),
     ("add", PageAction::Add),
@@ -240,6 +249,9 @@ impl Page {
             PageAction::Crash => Command::Crash(self.selected_node()?),
             PageAction::Restart => Command::Restart(self.selected_node()?),
             PageAction::Timeout => Command::Timeout(self.selected_node()?),
+            PageAction::AddNode => Command::AddNode,
+            PageAction::RemoveNode => Command::RemoveNode(self.selected_node()?),
+            PageAction::Snapshot => Command::Snapshot(self.selected_node()?),
             PageAction::Drop => match self.app.selection() {
                 Some(Selection::Message(id)) => Command::Drop(id),
                 _ => return Err(self.say("Select a message first.")),
