@@ -479,23 +479,13 @@ fn draw_logs(frame: &Frame<'_>, stage: &Stage, theme: &Theme, p: &mut impl Paint
     }
 }
 
-fn draw_cell(
-    c: &CellView,
-    word: &str,
-    stage: &Stage,
-    theme: &Theme,
-    f: f64,
-    p: &mut impl Painter,
-) {
+fn draw_cell(c: &CellView, word: &str, stage: &Stage, theme: &Theme, f: f64, p: &mut impl Painter) {
     let area = &stage.logs;
     if c.col >= area.columns {
         return;
     }
     let span = c.span.min(area.columns - c.col).max(1);
-    let (w, h) = (
-        area.cell_width * span as f64 - 3.0,
-        area.row_height - 4.0,
-    );
+    let (w, h) = (area.cell_width * span as f64 - 3.0, area.row_height - 4.0);
     let top = at(area.cell(c.row, c.col), 1.5, 2.0);
     let lit = c.focus == Focus::Lit;
     enter(

@@ -523,7 +523,12 @@ fn log_cells(world: &World, columns: usize) -> (Vec<CellView>, u64, Vec<u64>) {
     let first = last.saturating_sub(columns.max(1) as u64 - 1).max(1);
     let mut cells = Vec::new();
     let mut commit = Vec::new();
-    for (row, s) in world.servers().iter().filter(|s| !s.is_removed()).enumerate() {
+    for (row, s) in world
+        .servers()
+        .iter()
+        .filter(|s| !s.is_removed())
+        .enumerate()
+    {
         let committed_to = s.node().map_or(0, |n| n.commit_index().0);
         commit.push(committed_to);
         let log = &s.storage().log;

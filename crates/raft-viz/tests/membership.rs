@@ -56,7 +56,10 @@ fn an_added_server_catches_up_as_a_learner_then_votes_section_6() {
     assert_eq!(f.nodes.len(), 4);
     let d = f.nodes.iter().find(|n| n.name == "D").expect("drawn");
     assert!(d.learner, "a new server has no vote yet");
-    assert!(a.stage().node(3).is_some(), "the stage is laid out for four");
+    assert!(
+        a.stage().node(3).is_some(),
+        "the stage is laid out for four"
+    );
     assert!(node(&Snapshot::of(&a), "D").learner);
     // Then it holds the log, and once C_new commits it is a voter like the rest.
     let voter = |a: &App| {
@@ -103,7 +106,10 @@ fn a_removed_leader_leaves_the_picture_and_the_rest_elect_a_new_one_section_6() 
         let f = a.frame();
         f.nodes.len() == 4 && f.nodes.iter().all(|n| n.id != old)
     };
-    assert!(until(&mut a, 5_000.0, gone), "the old leader is still drawn");
+    assert!(
+        until(&mut a, 5_000.0, gone),
+        "the old leader is still drawn"
+    );
     assert!(a.stage().node(4).is_none(), "the ring has four places now");
     assert!(
         until(&mut a, 5_000.0, |a| leader(a).is_some_and(|l| l != old)),
@@ -132,7 +138,8 @@ fn a_snapshot_is_a_block_at_the_head_of_the_log_row_section_7() {
             .iter()
             .all(|n| n.value == v)));
     }
-    a.command(Command::Snapshot(l)).expect("applied entries to compact");
+    a.command(Command::Snapshot(l))
+        .expect("applied entries to compact");
     let s = Snapshot::of(&a);
     let compacted = node(&s, &raft_sim::node_name(l)).snapshot_index;
     assert!(compacted >= 4, "{compacted}");

@@ -3,7 +3,6 @@
 //! `with_page`. Callbacks of one signature share one closure type: one copy of its
 //! code and JS shim in the wasm.
 
-use serde::Serialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, Event, KeyboardEvent, MouseEvent};
@@ -122,8 +121,7 @@ pub fn api_snapshot() -> Result<JsValue, JsValue> {
         let mut snap = Snapshot::of(&p.app);
         // Out of view or in a hidden tab the clock stands still: not playing.
         snap.playing &= !p.runner.blocked();
-        snap.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(JsValue::from)
+        Ok(super::js_snapshot::snapshot(&snap))
     })
     .unwrap_or_else(|| Err(err("raftviz is not running (or is busy)")))
 }
@@ -145,9 +143,7 @@ pub fn on_pointer(event: Event) {
 /// `raftviz.scenes()`: the tour's scenes in order, in the reader's language.
 pub fn api_scenes() -> Result<JsValue, JsValue> {
     let lang = with_page(|p| p.app.lang()).unwrap_or_default();
-    crate::snapshot::Scenes(crate::snapshot::scenes(lang))
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(JsValue::from)
+    Ok(super::js_snapshot::scenes(&crate::snapshot::scenes(lang)))
 }
 
 /// `raftviz.command(obj)`: read at the edge, typed, then carried out.

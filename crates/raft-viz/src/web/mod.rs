@@ -27,6 +27,7 @@ pub mod dom;
 pub mod events;
 pub mod figure;
 pub mod figures;
+pub mod js_snapshot;
 pub mod labels;
 pub mod links;
 pub mod notices;
