@@ -79,6 +79,17 @@ impl Server {
         self.joined
     }
 
+    /// Whether it is a learner (paper §6): running, it receives entries but has no
+    /// vote, by its own latest configuration, or it waits to be added. A voter whose
+    /// removal it has appended is neither.
+    #[must_use]
+    pub fn is_learner(&self) -> bool {
+        self.node.as_ref().is_some_and(|n| {
+            let m = n.members();
+            m.is_learner(self.id) || (!self.joined && !m.is_voter(self.id))
+        })
+    }
+
     /// How many times it restarted.
     #[must_use]
     pub fn restarts(&self) -> u32 {

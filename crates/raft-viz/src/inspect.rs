@@ -39,6 +39,8 @@ pub fn node_lines(world: &World, id: NodeId, lang: Lang) -> Vec<String> {
         ];
     };
     let role = match node.role() {
+        // A learner follows too, but without a vote (paper §6): it says so.
+        Role::Follower if server.is_learner() => lang.tr("Learner (no vote yet)"),
         Role::Follower => "Follower",
         Role::PreCandidate => lang.tr("Pre-candidate (pre-vote)"),
         Role::Candidate => "Candidate",
@@ -78,7 +80,7 @@ pub fn node_lines(world: &World, id: NodeId, lang: Lang) -> Vec<String> {
     let left = |deadline: raft_sim::raft_core::Instant| deadline.since(world.now());
     if let Some(d) = node.heartbeat_deadline() {
         lines.push(say!(lang, "Next heartbeat in {0}", left(d)));
-    } else if let Some(d) = node.election_deadline() {
+    } else if let Some(d) = node.election_deadline().filter(|_| !server.is_learner()) {
         lines.push(say!(lang, "Election timeout in {0}", left(d)));
     }
     for p in node.progress().unwrap_or_default() {

@@ -238,9 +238,7 @@ impl Snapshot {
                 };
                 NodeSnapshot {
                     name: s.name().to_owned(),
-                    learner: members.is_some_and(|m| {
-                        m.is_learner(s.id()) || (!s.has_joined() && !m.is_voter(s.id()))
-                    }),
+                    learner: s.is_learner(),
                     snapshot_index: s.storage().log.snapshot_index().0,
                     config: members.map(|m| ConfigSnapshot {
                         voters: names(m.voters()),

@@ -222,7 +222,6 @@ pub fn frame<'a>(
         .map(|(i, s)| {
             let at = stage.node(i).unwrap_or(stage.ring.center);
             let node = s.node();
-            let membership = node.map(raft_sim::raft_core::Node::members);
             let left = |deadline: Instant, span: f64| {
                 crate::num::clamp(
                     deadline.as_micros().saturating_sub(now.as_micros()) as f64 / span,
@@ -239,11 +238,11 @@ pub fn frame<'a>(
                 term: node.map_or(s.storage().hard_state.current_term.0, |n| n.term().0),
                 value: s.machine().value(),
                 votes: node.map_or(0, |n| n.votes_granted().len()),
-                voters: membership.map_or(cluster, |m| m.voters().len()),
-                learner: membership.is_some_and(|m| {
-                    m.is_learner(s.id()) || (!s.has_joined() && !m.is_voter(s.id()))
-                }),
+                voters: node.map_or(cluster, |n| n.members().voters().len()),
+                learner: s.is_learner(),
                 timer: node
+                    // A learner never stands (§6): no timer to watch.
+                    .filter(|_| !s.is_learner())
                     .and_then(|n| n.election_deadline())
                     .map(|d| left(d, max_timeout)),
                 heartbeat: node

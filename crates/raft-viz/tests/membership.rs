@@ -56,6 +56,10 @@ fn an_added_server_catches_up_as_a_learner_then_votes_section_6() {
     assert_eq!(f.nodes.len(), 4);
     let d = f.nodes.iter().find(|n| n.name == "D").expect("drawn");
     assert!(d.learner, "a new server has no vote yet");
+    assert_eq!(
+        d.timer, None,
+        "a learner never stands: no election timer is drawn"
+    );
     assert!(
         a.stage().node(3).is_some(),
         "the stage is laid out for four"
@@ -74,7 +78,12 @@ fn an_added_server_catches_up_as_a_learner_then_votes_section_6() {
             })
     };
     assert!(until(&mut a, 5_000.0, voter), "D never became a voter");
-    assert!(a.frame().nodes.iter().all(|n| !n.learner));
+    let f = a.frame();
+    assert!(f.nodes.iter().all(|n| !n.learner));
+    assert!(
+        f.nodes.iter().any(|n| n.name == "D" && n.timer.is_some()),
+        "a voting follower's timer shows"
+    );
 }
 
 #[test]
@@ -253,4 +262,21 @@ fn a_learner_is_filled_paler_and_keeps_the_followers_bare_rim_section_6() {
         [(Some(raft_viz::theme::LIGHT.learner_fill), None)],
         "one disc, the learner's fill, and no rim: the rim is the role's (a follower's is bare)"
     );
+}
+
+#[test]
+fn the_inspector_calls_a_learner_a_learner_until_it_votes_section_6() {
+    let mut a = sandbox(3, 13);
+    assert!(until(&mut a, 3_000.0, |a| leader(a).is_some()));
+    a.command(Command::AddNode).expect("taken");
+    let d = NodeId(3);
+    let lines = raft_viz::inspect::node_lines(a.world(), d, raft_viz::lang::Lang::En);
+    assert_eq!(
+        lines.first().map(String::as_str),
+        Some("D: Learner (no vote yet)")
+    );
+    let voter = |a: &App| a.world().server(d).is_some_and(|s| !s.is_learner());
+    assert!(until(&mut a, 5_000.0, voter));
+    let lines = raft_viz::inspect::node_lines(a.world(), d, raft_viz::lang::Lang::En);
+    assert_eq!(lines.first().map(String::as_str), Some("D: Follower"));
 }
