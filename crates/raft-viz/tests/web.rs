@@ -194,8 +194,15 @@ async fn snapshots_are_plain_objects_with_camel_case_keys_in_order() -> Result<(
     let nodes: js_sys::Array = get(&snap, &["nodes"])?.dyn_into()?;
     #[rustfmt::skip]
     assert_eq!(keys(&nodes.get(0)), [
-        "name", "role", "term", "votedFor", "votes", "value", "commitIndex", "log", "timerMs",
+        "name", "role", "learner", "snapshotIndex", "config", "term", "votedFor", "votes",
+        "value", "commitIndex", "log", "timerMs",
     ]);
+    assert_eq!(
+        keys(&get(&nodes.get(0), &["config"])?),
+        ["voters", "outgoing", "learners"]
+    );
+    assert_eq!(get(&nodes.get(0), &["learner"])?.as_bool(), Some(false));
+    assert_eq!(get(&nodes.get(0), &["snapshotIndex"])?.as_f64(), Some(0.0));
     assert_eq!(get(&nodes.get(0), &["term"])?.as_f64(), Some(1.0));
     let leader = nodes
         .iter()
@@ -395,6 +402,15 @@ fn the_command_reader_reads_every_command_and_its_fields() -> Result<(), JsValue
             r#"{"type":"timeout","node":"2"}"#,
             U::Timeout { node: s("2") },
         ),
+        (r#"{"type":"addNode"}"#, U::AddNode {}),
+        (
+            r#"{"type":"removeNode","node":"A"}"#,
+            U::RemoveNode { node: s("A") },
+        ),
+        (
+            r#"{"type":"snapshot","node":"c"}"#,
+            U::Snapshot { node: s("c") },
+        ),
         (
             r#"{"type":"set","value":5}"#,
             U::Set {
@@ -569,7 +585,7 @@ fn the_command_reader_reads_every_command_and_its_fields() -> Result<(), JsValue
         assert_eq!(read, want, "{text}");
         seen.insert(type_name(&read));
     }
-    assert_eq!(seen.len(), 30, "every variant is exercised: {seen:?}");
+    assert_eq!(seen.len(), 33, "every variant is exercised: {seen:?}");
     let bad = [
         r#"{"type":"warp"}"#,
         r#"{}"#,
@@ -594,6 +610,8 @@ fn the_command_reader_reads_every_command_and_its_fields() -> Result<(), JsValue
         r#"{"type":"protocol","switches":{"snapshotEvery":10001}}"#,
         r#"{"type":"protocol","switches":{"snapshotEvery":"8"}}"#,
         r#"{"type":"protocol","switches":{"snapshotEvery":null}}"#,
+        r#"{"type":"removeNode"}"#,
+        r#"{"type":"snapshot","node":1}"#,
         r#""play""#,
         "42",
         "null",
