@@ -291,6 +291,25 @@ fn absurd_values_are_refused() {
         );
         assert!(err.to_string().starts_with("shared action 1: "), "{err}");
     }
+    // A number of 65 bits (12 digits that go on, then one of 16 or more): past u64.
+    let long = format!("BAA{}Q", "g".repeat(12));
+    assert_eq!(
+        decode(&long, N),
+        Err(ShareError::Absurd {
+            item: 1,
+            what: "a number is far too long"
+        })
+    );
+    // The same with the top digit's four bits: u64::MAX as a tag, read and refused as
+    // an action this version does not know.
+    let top = format!("BAA{}P", "_".repeat(12));
+    assert!(matches!(
+        decode(&top, N),
+        Err(ShareError::UnknownAction {
+            item: 1,
+            tag: u64::MAX
+        })
+    ));
     // A protocol with an eleventh switch: this page knows ten (`B`, time 0, steps 0,
     // tag 12 `M`, then 1024 = `ggB`).
     assert_eq!(

@@ -2,8 +2,8 @@
 //!
 //! # Format (version 1)
 //!
-//! The text is a sequence of numbers, each written as little-endian base-32 digits in
-//! the URL-safe base-64 alphabet `A–Z a–z 0–9 - _` (digit values 0–63): a digit's low
+//! The text is a sequence of numbers (each below 2^64), written as little-endian base-32
+//! digits in the URL-safe base-64 alphabet `A–Z a–z 0–9 - _` (digit values 0–63): a digit's low
 //! five bits are data, and a value of 32 or more means "more digits follow". So 0–31
 //! take one character (`A`…`Z`, `a`…`f`), 32–1023 two, and so on. No separators are
 //! needed. The other unreserved characters (`.` and `~`) are never used.
@@ -57,7 +57,7 @@ use crate::lang::Lang;
 use crate::narrate::text::{Arg, render_in};
 
 /// The format version written first.
-const VERSION: u128 = 1;
+const VERSION: u64 = 1;
 
 /// The largest time (in µs), step count or message id accepted: about 11.6 days of
 /// virtual time; anything larger is not from a real session.
@@ -215,7 +215,7 @@ pub fn decode(s: &str, nodes: usize) -> Result<Vec<Stamped>, ShareError> {
     Ok(out)
 }
 
-fn put(w: &mut String, mut v: u128) {
+fn put(w: &mut String, mut v: u64) {
     loop {
         let d = (v & 31) as usize;
         v >>= 5;
@@ -227,17 +227,17 @@ fn put(w: &mut String, mut v: u128) {
     }
 }
 
-/// The *time* code of `us` microseconds.
-fn time_code(us: u64) -> u128 {
-    let us = u128::from(us);
+/// The *time* code of `us` microseconds. (Past `u64::MAX / 2` µs, half a million
+/// years, it saturates; the reader refuses anything above [`MAX`] anyway.)
+fn time_code(us: u64) -> u64 {
     if us.is_multiple_of(1000) {
         us / 1000 * 2
     } else {
-        us * 2 + 1
+        us.saturating_mul(2) | 1
     }
 }
 
-fn dur_code(d: Duration) -> u128 {
+fn dur_code(d: Duration) -> u64 {
     time_code(u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
 }
 
@@ -278,8 +278,8 @@ fn put_action(w: &mut String, a: &Action) {
                 Op::Set(v) => (v, 0),
                 Op::Add(v) => (v, 1),
             };
-            put(w, zigzag(value).into());
-            let to = to.map_or(0, |n| u128::from(n.0) + 1);
+            put(w, zigzag(value));
+            let to = to.map_or(0, |n| u64::from(n.0) + 1);
             put(w, to * 2 + kind);
         }
         Action::DropMessage(id) => {
@@ -288,9 +288,9 @@ fn put_action(w: &mut String, a: &Action) {
         }
         Action::Partition(groups) => {
             put(w, 6);
-            put(w, groups.len() as u128);
+            put(w, groups.len() as u64);
             for g in groups {
-                put(w, g.len() as u128);
+                put(w, g.len() as u64);
                 for n in g {
                     put_node(w, *n);
                 }
@@ -300,7 +300,7 @@ fn put_action(w: &mut String, a: &Action) {
             put(w, 7);
             put_node(w, *from);
             put_node(w, *to);
-            put(w, u128::from(*both));
+            put(w, u64::from(*both));
         }
         Action::Heal => put(w, 8),
         Action::SetLinkLatency { from, to, latency } => {
@@ -391,12 +391,16 @@ impl Reader<'_> {
         Ok(d)
     }
 
-    /// One number, up to 125 bits.
-    fn num(&mut self) -> Result<u128, ShareError> {
-        let mut v = 0u128;
-        for k in 0..25 {
+    /// One number, up to 64 bits: 13 digits, the last holding the top 4 bits.
+    fn num(&mut self) -> Result<u64, ShareError> {
+        let mut v = 0u64;
+        for k in 0..13 {
             let d = self.digit()?;
-            v |= u128::from(d & 31) << (5 * k);
+            let bits = u64::from(d & 31);
+            if k == 12 && bits > 15 {
+                break;
+            }
+            v |= bits << (5 * k);
             if d < 32 {
                 return Ok(v);
             }
@@ -405,20 +409,20 @@ impl Reader<'_> {
     }
 
     fn count(&mut self, max: u64) -> Result<u64, ShareError> {
-        match u64::try_from(self.num()?) {
-            Ok(v) if v <= max => Ok(v),
+        match self.num()? {
+            v if v <= max => Ok(v),
             _ => Err(self.absurd("a number is too large")),
         }
     }
 
     /// Microseconds from a *time* code.
-    fn micros(&self, code: u128) -> Result<u64, ShareError> {
+    fn micros(&self, code: u64) -> Result<u64, ShareError> {
         let us = if code.is_multiple_of(2) {
             (code / 2).checked_mul(1000)
         } else {
             Some(code / 2)
         };
-        match us.and_then(|us| u64::try_from(us).ok()) {
+        match us {
             Some(us) if us <= MAX => Ok(us),
             _ => Err(self.absurd("a time is too large")),
         }
@@ -438,12 +442,12 @@ impl Reader<'_> {
         self.node_id(v)
     }
 
-    fn node_id(&self, v: u128) -> Result<NodeId, ShareError> {
+    fn node_id(&self, v: u64) -> Result<NodeId, ShareError> {
         match u32::try_from(v) {
             Ok(id) if (id as usize) < self.nodes => Ok(NodeId(id)),
             _ => Err(ShareError::NoSuchNode {
                 item: self.item,
-                node: u64::try_from(v).unwrap_or(u64::MAX),
+                node: v,
                 nodes: self.nodes,
             }),
         }
@@ -518,13 +522,12 @@ impl Reader<'_> {
                 max: self.dur()?,
             },
             12 => {
-                // Compared as a u64: a u128 shift would link a helper for it.
                 let bits = self.count(MAX)?;
                 if bits >> Switch::ALL.len() != 0 {
                     return Err(self.absurd("a protocol switch this page does not know"));
                 }
-                let every = match u64::try_from(self.num()?) {
-                    Ok(n) if n <= MAX_SNAPSHOT_EVERY => n,
+                let every = match self.num()? {
+                    n if n <= MAX_SNAPSHOT_EVERY => n,
                     _ => return Err(self.absurd(THRESHOLD_TOO_LARGE)),
                 };
                 let mut p = Protocol::default().with_snapshot_every(every);
