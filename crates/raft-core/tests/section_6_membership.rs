@@ -342,6 +342,54 @@ fn a_leader_not_in_the_new_configuration_steps_down_once_it_commits_it_section_6
 }
 
 #[test]
+fn a_leader_left_the_only_voter_commits_at_once_section_6() {
+    // A configuration is used as soon as it is appended (§6): when the change leaves the
+    // leader its only voter, the leader's own log is the majority, and nothing else
+    // (no follower is left to acknowledge anything) would ever commit the change.
+    for joint in [true, false] {
+        let (mut c, leader) = settled(2, config(joint), 3);
+        let other = c.ids().iter().copied().find(|&i| i != leader).expect("two");
+        c.change_membership(leader, MembershipChange::Remove(other))
+            .expect("asked");
+        if joint {
+            // C_old,new = {leader, other} + {leader}: it needs `other`, which acknowledges
+            // it; only then does the leader append C_new = {leader}.
+            assert!(c.run_until(SECOND, |c| {
+                c.node(leader).is_some_and(|n| !n.members().is_joint())
+            }));
+        }
+        // Nothing more from the removed server: it is shut down.
+        c.crash(other);
+        c.run_for(SECOND / 2);
+        let l = c.node(leader).expect("up");
+        assert_eq!(voters(&c, leader), vec![leader.0], "joint {joint}");
+        assert_eq!(l.role(), Role::Leader);
+        assert_eq!(
+            l.commit_index(),
+            l.log().last_index(),
+            "joint {joint}: C_new = {{leader}} committed"
+        );
+        let committed_new = c.events.iter().any(|(_, n, e)| {
+            *n == leader
+                && matches!(
+                    e,
+                    Event::ConfigurationCommitted(ConfigEntry {
+                        step: ConfigStep::LeaveJoint | ConfigStep::Remove(_),
+                        ..
+                    })
+                )
+        });
+        assert!(committed_new, "joint {joint}");
+        // And it goes on taking writes alone.
+        let writes = c.applied_commands(leader).len();
+        c.propose(leader, 55).expect("leader");
+        c.run_for(SECOND / 4);
+        assert_eq!(c.applied_commands(leader).len(), writes + 1);
+        assert_no_violations(&mut c);
+    }
+}
+
+#[test]
 fn a_server_outside_the_configuration_cannot_disrupt_a_live_leader_section_6() {
     // Node 0 of {0,1,2}, a follower of node 1 in term 3, heard from it at 1 ms.
     let mut f = follower(0, 3, 3, &[1, 2, 2]);
