@@ -287,3 +287,51 @@ fn with_a_threshold_every_log_stays_bounded_while_a_client_writes_section_7() {
     assert!(longest < 200, "a log held {longest} entries");
     no_violations(&w);
 }
+
+#[test]
+fn a_quiet_cluster_converges_though_a_follower_keeps_a_stale_suffix_figure_2() {
+    // A leader cut off from the others appends an entry no one else gets (an addition
+    // asked of it), and a new leader is elected without it. Healed, the old leader
+    // follows the new one and holds its whole log, plus that entry: uncommitted, of an
+    // earlier term, and deleted only when an entry of the new leader conflicts with it
+    // (Figure 2, AppendEntries receiver, step 3). With nothing to append, that never
+    // happens; the cluster has settled all the same.
+    let mut w = world(3, 5, 0);
+    let old = elect(&mut w);
+    write(&mut w, 1);
+    w.advance(SECOND / 2);
+    let others: Vec<NodeId> = w.ids().iter().copied().filter(|&i| i != old).collect();
+    w.apply(&Action::Partition(vec![vec![old], others.clone()]))
+        .expect("valid");
+    w.apply(&Action::AddServer)
+        .expect("the old leader takes it");
+    w.advance(SECOND);
+    w.apply(&Action::Heal).expect("valid");
+    assert!(w.run_until(3 * SECOND, World::is_converged));
+    let leader = w.leader().expect("leader");
+    assert!(others.contains(&leader));
+    let (l, o) = (
+        w.node(leader).expect("up").log(),
+        w.node(old).expect("up").log(),
+    );
+    assert!(
+        o.last_index() > l.last_index() && o.matches(l.last_index(), l.last_term()),
+        "the old leader holds the new one's log and a stale entry past it"
+    );
+    assert!(w.clients_idle());
+    w.advance(5 * SECOND);
+    assert!(w.is_converged(), "nothing changes in a quiet cluster");
+    // The next write overwrites the stale entry.
+    write(&mut w, 2);
+    w.advance(SECOND);
+    let (l, o) = (
+        w.node(leader).expect("up").log(),
+        w.node(old).expect("up").log(),
+    );
+    assert_eq!(
+        (o.last_index(), o.last_term()),
+        (l.last_index(), l.last_term())
+    );
+    assert!(values(&w).iter().all(|&(_, v)| v == 2));
+    no_violations(&w);
+}
