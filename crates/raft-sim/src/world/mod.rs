@@ -171,6 +171,7 @@ impl World {
                 restarts: 0,
                 joined: true,
                 removed: false,
+                addition: None,
             });
         }
         let clients = (0..setup.clients as u32)
