@@ -68,8 +68,8 @@ step "fault campaign (raft-sim, 200 seeds, safe rules: no violation, lost write 
 
 # The checker must catch each unsafe teaching variant (the campaign exits non-zero if not).
 # two-changes needs two voting changes in flight across a partition: rarer, so more seeds
-# (first caught at seed 426 of --first 1).
-for variant in no-log-check:300 commit-old-terms:300 fixed-timeout:300 two-changes:1500 \
+# (first caught at seed 1314 of --first 1, again at 1790).
+for variant in no-log-check:300 commit-old-terms:300 fixed-timeout:300 two-changes:2500 \
   snapshot-drops-log:300; do
   step "fault campaign catches the unsafe variant ${variant%%:*}" \
     cargo run --release -q -p raft-sim --example campaign -- --seeds "${variant##*:}" \

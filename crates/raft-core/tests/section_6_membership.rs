@@ -18,8 +18,8 @@ use core::time::Duration;
 use common::*;
 use raft_core::testkit::Cluster;
 use raft_core::{
-    ChangeError, Config, ConfigEntry, ConfigStep, Event, LogIndex, MembershipChange, Node, NodeId,
-    Payload, Role, RoleChangeCause, TimerError, UnsafeRules,
+    Body, ChangeError, Config, ConfigEntry, ConfigStep, Event, LogIndex, MembershipChange, Message,
+    Node, NodeId, Payload, Role, RoleChangeCause, TimerError, UnsafeRules,
 };
 
 const SECOND: Duration = Duration::from_secs(1);
@@ -339,6 +339,197 @@ fn a_leader_not_in_the_new_configuration_steps_down_once_it_commits_it_section_6
         assert_eq!(c.applied_commands(new_leader).len(), writes + 1);
         assert_no_violations(&mut c);
     }
+}
+
+#[test]
+fn a_leader_left_the_only_voter_commits_at_once_section_6() {
+    // A configuration is used as soon as it is appended (§6): when the change leaves the
+    // leader its only voter, the leader's own log is the majority, and nothing else
+    // (no follower is left to acknowledge anything) would ever commit the change.
+    for joint in [true, false] {
+        let (mut c, leader) = settled(2, config(joint), 3);
+        let other = c.ids().iter().copied().find(|&i| i != leader).expect("two");
+        c.change_membership(leader, MembershipChange::Remove(other))
+            .expect("asked");
+        if joint {
+            // C_old,new = {leader, other} + {leader}: it needs `other`, which acknowledges
+            // it; only then does the leader append C_new = {leader}.
+            assert!(c.run_until(SECOND, |c| {
+                c.node(leader).is_some_and(|n| !n.members().is_joint())
+            }));
+        }
+        // Nothing more from the removed server: it is shut down.
+        c.crash(other);
+        c.run_for(SECOND / 2);
+        let l = c.node(leader).expect("up");
+        assert_eq!(voters(&c, leader), vec![leader.0], "joint {joint}");
+        assert_eq!(l.role(), Role::Leader);
+        assert_eq!(
+            l.commit_index(),
+            l.log().last_index(),
+            "joint {joint}: C_new = {{leader}} committed"
+        );
+        let committed_new = c.events.iter().any(|(_, n, e)| {
+            *n == leader
+                && matches!(
+                    e,
+                    Event::ConfigurationCommitted(ConfigEntry {
+                        step: ConfigStep::LeaveJoint | ConfigStep::Remove(_),
+                        ..
+                    })
+                )
+        });
+        assert!(committed_new, "joint {joint}");
+        // And it goes on taking writes alone.
+        let writes = c.applied_commands(leader).len();
+        c.propose(leader, 55).expect("leader");
+        c.run_for(SECOND / 4);
+        assert_eq!(c.applied_commands(leader).len(), writes + 1);
+        assert_no_violations(&mut c);
+    }
+}
+
+#[test]
+fn a_server_alone_in_holding_its_own_removal_still_stands_for_election_thesis_4_2_2() {
+    // Thesis Figure 4.6: S1 removes itself from {S1, S2} and is alone in holding C_new,
+    // then restarts. S2 still uses {S1, S2} and needs S1's vote, which S1 refuses for
+    // S2's shorter log: only S1 can lead, so it must campaign although its latest
+    // configuration leaves it out ("it might still be needed until the C_new entry is
+    // committed").
+    for joint in [true, false] {
+        let (mut c, s1) = settled(2, config(joint), 3);
+        let s2 = c.ids().iter().copied().find(|&i| i != s1).expect("two");
+        if joint {
+            // S2 acknowledges C_old,new; S1 commits it and appends C_new = {S2}, which
+            // goes out with the next heartbeat: cut S2 off before that.
+            c.change_membership(s1, MembershipChange::Remove(s1))
+                .expect("asked");
+            assert!(c.run_until(SECOND, |c| {
+                c.node(s1).is_some_and(|n| !n.members().is_joint())
+            }));
+            c.partition(&[&[s1], &[s2]]);
+        } else {
+            c.partition(&[&[s1], &[s2]]);
+            c.change_membership(s1, MembershipChange::Remove(s1))
+                .expect("asked");
+        }
+        c.run_for(SECOND / 10);
+        assert_eq!(voters(&c, s1), vec![s2.0], "joint {joint}: S1 holds C_new");
+        assert!(c.node(s2).expect("up").members().is_voter(s1));
+        c.crash(s1);
+        c.restart(s1);
+        c.heal();
+        let restarted = c.events.len();
+        // S1 leads long enough to commit C_new, steps down, and S2 leads {S2} alone.
+        assert!(
+            c.run_until(5 * SECOND, |c| c.leader() == Some(s2)
+                && voters(c, s2) == vec![s2.0]),
+            "joint {joint}: the cluster elected a leader"
+        );
+        let s1_led = c.events[restarted..].iter().any(|(_, n, e)| {
+            *n == s1
+                && matches!(
+                    e,
+                    Event::RoleChanged {
+                        to: Role::Leader,
+                        ..
+                    }
+                )
+        });
+        assert!(s1_led, "joint {joint}: S1, outside C_new, won an election");
+        let n2 = c.node(s2).expect("up");
+        assert!(!n2.members().is_joint());
+        assert!(n2.committed_members().voters() == [s2], "C_new committed");
+        c.propose(s2, 42).expect("S2 leads");
+        c.run_for(SECOND / 4);
+        assert_eq!(c.applied_commands(s2).last(), Some(&42));
+        assert_no_violations(&mut c);
+    }
+}
+
+/// Delivers every AppendEntries from `from` to `to` without its entries: `to` hears from
+/// its leader but receives nothing new.
+fn strip_entries(c: &mut Cluster<u64>, from: NodeId, to: NodeId) {
+    let carries = |m: &Message<u64>| {
+        m.from == from
+            && m.to == to
+            && matches!(&m.body, Body::AppendEntries { entries, .. } if !entries.is_empty())
+    };
+    let stripped: Vec<Message<u64>> = c
+        .in_flight()
+        .iter()
+        .filter(|m| carries(&m.msg))
+        .map(|m| {
+            let mut msg = m.msg.clone();
+            if let Body::AppendEntries { entries, .. } = &mut msg.body {
+                entries.clear();
+            }
+            msg
+        })
+        .collect();
+    c.drop_where(carries);
+    for m in stripped {
+        c.inject(m);
+    }
+}
+
+#[test]
+fn a_server_standing_outside_its_latest_configuration_asks_for_a_pre_vote_thesis_4_2_3() {
+    // {X, L, Y} in single-server mode. Leader X removes itself; L receives the change,
+    // Y does not. X crashes and L leads {L, Y}; Y lags behind (it hears from L but
+    // receives nothing new), so it still counts X. X restarts holding its own
+    // uncommitted removal and stands for election (thesis §4.2.2), but as the
+    // disruptive server of §4.2.3 it first asks for a pre-vote, which Y refuses while it
+    // hears from L. A real election would have raised Y's term, and Y's next answer would
+    // have deposed L, again and again while Y catches up.
+    let (mut c, x) = settled(3, config(false), 3);
+    let others: Vec<NodeId> = c.ids().iter().copied().filter(|&i| i != x).collect();
+    let (l, y) = (others[0], others[1]);
+    c.cut_link(x, y);
+    c.change_membership(x, MembershipChange::Remove(x))
+        .expect("asked");
+    assert!(c.run_until(SECOND, |c| {
+        !c.node(l).is_some_and(|n| n.members().is_voter(x))
+    }));
+    c.crash(x);
+    c.heal();
+    let mut led = false;
+    let end = c.now().after(2 * SECOND);
+    while c.now() < end && c.step_next() {
+        strip_entries(&mut c, l, y);
+        led |= c.leader() == Some(l);
+        if led && c.node(x).is_none() {
+            c.restart(x);
+        }
+    }
+    assert!(led, "L leads {{L, Y}}");
+    let nx = c.node(x).expect("up");
+    assert!(!nx.members().is_voter(x), "X holds its removal");
+    assert!(nx.committed_members().is_voter(x), "not known committed");
+    assert!(
+        c.node(y).expect("up").members().is_voter(x),
+        "Y still counts X"
+    );
+    let term = c.node(l).expect("up").term();
+    let restarted = c.events.len();
+    let end = c.now().after(2 * SECOND);
+    while c.now() < end && c.step_next() {
+        strip_entries(&mut c, l, y);
+    }
+    let nl = c.node(l).expect("up");
+    assert_eq!(nl.role(), Role::Leader, "L was never deposed");
+    assert_eq!(nl.term(), term);
+    assert_eq!(c.node(y).expect("up").term(), term);
+    assert!(
+        c.node(x).expect("up").term() <= term,
+        "pre-votes raise no term"
+    );
+    let pre_votes = c.events[restarted..]
+        .iter()
+        .filter(|(_, n, e)| *n == x && matches!(e, Event::ElectionStarted { pre_vote: true, .. }))
+        .count();
+    assert!(pre_votes > 0, "X stood for election, with pre-votes");
+    assert_no_violations(&mut c);
 }
 
 #[test]

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use raft_sim::raft_core::{Instant, NodeId, Rng, UnsafeRules};
+use raft_sim::raft_core::{Instant, Membership, NodeId, Rng, UnsafeRules};
 use raft_sim::{Action, ClientId, NetworkSettings, Op, Property, Setup, World};
 
 #[derive(Clone, Debug)]
@@ -190,18 +190,40 @@ fn run_seed(seed: u64, o: &Options) -> Outcome {
 /// Prints why a world has not converged.
 fn describe(seed: u64, w: &World) {
     println!("seed {seed} at {}: not converged", w.now());
+    let ids = |l: &[NodeId]| {
+        l.iter()
+            .map(|id| id.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let config = |m: &Membership| {
+        let mut text = format!("{{{}}}", ids(m.voters()));
+        if m.is_joint() {
+            text += &format!("+old{{{}}}", ids(m.outgoing()));
+        }
+        if !m.learners().is_empty() {
+            text += &format!("+learners{{{}}}", ids(m.learners()));
+        }
+        text
+    };
     for s in w.servers() {
         match s.node() {
             Some(n) => println!(
-                "  {} {:?} {} leader={:?} last={} commit={} applied={}",
+                "  {} {:?} {} voted={:?} leader={:?} last={}/{} commit={} applied={} \
+                 config={} committed={}",
                 s.name(),
                 n.role(),
                 n.term(),
+                n.voted_for(),
                 n.leader(),
                 n.log().last_index(),
+                n.log().last_term(),
                 n.commit_index(),
-                s.machine().last_applied()
+                s.machine().last_applied(),
+                config(n.members()),
+                config(n.committed_members()),
             ),
+            None if s.is_removed() => println!("  {} removed", s.name()),
             None => println!("  {} down", s.name()),
         }
     }

@@ -4,7 +4,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use raft_core::{Node, NodeId, PersistentState, Term};
+use raft_core::{LogIndex, Node, NodeId, PersistentState, Term};
 
 use crate::command::{ClientId, Command, StateMachine};
 
@@ -27,6 +27,9 @@ pub struct Server {
     pub(crate) joined: bool,
     /// A committed configuration left it out after it had joined: it stopped for good.
     pub(crate) removed: bool,
+    /// Where the leader asked to add it appended the addition (index and term); `None`
+    /// for a server the cluster booted with.
+    pub(crate) addition: Option<(LogIndex, Term)>,
 }
 
 impl Server {

@@ -287,3 +287,124 @@ fn with_a_threshold_every_log_stays_bounded_while_a_client_writes_section_7() {
     assert!(longest < 200, "a log held {longest} entries");
     no_violations(&w);
 }
+
+#[test]
+fn a_quiet_cluster_converges_though_a_follower_keeps_a_stale_suffix_figure_2() {
+    // A leader cut off from the others appends an entry no one else gets (an addition
+    // asked of it), and a new leader is elected without it. Healed, the old leader
+    // follows the new one and holds its whole log, plus that entry: uncommitted, of an
+    // earlier term, and deleted only when an entry of the new leader conflicts with it
+    // (Figure 2, AppendEntries receiver, step 3). With nothing to append, that never
+    // happens; the cluster has settled all the same.
+    let mut w = world(3, 5, 0);
+    let old = elect(&mut w);
+    write(&mut w, 1);
+    w.advance(SECOND / 2);
+    let others: Vec<NodeId> = w.ids().iter().copied().filter(|&i| i != old).collect();
+    w.apply(&Action::Partition(vec![vec![old], others.clone()]))
+        .expect("valid");
+    w.apply(&Action::AddServer)
+        .expect("the old leader takes it");
+    w.advance(SECOND);
+    w.apply(&Action::Heal).expect("valid");
+    assert!(w.run_until(3 * SECOND, World::is_converged));
+    let leader = w.leader().expect("leader");
+    assert!(others.contains(&leader));
+    let (l, o) = (
+        w.node(leader).expect("up").log(),
+        w.node(old).expect("up").log(),
+    );
+    assert!(
+        o.last_index() > l.last_index() && o.matches(l.last_index(), l.last_term()),
+        "the old leader holds the new one's log and a stale entry past it"
+    );
+    assert!(w.clients_idle());
+    w.advance(5 * SECOND);
+    assert!(w.is_converged(), "nothing changes in a quiet cluster");
+    // The next write overwrites the stale entry.
+    write(&mut w, 2);
+    w.advance(SECOND);
+    let (l, o) = (
+        w.node(leader).expect("up").log(),
+        w.node(old).expect("up").log(),
+    );
+    assert_eq!(
+        (o.last_index(), o.last_term()),
+        (l.last_index(), l.last_term())
+    );
+    assert!(values(&w).iter().all(|&(_, v)| v == 2));
+    no_violations(&w);
+}
+
+/// Starts server 3 through a leader cut off from the two others, and lets it catch up
+/// and be promoted there; the others elect a leader of a later term meanwhile, which
+/// knows nothing of server 3. Returns (the old leader, the new one, server 3).
+fn join_through_a_cut_off_leader(seed: u64) -> (World, NodeId, NodeId, NodeId) {
+    let mut w = world(3, seed, 0);
+    let old = elect(&mut w);
+    write(&mut w, 1);
+    w.advance(SECOND / 2);
+    let others: Vec<NodeId> = w.ids().iter().copied().filter(|&i| i != old).collect();
+    w.apply(&Action::Partition(vec![vec![old], others.clone()]))
+        .expect("valid");
+    w.apply(&Action::AddServer)
+        .expect("the old leader takes it");
+    let joiner = NodeId(3);
+    w.advance(SECOND);
+    assert!(
+        w.node(old).expect("up").members().is_voter(joiner),
+        "caught up and promoted on the old leader"
+    );
+    let new = w.leader().expect("a leader");
+    assert!(others.contains(&new), "the others elected one of theirs");
+    assert!(!w.node(new).expect("up").members().contains(joiner));
+    (w, old, new, joiner)
+}
+
+#[test]
+fn a_join_a_new_leader_lacks_runs_on_while_its_addition_may_still_commit_section_6() {
+    // The new leader lacks the addition, but has committed nothing of its term: the
+    // addition is not lost, and a later leader that holds it commits it. An operator
+    // that powered the server off when the new leader took office would leave the
+    // cluster with a voter that never comes back.
+    let (mut w, old, new, joiner) = join_through_a_cut_off_leader(11);
+    let s = w.server(joiner).expect("started");
+    assert!(!s.is_removed() && s.node().is_some(), "still running");
+    w.apply(&Action::Crash(new)).expect("valid");
+    w.apply(&Action::Heal).expect("valid");
+    // The old leader holds the longest log: with the third server (and the joiner's
+    // vote, in its configuration) it is elected, and commits the addition.
+    assert!(w.run_until(3 * SECOND, |w| w.leader() == Some(old)));
+    w.apply(&Action::Restart(new)).expect("valid");
+    assert!(w.run_until(3 * SECOND, World::is_converged));
+    let s = w.server(joiner).expect("started");
+    assert!(s.has_joined() && s.node().is_some());
+    let leader = w.node(old).expect("up");
+    assert!(leader.committed_members().is_voter(joiner));
+    write(&mut w, 2);
+    w.advance(SECOND);
+    assert_eq!(w.server(joiner).expect("up").machine().value(), 2);
+    no_violations(&w);
+}
+
+#[test]
+fn a_join_whose_addition_is_committed_over_stops_section_6() {
+    // The new leader commits a write of its term without the addition: no leader will
+    // ever hold the addition again, so the operator gives up the join and stops it.
+    let (mut w, old, new, joiner) = join_through_a_cut_off_leader(11);
+    w.apply(&Action::ClientRequest {
+        op: Op::Set(2),
+        to: Some(new),
+    })
+    .expect("taken");
+    assert!(w.run_until(3 * SECOND, |w| {
+        w.server(joiner).is_some_and(|s| s.is_removed())
+    }));
+    assert!(!w.server(joiner).expect("exists").has_joined());
+    w.apply(&Action::Heal).expect("valid");
+    assert!(w.run_until(3 * SECOND, World::is_converged));
+    let leader = w.leader().expect("leader");
+    assert!(!w.node(leader).expect("up").members().contains(joiner));
+    assert!(w.node(old).is_some_and(|n| n.role() == Role::Follower));
+    no_violations(&w);
+}

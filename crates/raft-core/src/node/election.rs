@@ -10,8 +10,18 @@ use crate::types::{LogIndex, NodeId, Term};
 
 impl<C: Clone> Node<C> {
     /// The election timer fired: start a pre-vote round or a real election.
+    ///
+    /// A server outside its own latest configuration, which stands only because it may
+    /// still be needed until that configuration commits (thesis §4.2.2, see
+    /// `may_campaign`), always starts with a pre-vote (thesis §9.6), pre-vote switched on
+    /// or not: it is the disruptive server of thesis §4.2.3, which no longer receives
+    /// heartbeats and times out while a leader of the new configuration is alive. A
+    /// voter that heard from that leader within the minimum election timeout refuses
+    /// the pre-vote, so the server raises no one's term; where no leader is heard (as
+    /// in Figure 4.6, where it is the only server that can lead), it wins the pre-vote
+    /// and then the election.
     pub(super) fn start_election(&mut self, cause: RoleChangeCause) {
-        if self.config.pre_vote {
+        if self.config.pre_vote || !self.members().is_voter(self.id) {
             self.start_pre_vote(cause);
         } else {
             self.campaign(cause);

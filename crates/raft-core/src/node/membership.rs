@@ -289,7 +289,18 @@ impl<C: Clone> Node<C> {
     /// A leader's next membership step, if one is due: step down from a committed
     /// configuration it does not vote in, leave a committed joint configuration,
     /// remove a voter, or promote a caught-up learner.
+    ///
+    /// Then the commit rule is tried again. A configuration is used as soon as it is
+    /// appended (paper §6), so the entry just appended may already be on a majority of
+    /// the configuration it leads to: when the leader is that configuration's only
+    /// voter (it removed the last other one, or C_new is itself alone), its own log is
+    /// the majority, and no acknowledgement would ever come to commit the entry.
     pub(super) fn advance_membership(&mut self) {
+        self.take_membership_step();
+        self.maybe_commit();
+    }
+
+    fn take_membership_step(&mut self) {
         let RoleState::Leader(state) = &self.role else {
             return;
         };

@@ -45,13 +45,23 @@ impl World {
             restarts: 0,
             joined: false,
             removed: false,
+            addition: None,
         });
         self.ids.push(id);
         self.checker.add_node();
         self.record(Record::ServerStarted(id));
         let now = self.now;
-        if let Some(node) = self.node_mut(leader) {
-            let _ = node.change_membership(now, MembershipChange::Add(id));
+        let mut addition = None;
+        if let Some(node) = self.node_mut(leader)
+            && node
+                .change_membership(now, MembershipChange::Add(id))
+                .is_ok()
+        {
+            // A new server joins as a learner at once: the entry is the leader's last.
+            addition = Some((node.log().last_index(), node.log().last_term()));
+        }
+        if let Some(s) = self.servers.get_mut(id.0 as usize) {
+            s.addition = addition;
         }
         self.drain(leader);
     }
@@ -105,12 +115,8 @@ impl World {
 
     /// After node `id` committed a configuration, or took office: a server that has
     /// joined and that the committed configuration leaves out stops for good ("leaves
-    /// the picture"); one it includes has joined. A server started but not yet joined
-    /// that the leader's configuration no longer names (its addition was lost with a
-    /// leader change) stops too, as an operator gives up a failed join: it would
-    /// otherwise campaign for ever on the strength of entries no one else keeps.
+    /// the picture"); one it includes has joined.
     pub(super) fn configuration_committed(&mut self, id: NodeId) {
-        self.stop_failed_joins();
         let Some(node) = self.node(id) else {
             return;
         };
@@ -142,17 +148,56 @@ impl World {
         }
     }
 
-    fn stop_failed_joins(&mut self) {
-        let Some(latest) = self
-            .leader()
-            .and_then(|l| self.node(l))
-            .map(|n| n.members().clone())
-        else {
+    /// After node `id` took in entries or a commit: a server started but not yet joined
+    /// whose addition that node committed has joined; one whose addition is lost for
+    /// good stops, as an operator gives up a failed join (it would otherwise sit outside
+    /// the cluster for ever, campaigning or sending clients to a leader long gone).
+    ///
+    /// Lost for good means that the node committed an entry of a later term than the
+    /// addition's without holding the addition. Every later leader holds that entry
+    /// (Leader Completeness), and a log's terms never decrease, so no log that a leader
+    /// could have holds the addition past it or at an index it overwrote: it can never
+    /// commit. A leader that merely lacks the addition is not enough: a later leader
+    /// that holds it may still commit it. (The world used to stop such a server as
+    /// soon as a leader without its addition took office; when the addition then
+    /// committed, and promoted the server, the cluster waited for ever on a voter
+    /// powered off.)
+    pub(super) fn settle_joins(&mut self, id: NodeId) {
+        let Some(node) = self.node(id) else {
             return;
         };
+        let commit = node.commit_index();
+        let log = node.log();
+        let committed_term = log.term_at(commit);
+        let verdicts: alloc::vec::Vec<(usize, bool)> = self
+            .servers
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.joined && !s.removed)
+            .filter_map(|(k, s)| {
+                let (index, term) = s.addition?;
+                match log.term_at(index) {
+                    // Held: joined once committed, undecided until then.
+                    Some(t) if t == term => (commit >= index).then_some((k, true)),
+                    // Compacted: the configuration the snapshot committed tells.
+                    None if index < log.snapshot_index() => {
+                        Some((k, node.committed_members().contains(s.id)))
+                    }
+                    // Not held (another entry there, or none).
+                    _ => committed_term
+                        .is_some_and(|t| t > term)
+                        .then_some((k, false)),
+                }
+            })
+            .collect();
         let mut gone = alloc::vec::Vec::new();
-        for s in &mut self.servers {
-            if !s.joined && !s.removed && !latest.contains(s.id) {
+        for (k, joined) in verdicts {
+            let Some(s) = self.servers.get_mut(k) else {
+                continue;
+            };
+            if joined {
+                s.joined = true;
+            } else {
                 s.removed = true;
                 s.node = None;
                 s.pending.clear();

@@ -171,6 +171,7 @@ impl World {
                 restarts: 0,
                 joined: true,
                 removed: false,
+                addition: None,
             });
         }
         let clients = (0..setup.clients as u32)
@@ -298,12 +299,20 @@ impl World {
     }
 
     /// Whether the cluster has settled: every server of the leader's configuration up,
-    /// following that leader in one term, with identical logs. Servers outside it (ones
-    /// that left, or were started but never added) are not part of the cluster.
+    /// following that leader in one term, and holding the leader's whole log. Servers
+    /// outside it (ones that left, or were started but never added) are not part of
+    /// the cluster.
     ///
     /// Commit indexes are not compared: a new leader learns what is committed only when
     /// an entry of its own term commits (§5.4.2), so without client traffic (and without
-    /// `append_noop_on_election`, §8) they may legitimately differ forever.
+    /// `append_noop_on_election`, §8) they may legitimately differ forever. For the same
+    /// reason a follower may keep entries past the leader's last one: entries a former
+    /// leader appended that never reached the others. They are from earlier terms and
+    /// not committed (Leader Completeness: the leader holds every committed entry), and
+    /// a follower deletes them only when an entry of the leader's conflicts with them
+    /// (Figure 2, AppendEntries receiver, step 3), so a leader with nothing to append
+    /// leaves them there forever. What must agree is the leader's log: by Log Matching,
+    /// a follower holding the leader's last entry holds the leader's whole log.
     #[must_use]
     pub fn is_converged(&self) -> bool {
         let Some(leader) = self.leader().and_then(|l| self.node(l)) else {
@@ -316,11 +325,9 @@ impl World {
             .filter(|s| !s.removed && members.contains(s.id))
             .all(|s| {
                 s.node().is_some_and(|n| {
-                    // By Log Matching, the same last (index, term) means identical logs.
                     n.term() == term
                         && n.leader() == Some(leader.id())
-                        && n.log().last_index() == log.last_index()
-                        && n.log().last_term() == log.last_term()
+                        && n.log().matches(log.last_index(), log.last_term())
                 })
             })
     }

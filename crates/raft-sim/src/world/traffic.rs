@@ -316,6 +316,10 @@ impl World {
                 self.answer_if_pending(id, &cmd, index, applied.value);
             }
         }
+        // Joins first: an addition and a removal of the same server may commit at once.
+        if self.servers.iter().any(|s| !s.joined && !s.removed) {
+            self.settle_joins(id);
+        }
         if config_committed {
             self.configuration_committed(id);
         }
