@@ -174,7 +174,7 @@ pub fn encode(actions: &[Stamped]) -> String {
     put(&mut w, VERSION);
     for s in actions {
         put_time(&mut w, s.at.as_micros());
-        put(&mut w, s.after_steps.into());
+        put(&mut w, s.after_steps);
         put_action(&mut w, &s.action);
     }
     w
@@ -284,7 +284,7 @@ fn put_action(w: &mut String, a: &Action) {
         }
         Action::DropMessage(id) => {
             put(w, 5);
-            put(w, id.0.into());
+            put(w, id.0);
         }
         Action::Partition(groups) => {
             put(w, 6);
@@ -331,7 +331,7 @@ fn put_action(w: &mut String, a: &Action) {
                 }
             }
             put(w, bits);
-            put(w, p.snapshot_every.into());
+            put(w, p.snapshot_every);
         }
         Action::AddServer => put(w, 13),
         Action::RemoveServer(n) => {
