@@ -33,6 +33,15 @@ pub struct Server {
 }
 
 impl Server {
+    /// It stops for good (a committed configuration left it out, or its addition can
+    /// never commit): no node, nothing to answer. One body for every way of leaving.
+    #[inline(never)]
+    pub(crate) fn leave(&mut self) {
+        self.removed = true;
+        self.node = None;
+        self.pending.clear();
+    }
+
     /// Its id.
     #[must_use]
     pub fn id(&self) -> NodeId {

@@ -35,6 +35,12 @@ impl World {
         ) else {
             return;
         };
+        let now = self.now;
+        // A new server joins as a learner at once: its addition is the leader's last entry.
+        let addition = self.node_mut(leader).and_then(|l| {
+            l.change_membership(now, MembershipChange::Add(id)).ok()?;
+            Some((l.log().last_index(), l.log().last_term()))
+        });
         self.servers.push(Server {
             id,
             name: node_name(id),
@@ -45,24 +51,11 @@ impl World {
             restarts: 0,
             joined: false,
             removed: false,
-            addition: None,
+            addition,
         });
         self.ids.push(id);
         self.checker.add_node();
         self.record(Record::ServerStarted(id));
-        let now = self.now;
-        let mut addition = None;
-        if let Some(node) = self.node_mut(leader)
-            && node
-                .change_membership(now, MembershipChange::Add(id))
-                .is_ok()
-        {
-            // A new server joins as a learner at once: the entry is the leader's last.
-            addition = Some((node.log().last_index(), node.log().last_term()));
-        }
-        if let Some(s) = self.servers.get_mut(id.0 as usize) {
-            s.addition = addition;
-        }
         self.drain(leader);
     }
 
@@ -134,9 +127,7 @@ impl World {
             if members.contains(s.id) {
                 s.joined = true;
             } else if s.joined {
-                s.removed = true;
-                s.node = None;
-                s.pending.clear();
+                s.leave();
                 gone.push(s.id);
             }
         }
@@ -163,49 +154,41 @@ impl World {
     /// committed, and promoted the server, the cluster waited for ever on a voter
     /// powered off.)
     pub(super) fn settle_joins(&mut self, id: NodeId) {
-        let Some(node) = self.node(id) else {
-            return;
-        };
-        let commit = node.commit_index();
-        let log = node.log();
-        let committed_term = log.term_at(commit);
-        let verdicts: alloc::vec::Vec<(usize, bool)> = self
-            .servers
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| !s.joined && !s.removed)
-            .filter_map(|(k, s)| {
-                let (index, term) = s.addition?;
-                match log.term_at(index) {
-                    // Held: joined once committed, undecided until then.
-                    Some(t) if t == term => (commit >= index).then_some((k, true)),
-                    // Compacted: the configuration the snapshot committed tells.
-                    None if index < log.snapshot_index() => {
-                        Some((k, node.committed_members().contains(s.id)))
-                    }
-                    // Not held (another entry there, or none).
-                    _ => committed_term
-                        .is_some_and(|t| t > term)
-                        .then_some((k, false)),
-                }
-            })
-            .collect();
-        let mut gone = alloc::vec::Vec::new();
-        for (k, joined) in verdicts {
+        for k in 0..self.servers.len() {
+            let Some(joined) = self.join_verdict(id, k) else {
+                continue;
+            };
             let Some(s) = self.servers.get_mut(k) else {
                 continue;
             };
             if joined {
                 s.joined = true;
             } else {
-                s.removed = true;
-                s.node = None;
-                s.pending.clear();
-                gone.push(s.id);
+                s.leave();
+                let gone = s.id;
+                self.record(Record::ServerRemoved(gone));
             }
         }
-        for g in gone {
-            self.record(Record::ServerRemoved(g));
+    }
+
+    /// What node `id`'s log says of server `k`'s pending addition (see
+    /// [`World::settle_joins`]): `Some(true)` committed, `Some(false)` lost for good,
+    /// `None` undecided (or no addition pending).
+    fn join_verdict(&self, id: NodeId, k: usize) -> Option<bool> {
+        let node = self.node(id)?;
+        let s = self.servers.get(k).filter(|s| !s.joined && !s.removed)?;
+        let (index, term) = s.addition?;
+        let log = node.log();
+        match log.term_at(index) {
+            // Held: joined once committed, undecided until then.
+            Some(t) if t == term => (node.commit_index() >= index).then_some(true),
+            // Compacted: the configuration the snapshot committed tells.
+            None if index < log.snapshot_index() => Some(node.committed_members().contains(s.id)),
+            // Not held (another entry there, or none).
+            _ => log
+                .term_at(node.commit_index())
+                .is_some_and(|t| t > term)
+                .then_some(false),
         }
     }
 

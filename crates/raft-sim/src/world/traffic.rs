@@ -317,9 +317,7 @@ impl World {
             }
         }
         // Joins first: an addition and a removal of the same server may commit at once.
-        if self.servers.iter().any(|s| !s.joined && !s.removed) {
-            self.settle_joins(id);
-        }
+        self.settle_joins(id);
         if config_committed {
             self.configuration_committed(id);
         }

@@ -7,7 +7,7 @@ use raft_core::{Payload, Role, Term};
 
 use super::super::{Chapter, Fill, MessageKind, Scene, Subject, Task, Waypoint, no_fill};
 use super::{
-    A, B, C, D, E, all_values, candidate_fill, client_acked, commit, cue, first_to_time_out,
+    A, B, C, D, E, all_values, candidate_fill, client_acked, commit, cue, fills, first_to_time_out,
     follows, is_down, leader_and_term, leader_fill, leader_term_fill, leads, list, log_len,
     max_term, new_term_leader, num, old_leader_gone, quorum, role, setup, term, term_at, value,
 };
@@ -68,7 +68,7 @@ pub fn crash() -> Scene {
                         id: "leader",
                         en: "A leads term {0}, and set 5 is committed on all five servers.",
                         subjects: &[Subject::Node(A)],
-                        fill: |w| vec![num(term(w, A).0)],
+                        fill: |w| fills(&[num(term(w, A).0)]),
                         reached: |w| leads(w, A) && all_values(w, 5),
                     },
                     Waypoint {
@@ -85,28 +85,30 @@ pub fn crash() -> Scene {
                             Subject::Node(C),
                             Subject::Messages(MessageKind::VoteRequest),
                         ],
-                        fill: |w| vec![candidate_fill(w), num(term(w, C).0)],
+                        fill: |w| fills(&[candidate_fill(w), num(term(w, C).0)]),
                         reached: |w| role(w, C) == Some(Role::Candidate),
                     },
                     Waypoint {
                         id: "new-leader",
                         en: "With A down, {0} votes are still more than n/2 of five: {1} leads term {2}.",
                         subjects: &[Subject::Node(C)],
-                        fill: |w| vec![num(quorum(w) as u64), leader_fill(w), leader_term_fill(w)],
+                        fill: |w| {
+                            fills(&[num(quorum(w) as u64), leader_fill(w), leader_term_fill(w)])
+                        },
                         reached: |w| leader_and_term(w).is_some_and(|(_, t)| t.0 >= 2),
                     },
                     Waypoint {
                         id: "restart",
                         en: "A restarts from what it saved: its log, with set 5, and term {0}. It does not know of term {1}.",
                         subjects: &[Subject::Node(A), Subject::Entry { node: A, index: 1 }],
-                        fill: |w| vec![num(term(w, A).0), leader_term_fill(w)],
+                        fill: |w| fills(&[num(term(w, A).0), leader_term_fill(w)]),
                         reached: |w| !is_down(w, A) && term(w, A) < max_term(w),
                     },
                     Waypoint {
                         id: "follows",
                         en: "{0}'s heartbeat brings A up to term {1}. A follows it; the new Leader kept set 5.",
                         subjects: &[Subject::Node(A), Subject::Node(C)],
-                        fill: |w| vec![leader_fill(w), leader_term_fill(w)],
+                        fill: |w| fills(&[leader_fill(w), leader_term_fill(w)]),
                         reached: |w| {
                             w.leader().is_some_and(|l| {
                                 l != A && follows(w, A, l) && term(w, A) == term(w, l)
@@ -178,7 +180,7 @@ pub fn partition() -> Scene {
                         id: "leader",
                         en: "A leads five servers in term {0}.",
                         subjects: &[Subject::Node(A)],
-                        fill: |w| vec![num(term(w, A).0)],
+                        fill: |w| fills(&[num(term(w, A).0)]),
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
@@ -192,7 +194,7 @@ pub fn partition() -> Scene {
                         id: "second-leader",
                         en: "C, D and E hear no heartbeat. {0} wins term {1} with three votes, a majority of five. A still leads term {2}.",
                         subjects: &[Subject::Node(C), Subject::Node(A)],
-                        fill: |w| vec![Fill::Node(C), num(term(w, C).0), num(term(w, A).0)],
+                        fill: |w| fills(&[Fill::Node(C), num(term(w, C).0), num(term(w, A).0)]),
                         reached: |w| leads(w, A) && leads(w, C) && term(w, C) > term(w, A),
                     },
                     Waypoint {
@@ -217,14 +219,14 @@ pub fn partition() -> Scene {
                         id: "healed",
                         en: "The network heals. For a moment A still thinks it leads term {0}; C's messages can reach it now.",
                         subjects: &[Subject::Node(A), Subject::Node(C)],
-                        fill: |w| vec![num(term(w, A).0)],
+                        fill: |w| fills(&[num(term(w, A).0)]),
                         reached: |w| !w.links().any_cut() && leads(w, A),
                     },
                     Waypoint {
                         id: "rolled-back",
                         en: "A hears term {0} from C and steps down. Its set 5 at index 1 clashes with C's entry: A deletes it and takes set 7.",
                         subjects: &[Subject::Node(A), Subject::Entry { node: A, index: 1 }],
-                        fill: |w| vec![num(term(w, C).0)],
+                        fill: |w| fills(&[num(term(w, C).0)]),
                         reached: |w| follows(w, A, C) && term_at(w, A, 1) == Some(term(w, C)),
                     },
                     Waypoint {
@@ -237,7 +239,7 @@ pub fn partition() -> Scene {
                                 .first()
                                 .and_then(|c| c.last_completed())
                                 .map_or(0, |c| c.index.0);
-                            vec![leader_fill(w), num(index), Fill::Num(value(w, A))]
+                            fills(&[leader_fill(w), num(index), Fill::Num(value(w, A))])
                         },
                         reached: |w| {
                             all_values(w, 5) && w.clients_idle() && client_acked(w) == Some(5)
@@ -315,7 +317,7 @@ pub fn unsafe_vote() -> Scene {
                             Subject::Node(C),
                             Subject::Messages(MessageKind::VoteRequest),
                         ],
-                        fill: |w| vec![num(term(w, C).0)],
+                        fill: |w| fills(&[num(term(w, C).0)]),
                         reached: |w| role(w, C) == Some(Role::Candidate) && log_len(w, C) == 0,
                     },
                     Waypoint {
@@ -373,7 +375,7 @@ pub fn unsafe_timeouts() -> Scene {
                         id: "same-timeout",
                         en: "This switch gives every server the same election timeout, {0} ms, instead of a random one.",
                         subjects: FIVE,
-                        fill: |w| vec![num(w.config().election_timeout_min.as_millis() as u64)],
+                        fill: |w| fills(&[num(w.config().election_timeout_min.as_millis() as u64)]),
                         reached: |w| {
                             w.ids()
                                 .iter()
@@ -384,14 +386,14 @@ pub fn unsafe_timeouts() -> Scene {
                         id: "term-1",
                         en: "All five time out at once and become Candidates in term {0}. Each votes for itself first.",
                         subjects: &[Subject::Messages(MessageKind::VoteRequest)],
-                        fill: |w| vec![num(max_term(w).0)],
+                        fill: |w| fills(&[num(max_term(w).0)]),
                         reached: |w| all_candidates_in(w, 1),
                     },
                     Waypoint {
                         id: "no-votes",
                         en: "Every request is refused: each server already voted in term {0}, for itself. No Leader.",
                         subjects: FIVE,
-                        fill: |w| vec![num(max_term(w).0)],
+                        fill: |w| fills(&[num(max_term(w).0)]),
                         reached: |w| {
                             all_candidates_in(w, 1)
                                 && w.servers()
@@ -403,14 +405,14 @@ pub fn unsafe_timeouts() -> Scene {
                         id: "term-2",
                         en: "Their timers end together again: term {0}, and the same collision.",
                         subjects: &[Subject::Messages(MessageKind::VoteRequest)],
-                        fill: |w| vec![num(max_term(w).0)],
+                        fill: |w| fills(&[num(max_term(w).0)]),
                         reached: |w| all_candidates_in(w, 2),
                     },
                     Waypoint {
                         id: "still-none",
                         en: "Term {0}, and still no Leader. Only a random timeout lets one server go first and win.",
                         subjects: FIVE,
-                        fill: |w| vec![num(max_term(w).0)],
+                        fill: |w| fills(&[num(max_term(w).0)]),
                         reached: |w| all_candidates_in(w, 8),
                     },
                     Waypoint {
@@ -482,7 +484,7 @@ pub fn sandbox() -> Scene {
                         id: "leader",
                         en: "{0} times out first and becomes Leader of term {1}.",
                         subjects: &[Subject::Node(E)],
-                        fill: |w| vec![leader_fill(w), leader_term_fill(w)],
+                        fill: |w| fills(&[leader_fill(w), leader_term_fill(w)]),
                         reached: |w| w.leader().is_some(),
                     },
                     Waypoint {

@@ -8,9 +8,9 @@ use raft_core::{MessageKind as Kind, Role, Term};
 
 use super::super::{Chapter, Fill, MessageKind, Scene, Subject, Task, Waypoint, no_fill};
 use super::{
-    A, B, C, D, E, candidate_fill, cue, cues, first_to_time_out, flying, follows, is_down, latency,
-    leader_and_term, leader_fill, leader_term_fill, leads, list, max_term, new_term_leader, num,
-    old_leader_gone, quorum, role, setup, term, timer, voted_for, votes,
+    A, B, C, D, E, candidate_fill, cue, cues, fills, first_to_time_out, flying, follows, is_down,
+    latency, leader_and_term, leader_fill, leader_term_fill, leads, list, max_term,
+    new_term_leader, num, old_leader_gone, quorum, role, setup, term, timer, voted_for, votes,
 };
 use crate::action::Action;
 use crate::world::World;
@@ -100,7 +100,7 @@ pub fn election() -> Scene {
                             Subject::Node(A),
                             Subject::Messages(MessageKind::VoteRequest),
                         ],
-                        fill: |w| vec![num(term(w, A).0)],
+                        fill: |w| fills(&[num(term(w, A).0)]),
                         reached: |w| {
                             role(w, A) == Some(Role::Candidate) && voted_for(w, A) == Some(A)
                         },
@@ -113,14 +113,14 @@ pub fn election() -> Scene {
                             Subject::Node(C),
                             Subject::Messages(MessageKind::VoteReply),
                         ],
-                        fill: |w| vec![num(term(w, A).0)],
+                        fill: |w| fills(&[num(term(w, A).0)]),
                         reached: |w| [B, C].iter().all(|&id| voted_for(w, id) == Some(A)),
                     },
                     Waypoint {
                         id: "leader",
                         en: "With {0} of 3 votes, more than n/2, A becomes Leader. From now on every change starts at A.",
                         subjects: &[Subject::Node(A)],
-                        fill: |w| vec![num(quorum(w) as u64)],
+                        fill: |w| fills(&[num(quorum(w) as u64)]),
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
@@ -168,14 +168,14 @@ pub fn terms() -> Scene {
                         id: "term-1",
                         en: "A is Leader of term {0}. A term is one election period, with at most one Leader.",
                         subjects: &[Subject::Node(A)],
-                        fill: |w| vec![num(term(w, A).0)],
+                        fill: |w| fills(&[num(term(w, A).0)]),
                         reached: |w| leads(w, A) && term(w, A) == Term(1),
                     },
                     Waypoint {
                         id: "crash",
                         en: "A crashes. B and C hear no more heartbeats, though they are still in term {0}.",
                         subjects: &[Subject::Node(A)],
-                        fill: |w| vec![num(term(w, B).0)],
+                        fill: |w| fills(&[num(term(w, B).0)]),
                         reached: |w| is_down(w, A),
                     },
                     Waypoint {
@@ -185,28 +185,28 @@ pub fn terms() -> Scene {
                             Subject::Node(C),
                             Subject::Messages(MessageKind::VoteRequest),
                         ],
-                        fill: |w| vec![candidate_fill(w), num(term(w, C).0)],
+                        fill: |w| fills(&[candidate_fill(w), num(term(w, C).0)]),
                         reached: |w| role(w, C) == Some(Role::Candidate),
                     },
                     Waypoint {
                         id: "term-2",
                         en: "{0} wins and leads term {1}. Terms only ever grow.",
                         subjects: &[Subject::Node(C)],
-                        fill: |w| vec![leader_fill(w), leader_term_fill(w)],
+                        fill: |w| fills(&[leader_fill(w), leader_term_fill(w)]),
                         reached: |w| leader_and_term(w).is_some_and(|(_, t)| t.0 >= 2),
                     },
                     Waypoint {
                         id: "restart",
                         en: "A restarts with the term it saved, {0}; it has not heard that term {1} began.",
                         subjects: &[Subject::Node(A)],
-                        fill: |w| vec![num(term(w, A).0), leader_term_fill(w)],
+                        fill: |w| fills(&[num(term(w, A).0), leader_term_fill(w)]),
                         reached: |w| !is_down(w, A) && term(w, A) < max_term(w),
                     },
                     Waypoint {
                         id: "rejoin",
                         en: "A gets a message of term {0}, takes the higher term and becomes a Follower of {1}.",
                         subjects: &[Subject::Node(A), Subject::Node(C)],
-                        fill: |w| vec![leader_term_fill(w), leader_fill(w)],
+                        fill: |w| fills(&[leader_term_fill(w), leader_fill(w)]),
                         reached: |w| {
                             w.leader().is_some_and(|l| {
                                 l != A && follows(w, A, l) && term(w, A) == term(w, l)
@@ -238,10 +238,10 @@ pub fn timeouts() -> Scene {
                         subjects: &[Subject::Node(A), Subject::Node(B), Subject::Node(C)],
                         fill: |w| {
                             let c = w.config();
-                            vec![
+                            fills(&[
                                 num(c.election_timeout_min.as_millis() as u64),
                                 num(c.election_timeout_max.as_millis() as u64),
-                            ]
+                            ])
                         },
                         reached: |w| {
                             let d: Vec<_> = w
@@ -259,21 +259,21 @@ pub fn timeouts() -> Scene {
                             Subject::Node(C),
                             Subject::Messages(MessageKind::VoteRequest),
                         ],
-                        fill: |w| vec![candidate_fill(w)],
+                        fill: |w| fills(&[candidate_fill(w)]),
                         reached: |w| role(w, C) == Some(Role::Candidate),
                     },
                     Waypoint {
                         id: "leader",
                         en: "{0} collects the votes and becomes Leader of term {1}.",
                         subjects: &[Subject::Node(C)],
-                        fill: |w| vec![leader_fill(w), leader_term_fill(w)],
+                        fill: |w| fills(&[leader_fill(w), leader_term_fill(w)]),
                         reached: |w| w.leader().is_some(),
                     },
                     Waypoint {
                         id: "heartbeat-timeout",
                         en: "The other timer is the heartbeat timeout: every {0} ms the Leader sends AppendEntries, empty or not.",
                         subjects: &[Subject::Messages(MessageKind::Append)],
-                        fill: |w| vec![num(w.config().heartbeat_interval.as_millis() as u64)],
+                        fill: |w| fills(&[num(w.config().heartbeat_interval.as_millis() as u64)]),
                         reached: |w| {
                             w.leader().is_some()
                                 && w.now() >= super::ms(400)
@@ -319,7 +319,7 @@ pub fn election_steps() -> Scene {
                             Subject::Node(C),
                             Subject::Messages(MessageKind::VoteRequest),
                         ],
-                        fill: |w| vec![num(term(w, C).0), num(votes(w, C) as u64)],
+                        fill: |w| fills(&[num(term(w, C).0), num(votes(w, C) as u64)]),
                         reached: |w| role(w, C) == Some(Role::Candidate) && term(w, C) == Term(1),
                     },
                     Waypoint {
@@ -329,7 +329,7 @@ pub fn election_steps() -> Scene {
                             Subject::Messages(MessageKind::VoteRequest),
                             Subject::Messages(MessageKind::VoteReply),
                         ],
-                        fill: |w| vec![num(term(w, C).0)],
+                        fill: |w| fills(&[num(term(w, C).0)]),
                         reached: |w| {
                             [A, B, D, E]
                                 .iter()
@@ -340,7 +340,7 @@ pub fn election_steps() -> Scene {
                         id: "majority",
                         en: "3. With {0} of {1} votes, more than n/2, C becomes Leader.",
                         subjects: &[Subject::Node(C)],
-                        fill: |w| vec![num(quorum(w) as u64), num(w.ids().len() as u64)],
+                        fill: |w| fills(&[num(quorum(w) as u64), num(w.ids().len() as u64)]),
                         reached: |w| leads(w, C),
                     },
                     Waypoint {
@@ -412,7 +412,7 @@ pub fn split_vote() -> Scene {
                             Subject::Node(C),
                             Subject::Messages(MessageKind::VoteRequest),
                         ],
-                        fill: |w| vec![num(term(w, B).0)],
+                        fill: |w| fills(&[num(term(w, B).0)]),
                         reached: |w| {
                             role(w, B) == Some(Role::Candidate)
                                 && role(w, C) == Some(Role::Candidate)
@@ -427,7 +427,7 @@ pub fn split_vote() -> Scene {
                             Subject::Node(D),
                             Subject::Messages(MessageKind::VoteReply),
                         ],
-                        fill: |w| vec![num(votes(w, B) as u64)],
+                        fill: |w| fills(&[num(votes(w, B) as u64)]),
                         reached: |w| {
                             let t = term(w, B);
                             voted_for(w, A) == Some(B)
@@ -442,7 +442,7 @@ pub fn split_vote() -> Scene {
                         id: "no-majority",
                         en: "{0} votes is not more than n/2 = {1}. Neither becomes Leader; both wait for their election timeout.",
                         subjects: &[Subject::Node(B), Subject::Node(C)],
-                        fill: |w| vec![num(votes(w, B) as u64), num(w.ids().len() as u64 / 2)],
+                        fill: |w| fills(&[num(votes(w, B) as u64), num(w.ids().len() as u64 / 2)]),
                         reached: |w| {
                             // Every reply is in: two granted and two refused for each.
                             let settled = |id| {
@@ -462,14 +462,14 @@ pub fn split_vote() -> Scene {
                             Subject::Node(B),
                             Subject::Messages(MessageKind::VoteRequest),
                         ],
-                        fill: |w| vec![Fill::Node(B), num(term(w, B).0)],
+                        fill: |w| fills(&[Fill::Node(B), num(term(w, B).0)]),
                         reached: |w| term(w, B).0 >= 2 && role(w, B) == Some(Role::Candidate),
                     },
                     Waypoint {
                         id: "leader",
                         en: "This time {0} gets more than n/2 votes and leads term {1}.",
                         subjects: &[Subject::Node(B)],
-                        fill: |w| vec![leader_fill(w), leader_term_fill(w)],
+                        fill: |w| fills(&[leader_fill(w), leader_term_fill(w)]),
                         reached: |w| {
                             leader_and_term(w).is_some_and(|(l, t)| (l == B || l == C) && t.0 >= 2)
                         },

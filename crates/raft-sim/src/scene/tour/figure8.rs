@@ -30,8 +30,8 @@ use raft_core::{Role, Term};
 
 use super::super::{Chapter, Cue, Scene, Subject, Waypoint, no_fill};
 use super::{
-    A, B, C, D, E, commit, cue, first_to_time_out, holders, is_down, leader_fill, leader_term_fill,
-    leads, list, num, role, setup, term, term_at, value,
+    A, B, C, D, E, commit, cue, fills, first_to_time_out, holders, is_down, leader_fill,
+    leader_term_fill, leads, list, num, role, setup, term, term_at, value,
 };
 use crate::action::Action;
 use crate::checker::Property;
@@ -140,28 +140,28 @@ const COMMON: [Waypoint; 4] = [
             Subject::Entry { node: A, index: 2 },
             Subject::Entry { node: B, index: 2 },
         ],
-        fill: |w| vec![num(term(w, A).0)],
+        fill: |w| fills(&[num(term(w, A).0)]),
         reached: at_a,
     },
     Waypoint {
         id: "b",
         en: "(b) A crashes. E times out first and wins term {0} with C's and D's votes; B refuses, its log being more up to date.",
         subjects: &[Subject::Node(A), Subject::Node(E)],
-        fill: |w| vec![num(term(w, E).0)],
+        fill: |w| fills(&[num(term(w, E).0)]),
         reached: |w| is_down(w, A) && leads(w, E) && term(w, E) == Term(3),
     },
     Waypoint {
         id: "b-entry",
         en: "The client gets no answer and retries set 2. E appends it at index 2 in term {0}, then crashes before sending it.",
         subjects: &[Subject::Client, Subject::Entry { node: E, index: 2 }],
-        fill: |w| vec![num(entry_term(w, E, 2))],
+        fill: |w| fills(&[num(entry_term(w, E, 2))]),
         reached: |w| term_at(w, E, 2) == Some(Term(3)) && is_down(w, E),
     },
     Waypoint {
         id: "c-leader",
         en: "(c) A restarts. C and D already voted in term {0}, so A wins only in term {1}, with B, C and D.",
         subjects: &[Subject::Node(A)],
-        fill: |w| vec![num(term(w, E).0), num(term(w, A).0)],
+        fill: |w| fills(&[num(term(w, E).0), num(term(w, A).0)]),
         reached: |w| leads(w, A) && term(w, A) == Term(4),
     },
 ];
@@ -191,7 +191,7 @@ pub fn figure_8() -> Scene {
                 id: "start",
                 en: "Five servers, S1 to S5 in the paper. B led term {0}, and set 1 is committed at index 1 on all of them.",
                 subjects: FIRST_ENTRIES,
-                fill: |w| vec![num(entry_term(w, B, 1))],
+                fill: |w| fills(&[num(entry_term(w, B, 1))]),
                 reached: at_start,
             }]
         },
@@ -210,11 +210,11 @@ pub fn figure_8() -> Scene {
                         Subject::Entry { node: D, index: 2 },
                     ],
                     fill: |w| {
-                        vec![
+                        fills(&[
                             num(entry_term(w, A, 2)),
                             num(holders(w, 2, Term(2)) as u64),
                             num(term(w, A).0),
-                        ]
+                        ])
                     },
                     reached: |w| leads(w, A) && holders(w, 2, Term(2)) >= 4 && commit(w, A) < 2,
                 },
@@ -222,14 +222,14 @@ pub fn figure_8() -> Scene {
                     id: "d-risk",
                     en: "(d) That is on purpose: were A to crash now, E could still win, its last term {0} beating their {1}, and replace index 2.",
                     subjects: &[Subject::Entry { node: E, index: 2 }],
-                    fill: |w| vec![num(entry_term(w, E, 2)), num(entry_term(w, B, 2))],
+                    fill: |w| fills(&[num(entry_term(w, E, 2)), num(entry_term(w, B, 2))]),
                     reached: |w| index_2_on_majority(w) && commit(w, A) < 2 && w.now() >= super::ms(1_600),
                 },
                 Waypoint {
                     id: "e-entry",
                     en: "(e) The client's retry reaches A, which appends set 2 at index 3 in its own term, {0}.",
                     subjects: &[Subject::Client, Subject::Entry { node: A, index: 3 }],
-                    fill: |w| vec![num(term(w, A).0)],
+                    fill: |w| fills(&[num(term(w, A).0)]),
                     reached: |w| term_at(w, A, 3) == Some(Term(4)),
                 },
                 Waypoint {
@@ -239,7 +239,7 @@ pub fn figure_8() -> Scene {
                         Subject::Entry { node: A, index: 2 },
                         Subject::Entry { node: A, index: 3 },
                     ],
-                    fill: |w| vec![num(commit(w, A))],
+                    fill: |w| fills(&[num(commit(w, A))]),
                     reached: |w| commit(w, A) >= 3,
                 },
                 Waypoint {
@@ -252,11 +252,11 @@ pub fn figure_8() -> Scene {
                         Subject::Node(D),
                     ],
                     fill: |w| {
-                        vec![
+                        fills(&[
                             num(term(w, E).0),
                             num(last_term(w, E)),
                             num(last_term(w, B)),
-                        ]
+                        ])
                     },
                     reached: |w| {
                         is_down(w, A)
@@ -269,7 +269,7 @@ pub fn figure_8() -> Scene {
                     id: "e-new-leader",
                     en: "{0} wins term {1} instead and brings E in line: E's own entry at index 2 is replaced, and the committed one stays.",
                     subjects: &[Subject::Entry { node: E, index: 2 }],
-                    fill: |w| vec![leader_fill(w), leader_term_fill(w)],
+                    fill: |w| fills(&[leader_fill(w), leader_term_fill(w)]),
                     reached: |w| w.leader().is_some() && term_at(w, E, 2) == Some(Term(2)),
                 },
             ]
@@ -317,7 +317,7 @@ pub fn figure_8_unsafe() -> Scene {
                         Subject::Entry { node: C, index: 2 },
                         Subject::Entry { node: D, index: 2 },
                     ],
-                    fill: |w| vec![num(entry_term(w, A, 2)), num(holders(w, 2, Term(2)) as u64)],
+                    fill: |w| fills(&[num(entry_term(w, A, 2)), num(holders(w, 2, Term(2)) as u64)]),
                     reached: |w| {
                         leads(w, A) && holders(w, 2, Term(2)) >= 4 && commit(w, A) >= 2
                     },
@@ -334,11 +334,11 @@ pub fn figure_8_unsafe() -> Scene {
                     en: "E wins term {0} with B, C and D: its last term, {1}, beats their {2}. Yet it lacks the committed index 2.",
                     subjects: &[Subject::Node(E), Subject::Entry { node: E, index: 2 }],
                     fill: |w| {
-                        vec![
+                        fills(&[
                             num(term(w, E).0),
                             num(entry_term(w, E, 2)),
                             num(entry_term(w, B, 2)),
-                        ]
+                        ])
                     },
                     reached: |w| leads(w, E),
                 },
@@ -350,14 +350,14 @@ pub fn figure_8_unsafe() -> Scene {
                         Subject::Entry { node: C, index: 2 },
                         Subject::Entry { node: D, index: 2 },
                     ],
-                    fill: |w| vec![num(entry_term(w, E, 2))],
+                    fill: |w| fills(&[num(entry_term(w, E, 2))]),
                     reached: |w| leads(w, E) && holders(w, 2, Term(3)) == 4,
                 },
                 Waypoint {
                     id: "violation",
                     en: "The checker turns red: {0} violations, Leader Completeness and State Machine Safety among them.",
                     subjects: &[Subject::Entry { node: E, index: 2 }],
-                    fill: |w| vec![num(w.checker().total())],
+                    fill: |w| fills(&[num(w.checker().total())]),
                     reached: |w| {
                         w.checker().first_broken(Property::LeaderCompleteness).is_some()
                             && w.checker().first_broken(Property::StateMachineSafety).is_some()

@@ -86,6 +86,13 @@ fn list(waypoints: &'static [Waypoint]) -> Vec<Waypoint> {
     waypoints.to_vec()
 }
 
+/// A caption's placeholder values, for a waypoint's `fill`: one copy of the
+/// allocation for every caption, rather than a `vec!` expansion in each.
+#[inline(never)]
+fn fills(values: &[Fill]) -> Vec<Fill> {
+    values.to_vec()
+}
+
 /// Cues from a constant table (copied as data, like [`list`]'s waypoints).
 #[inline(never)]
 fn cues(cues: &'static [Cue]) -> Vec<Cue> {

@@ -9,8 +9,8 @@ use raft_core::Role;
 use super::super::{Chapter, Cue, Fill, MessageKind, Scene, Subject, Task, Waypoint, no_fill};
 use super::{
     A, B, C, all_values, append_with_entries_in_flight, client_acked, client_message_in_flight,
-    commit, commit_news_in_flight, cue, first_to_time_out, holders, is_down, leads, list, log_len,
-    num, role, setup, term, value,
+    commit, commit_news_in_flight, cue, fills, first_to_time_out, holders, is_down, leads, list,
+    log_len, num, role, setup, term, value,
 };
 use crate::action::Action;
 use crate::command::Op;
@@ -50,7 +50,7 @@ pub fn consensus() -> Scene {
                         id: "alone",
                         en: "A has nobody to ask, so it is a majority by itself: when its timer runs out it becomes Leader of term {0}.",
                         subjects: &[Subject::Node(A)],
-                        fill: |w| vec![num(term(w, A).0)],
+                        fill: |w| fills(&[num(term(w, A).0)]),
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
@@ -64,7 +64,7 @@ pub fn consensus() -> Scene {
                         id: "stored",
                         en: "A records the command in its log, commits it and now holds {0}.",
                         subjects: &[Subject::Node(A), Subject::Entry { node: A, index: 1 }],
-                        fill: |w| vec![Fill::Num(value(w, A))],
+                        fill: |w| fills(&[Fill::Num(value(w, A))]),
                         reached: |w| value(w, A) == 5,
                     },
                     Waypoint {
@@ -113,7 +113,7 @@ pub fn replication() -> Scene {
                         id: "request",
                         en: "1. The client sends set 5 to A. A appends it at index {0}, uncommitted (dashed).",
                         subjects: &[Subject::Client, Subject::Entry { node: A, index: 1 }],
-                        fill: |w| vec![num(log_len(w, A))],
+                        fill: |w| fills(&[num(log_len(w, A))]),
                         reached: |w| log_len(w, A) >= 1 && commit(w, A) == 0,
                     },
                     Waypoint {
@@ -134,21 +134,21 @@ pub fn replication() -> Scene {
                             Subject::Entry { node: C, index: 1 },
                             Subject::Messages(MessageKind::AppendReply),
                         ],
-                        fill: |w| vec![num(holders(w, 1, term(w, A)) as u64)],
+                        fill: |w| fills(&[num(holders(w, 1, term(w, A)) as u64)]),
                         reached: |w| log_len(w, C) >= 1 && commit(w, A) == 0,
                     },
                     Waypoint {
                         id: "leader-commits",
                         en: "4. The acks are in: A commits the entry (filled) and its own value becomes {0}.",
                         subjects: &[Subject::Node(A), Subject::Entry { node: A, index: 1 }],
-                        fill: |w| vec![Fill::Num(value(w, A))],
+                        fill: |w| fills(&[Fill::Num(value(w, A))]),
                         reached: |w| value(w, A) == 5,
                     },
                     Waypoint {
                         id: "tell-followers",
                         en: "5. A's next AppendEntries tells the Followers that index {0} is committed.",
                         subjects: &[Subject::Messages(MessageKind::Append)],
-                        fill: |w| vec![num(commit(w, A))],
+                        fill: |w| fills(&[num(commit(w, A))]),
                         reached: |w| commit_news_in_flight(w, 1),
                     },
                     Waypoint {
@@ -165,7 +165,7 @@ pub fn replication() -> Scene {
                         id: "agreed",
                         en: "7. Every server holds {0}: the cluster agrees.",
                         subjects: &[Subject::Node(A), Subject::Node(B), Subject::Node(C)],
-                        fill: |w| vec![Fill::Num(value(w, A))],
+                        fill: |w| fills(&[Fill::Num(value(w, A))]),
                         reached: |w| all_values(w, 5),
                     },
                 ]
@@ -207,7 +207,7 @@ pub fn heartbeat() -> Scene {
                         id: "leader",
                         en: "A is Leader. Every {0} ms, its heartbeat timeout, it sends AppendEntries to B and C.",
                         subjects: &[Subject::Node(A), Subject::Messages(MessageKind::Append)],
-                        fill: |w| vec![num(w.config().heartbeat_interval.as_millis() as u64)],
+                        fill: |w| fills(&[num(w.config().heartbeat_interval.as_millis() as u64)]),
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
@@ -232,7 +232,7 @@ pub fn heartbeat() -> Scene {
                             Subject::Entry { node: A, index: 1 },
                             Subject::Messages(MessageKind::AppendReply),
                         ],
-                        fill: |w| vec![num(commit(w, A))],
+                        fill: |w| fills(&[num(commit(w, A))]),
                         reached: |w| value(w, A) == 5,
                     },
                     Waypoint {
@@ -246,7 +246,7 @@ pub fn heartbeat() -> Scene {
                         id: "followers-told",
                         en: "With its next heartbeat, A tells B and C to commit too. Now all three hold {0}.",
                         subjects: &[Subject::Node(B), Subject::Node(C)],
-                        fill: |w| vec![Fill::Num(value(w, B))],
+                        fill: |w| fills(&[Fill::Num(value(w, B))]),
                         reached: |w| all_values(w, 5),
                     },
                 ]
