@@ -424,7 +424,11 @@ impl<C> Node<C> {
     }
 
     /// The current role.
+    ///
+    /// Not inlined: callers read it in many places (a front end especially), and one
+    /// body is smaller than a copy of the match at each.
     #[must_use]
+    #[inline(never)]
     pub fn role(&self) -> Role {
         match self.role {
             RoleState::Follower => Role::Follower,

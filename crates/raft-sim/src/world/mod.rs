@@ -235,7 +235,11 @@ impl World {
     }
 
     /// A running node.
+    ///
+    /// Not inlined: the page reads nodes in a great many places (view, inspector,
+    /// narration, scenes), and one body keeps its wasm smaller.
     #[must_use]
+    #[inline(never)]
     pub fn node(&self, id: NodeId) -> Option<&Node<crate::command::Command>> {
         self.server(id).and_then(Server::node)
     }

@@ -145,64 +145,80 @@ fn setup(nodes: usize, seed: u64) -> Setup {
 }
 
 // ----- reading a world: for predicates and captions -----
+//
+// Not inlined: every caption's and predicate's closure calls these, and one body each
+// keeps the page's wasm smaller (a waypoint is read once per event, not in a hot loop).
 
 /// A number for a caption.
+#[inline(never)]
 fn num(n: u64) -> Fill {
     Fill::Num(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
+#[inline(never)]
 fn role(w: &World, id: NodeId) -> Option<Role> {
     w.node(id).map(raft_core::Node::role)
 }
 
 /// The node's current term: its saved one while it is down.
+#[inline(never)]
 fn term(w: &World, id: NodeId) -> Term {
     w.server(id)
         .map_or(Term(0), |s| s.storage().hard_state.current_term)
 }
 
+#[inline(never)]
 fn voted_for(w: &World, id: NodeId) -> Option<NodeId> {
     w.server(id).and_then(|s| s.storage().hard_state.voted_for)
 }
 
 /// Votes a candidate has counted, its own included.
+#[inline(never)]
 fn votes(w: &World, id: NodeId) -> usize {
     w.node(id).map_or(0, |n| n.votes_granted().len())
 }
 
+#[inline(never)]
 fn is_down(w: &World, id: NodeId) -> bool {
     w.server(id).is_none_or(crate::Server::is_down)
 }
 
+#[inline(never)]
 fn leads(w: &World, id: NodeId) -> bool {
     role(w, id) == Some(Role::Leader)
 }
 
+#[inline(never)]
 fn follows(w: &World, id: NodeId, leader: NodeId) -> bool {
     w.node(id)
         .is_some_and(|n| n.role() == Role::Follower && n.leader() == Some(leader))
 }
 
+#[inline(never)]
 fn value(w: &World, id: NodeId) -> i64 {
     w.server(id).map_or(0, |s| s.machine().value())
 }
 
+#[inline(never)]
 fn all_values(w: &World, v: i64) -> bool {
     w.servers().iter().all(|s| s.machine().value() == v)
 }
 
 /// The last index of the node's log (kept while it is down).
+#[inline(never)]
 fn log_len(w: &World, id: NodeId) -> u64 {
     w.server(id).map_or(0, |s| s.storage().log.last_index().0)
 }
 
 /// The term of the entry at `index` in the node's log (kept while it is down).
+#[inline(never)]
 fn term_at(w: &World, id: NodeId, index: u64) -> Option<Term> {
     w.server(id)
         .and_then(|s| s.storage().log.term_at(raft_core::LogIndex(index)))
 }
 
 /// How many servers' logs hold an entry of `term` at `index`.
+#[inline(never)]
 fn holders(w: &World, index: u64, term: Term) -> usize {
     w.ids()
         .iter()
@@ -210,11 +226,13 @@ fn holders(w: &World, index: u64, term: Term) -> usize {
         .count()
 }
 
+#[inline(never)]
 fn commit(w: &World, id: NodeId) -> u64 {
     w.node(id).map_or(0, |n| n.commit_index().0)
 }
 
 /// The highest term any server has reached.
+#[inline(never)]
 fn max_term(w: &World) -> Term {
     w.ids()
         .iter()
@@ -224,22 +242,26 @@ fn max_term(w: &World) -> Term {
 }
 
 /// The leader with the highest term, and that term.
+#[inline(never)]
 fn leader_and_term(w: &World) -> Option<(NodeId, Term)> {
     w.leader().map(|l| (l, term(w, l)))
 }
 
 /// The leader, for a caption (`A` if there is none: the predicates make sure there is).
+#[inline(never)]
 fn leader_fill(w: &World) -> Fill {
     Fill::Node(w.leader().unwrap_or(A))
 }
 
 /// The leader's term, for a caption.
+#[inline(never)]
 fn leader_term_fill(w: &World) -> Fill {
     num(leader_and_term(w).map_or(0, |(_, t)| t.0))
 }
 
 /// The first candidate (by id), for a caption (`A` if there is none: the predicates make
 /// sure there is).
+#[inline(never)]
 fn candidate_fill(w: &World) -> Fill {
     let first = w
         .ids()
@@ -250,11 +272,13 @@ fn candidate_fill(w: &World) -> Fill {
 }
 
 /// Votes a winner needs: more than n/2.
+#[inline(never)]
 fn quorum(w: &World) -> usize {
     w.ids().len() / 2 + 1
 }
 
 /// The running nodes in `role` in term `t`.
+#[inline(never)]
 fn count_in(w: &World, role_: Role, t: Term) -> usize {
     w.servers()
         .iter()
@@ -264,12 +288,14 @@ fn count_in(w: &World, role_: Role, t: Term) -> usize {
 }
 
 /// Whether a message of this kind is in flight.
+#[inline(never)]
 fn flying(w: &World, kind: raft_core::MessageKind) -> bool {
     w.flights()
         .any(|f| matches!(&f.packet, Packet::Raft(m) if m.kind() == kind))
 }
 
 /// Whether an AppendEntries carrying entries is in flight.
+#[inline(never)]
 fn append_with_entries_in_flight(w: &World) -> bool {
     w.flights().any(|f| {
         matches!(&f.packet, Packet::Raft(m)
@@ -279,6 +305,7 @@ fn append_with_entries_in_flight(w: &World) -> bool {
 
 /// Whether an AppendEntries telling a commit index of at least `index` is in flight
 /// to a node that has not committed that far.
+#[inline(never)]
 fn commit_news_in_flight(w: &World, index: u64) -> bool {
     w.flights().any(|f| {
         let to_behind = match f.to {
@@ -292,12 +319,14 @@ fn commit_news_in_flight(w: &World, index: u64) -> bool {
 }
 
 /// Whether a client request or answer is in flight.
+#[inline(never)]
 fn client_message_in_flight(w: &World) -> bool {
     w.flights()
         .any(|f| matches!(f.packet, Packet::Request { .. } | Packet::Reply { .. }))
 }
 
 /// The value of the client's last answered write, if any.
+#[inline(never)]
 fn client_acked(w: &World) -> Option<i64> {
     w.clients()
         .first()
