@@ -124,6 +124,7 @@ pub fn backing_size(css_width: f64, css_height: f64, device_pixel_ratio: f64) ->
     (side(css_width), side(css_height))
 }
 
+#[inline(never)]
 fn sanitize(side: f64) -> f64 {
     if side.is_finite() && side > 0.0 {
         side

@@ -291,8 +291,10 @@ impl World {
         self.steps
     }
 
-    /// The running leader with the highest term, if any.
+    /// The running leader with the highest term, if any. (Not inlined, as
+    /// [`World::node`]: the page asks for it in many places.)
     #[must_use]
+    #[inline(never)]
     pub fn leader(&self) -> Option<NodeId> {
         self.servers
             .iter()
