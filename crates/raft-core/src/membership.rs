@@ -187,18 +187,21 @@ impl Membership {
 
     /// Whether `id` votes, in either half of a joint configuration.
     #[must_use]
+    #[inline(never)]
     pub fn is_voter(&self, id: NodeId) -> bool {
         self.voters.binary_search(&id).is_ok() || self.outgoing.binary_search(&id).is_ok()
     }
 
     /// Whether `id` is a learner.
     #[must_use]
+    #[inline(never)]
     pub fn is_learner(&self, id: NodeId) -> bool {
         self.learners.binary_search(&id).is_ok()
     }
 
     /// Whether `id` belongs to the configuration at all (voter or learner).
     #[must_use]
+    #[inline(never)]
     pub fn contains(&self, id: NodeId) -> bool {
         self.is_voter(id) || self.is_learner(id)
     }

@@ -110,6 +110,7 @@ impl ConfigLog {
     }
 
     /// The configuration in effect.
+    #[inline(never)]
     pub(crate) fn latest(&self) -> &Membership {
         self.changes.last().map_or(&self.base, |c| &c.after)
     }
@@ -149,6 +150,7 @@ impl ConfigLog {
     }
 
     /// The configuration in effect at `index` (the latest entry at or before it).
+    #[inline(never)]
     pub(crate) fn at(&self, index: LogIndex) -> &Membership {
         let upto = self.changes.partition_point(|c| c.index <= index);
         match upto.checked_sub(1).and_then(|k| self.changes.get(k)) {
