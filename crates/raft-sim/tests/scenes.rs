@@ -74,6 +74,9 @@ fn the_tour_follows_the_articles_sections_then_goes_beyond() {
             ("figure-8-unsafe", Beyond),
             ("unsafe-vote", Beyond),
             ("unsafe-timeouts", Beyond),
+            ("add-server", Beyond),
+            ("remove-leader", Beyond),
+            ("install-snapshot", Beyond),
             ("sandbox", Beyond),
         ]
     );
@@ -92,7 +95,7 @@ fn the_tour_follows_the_articles_sections_then_goes_beyond() {
 #[test]
 fn every_scene_reaches_every_waypoint_in_order_and_only_unsafe_ones_break_safety() {
     let ids: Vec<&str> = scene::all().iter().map(|s| s.id).collect();
-    assert_eq!(ids.len(), 16);
+    assert_eq!(ids.len(), 19);
     assert!(scene::by_id("nope").is_none());
     for s in scene::all() {
         let id = s.id;

@@ -738,6 +738,88 @@ fn unsafe_timeouts_equal_timers_collide_every_term_and_no_leader_wins_paper_5_2(
     }
 }
 
+/// Paper §6: a new server catches up as a learner before it votes, then joins through
+/// the joint configuration C_old,new.
+#[test]
+fn add_server_a_learner_catches_up_then_joint_consensus_makes_it_a_voter_paper_6() {
+    let (run, w, _) = play("add-server", &["leader", "learner", "joint", "new"]);
+    assert_eq!(w[0].ids().len(), 3);
+    assert!(leads(&w[0], A) && all(&w[0], |id| value(&w[0], id) == 5));
+    // A learner: listed by the leader, no vote, the log still arriving.
+    let m = |w: &World| w.node(A).expect("runs").members().clone();
+    assert!(m(&w[1]).is_learner(D) && !m(&w[1]).is_voter(D));
+    assert_eq!(m(&w[1]).voters(), [A, B, C]);
+    assert!(log_len(&w[1], D) < log_len(&w[1], A));
+    assert!(w[1].server(D).is_some_and(raft_sim::Server::is_learner));
+    // Caught up, it enters C_old,new: both majorities count.
+    assert!(m(&w[2]).is_joint());
+    assert_eq!(m(&w[2]).outgoing(), [A, B, C]);
+    assert_eq!(m(&w[2]).voters(), [A, B, C, D]);
+    // C_new committed: four voters, D among them, with the value.
+    let committed = w[3].node(A).expect("runs").committed_members();
+    assert!(!committed.is_joint());
+    assert_eq!(committed.voters(), [A, B, C, D]);
+    assert_eq!(value(&w[3], D), 5);
+    assert!(nums(&run, 3).is_empty());
+}
+
+/// Paper §6: a leader removed from the configuration steps down once C_new commits,
+/// and the rest elect a leader among themselves.
+#[test]
+fn remove_leader_the_leader_steps_down_once_c_new_commits_paper_6() {
+    let (run, w, _) = play("remove-leader", &["leader", "joint", "gone", "new-leader"]);
+    assert!(leads(&w[0], A));
+    assert_eq!(nums(&run, 0), [1]);
+    let m = w[1].node(A).expect("runs").members().clone();
+    assert!(
+        m.is_joint() && leads(&w[1], A),
+        "A leads while C_old,new lasts"
+    );
+    assert_eq!(m.outgoing(), [A, B, C, D, E]);
+    assert_eq!(m.voters(), [B, C, D, E]);
+    assert!(w[2].server(A).is_some_and(raft_sim::Server::is_removed));
+    assert!(w[2].node(A).is_none(), "a removed server no longer runs");
+    // A committed C_new but left before its next AppendEntries told the others.
+    assert!(
+        [B, C, D, E]
+            .iter()
+            .all(|&id| commit(&w[2], id) < log_len(&w[2], id))
+    );
+    let l = w[3].leader().expect("a new leader");
+    assert!(l != A && term(&w[3], l) > term(&w[0], A));
+    assert_eq!(nums(&run, 3), [node(l), term(&w[3], l) as i64]);
+    // The committed configuration the new leader serves has four voters.
+    let c = w[3].node(l).expect("runs").committed_members();
+    assert_eq!(c.voters(), [B, C, D, E]);
+}
+
+/// Paper §7: a follower whose missing entries the leader has compacted away is sent
+/// the leader's snapshot (InstallSnapshot) and goes on from there.
+#[test]
+fn install_snapshot_a_follower_behind_the_leaders_snapshot_installs_it_paper_7() {
+    let (run, w, _) = play(
+        "install-snapshot",
+        &["down", "compacted", "install", "installed"],
+    );
+    assert!(down(&w[0], C));
+    assert_eq!((value(&w[0], A), value(&w[0], B)), (10, 10));
+    let compacted = |w: &World, id| {
+        w.server(id)
+            .map_or(0, |s| s.storage().log.snapshot_index().0)
+    };
+    let si = compacted(&w[1], A);
+    assert!(si >= 4, "the four writes are in the snapshot: {si}");
+    assert_eq!(nums(&run, 1), [10, si as i64]);
+    assert!(!down(&w[2], C));
+    assert!(log_len(&w[2], C) < si, "C lacks entries A no longer has");
+    assert!(w[2].flights().any(|f| matches!(&f.packet, Packet::Raft(m)
+        if matches!(m.body, Body::InstallSnapshot(_)))));
+    assert_eq!(compacted(&w[3], C), si);
+    assert_eq!(value(&w[3], C), 10);
+    assert!(follows(&w[3], C, A));
+    assert_eq!(nums(&run, 3), [10, si as i64 + 1]);
+}
+
 /// The hand-over: a plain five-node cluster elects a leader.
 #[test]
 fn sandbox_a_plain_cluster_elects_a_leader_and_hands_over_paper_5_2() {

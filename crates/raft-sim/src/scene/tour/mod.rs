@@ -7,11 +7,13 @@
 //! `replication.rs` (consensus, log replication, the heartbeat) and `elections.rs` (the
 //! three states, election, terms, timeouts, the split vote); `beyond.rs` holds faults,
 //! two unsafe switches and the sandbox; `figure8.rs` the paper's Figure 8, with the
-//! current-term rule and without.
+//! current-term rule and without; `membership.rs` the paper's §6 and §7 (a server
+//! joins, the leader leaves, a snapshot catches a follower up).
 
 mod beyond;
 mod elections;
 mod figure8;
+mod membership;
 mod replication;
 
 use alloc::vec::Vec;
@@ -43,7 +45,7 @@ type MakeScene = fn() -> Scene;
 
 /// Every scene's deep-link id and constructor, in tour order ([`all`] builds them all;
 /// [`by_id`] only the one asked for).
-const SCENES: [(&str, MakeScene); 16] = [
+const SCENES: [(&str, MakeScene); 19] = [
     ("consensus", replication::consensus),
     ("states", elections::states),
     ("election", elections::election),
@@ -59,6 +61,9 @@ const SCENES: [(&str, MakeScene); 16] = [
     ("figure-8-unsafe", figure8::figure_8_unsafe),
     ("unsafe-vote", beyond::unsafe_vote),
     ("unsafe-timeouts", beyond::unsafe_timeouts),
+    ("add-server", membership::add_server),
+    ("remove-leader", membership::remove_leader),
+    ("install-snapshot", membership::install_snapshot),
     ("sandbox", beyond::sandbox),
 ];
 

@@ -1,0 +1,244 @@
+//! Beyond the article, the paper's §6 and §7: a server joins (a learner catching up,
+//! then joint consensus), the leader removes itself, and a follower too far behind is
+//! brought up to date by InstallSnapshot.
+
+use raft_core::{Membership, NodeId, Role};
+
+use super::super::{Chapter, MessageKind, Scene, Subject, Waypoint, no_fill};
+use super::{
+    A, B, C, D, E, all_values, cue, fills, first_to_time_out, flying, is_down, leader_fill,
+    leader_term_fill, leads, list, log_len, num, role, setup, term, value,
+};
+use crate::action::Action;
+use crate::command::Op;
+use crate::world::World;
+
+/// `id`'s latest configuration (committed or not), while it runs.
+#[inline(never)]
+fn members(w: &World, id: NodeId) -> Option<&Membership> {
+    w.node(id).map(raft_core::Node::members)
+}
+
+/// `id`'s committed configuration, while it runs.
+#[inline(never)]
+fn committed(w: &World, id: NodeId) -> Option<&Membership> {
+    w.node(id).map(raft_core::Node::committed_members)
+}
+
+/// The last index `id`'s snapshot covers (0: none).
+#[inline(never)]
+fn compacted(w: &World, id: NodeId) -> u64 {
+    w.server(id)
+        .map_or(0, |s| s.storage().log.snapshot_index().0)
+}
+
+/// The four a removed A leaves.
+const FOUR: &[Subject] = &[
+    Subject::Node(B),
+    Subject::Node(C),
+    Subject::Node(D),
+    Subject::Node(E),
+];
+
+const CLIENT_SET_5: Action = Action::ClientRequest {
+    op: Op::Set(5),
+    to: Some(A),
+};
+
+/// A fourth server joins a running cluster of three (§6).
+#[must_use]
+pub fn add_server() -> Scene {
+    let mut cues = first_to_time_out(A, 3);
+    cues.extend_from_slice(const { &[cue(400, CLIENT_SET_5), cue(900, Action::AddServer)] });
+    Scene {
+        id: "add-server",
+        chapter: Chapter::Beyond,
+        task: None,
+        title_en: "A server joins",
+        setup: setup(3, 21),
+        cues,
+        waypoints: list(
+            const {
+                &[
+                    Waypoint {
+                        id: "leader",
+                        en: "A leads three servers; set 5 is committed on all.",
+                        subjects: &[Subject::Node(A)],
+                        fill: no_fill,
+                        reached: |w| leads(w, A) && all_values(w, 5),
+                    },
+                    Waypoint {
+                        id: "learner",
+                        en: "D starts empty and joins as a learner: it gets the log but no vote, so a majority is still two of three.",
+                        subjects: &[Subject::Node(D), Subject::Messages(MessageKind::Append)],
+                        fill: no_fill,
+                        reached: |w| {
+                            members(w, A).is_some_and(|m| m.is_learner(D))
+                                && log_len(w, D) < log_len(w, A)
+                        },
+                    },
+                    Waypoint {
+                        id: "joint",
+                        en: "D has caught up. A enters the joint configuration C_old,new: a decision now needs a majority of A B C and of A B C D.",
+                        subjects: &[Subject::Node(A), Subject::Node(D)],
+                        fill: no_fill,
+                        reached: |w| members(w, A).is_some_and(Membership::is_joint),
+                    },
+                    Waypoint {
+                        id: "new",
+                        en: "A commits C_new: D votes, and a majority is three of four. D holds set 5 too.",
+                        subjects: &[Subject::Node(D)],
+                        fill: no_fill,
+                        reached: |w| {
+                            committed(w, A).is_some_and(|m| !m.is_joint() && m.voters().len() == 4)
+                                && value(w, D) == 5
+                        },
+                    },
+                ]
+            },
+        ),
+    }
+}
+
+/// The leader is asked to remove itself (§6): it steps down once C_new commits.
+#[must_use]
+pub fn remove_leader() -> Scene {
+    let mut cues = first_to_time_out(A, 5);
+    cues.extend_from_slice(const { &[cue(400, CLIENT_SET_5), cue(900, Action::RemoveServer(A))] });
+    Scene {
+        id: "remove-leader",
+        chapter: Chapter::Beyond,
+        task: None,
+        title_en: "The leader leaves",
+        setup: setup(5, 22),
+        cues,
+        waypoints: list(
+            const {
+                &[
+                    Waypoint {
+                        id: "leader",
+                        en: "A leads five servers in term {0}.",
+                        subjects: &[Subject::Node(A)],
+                        fill: |w| fills(&[num(term(w, A).0)]),
+                        reached: |w| leads(w, A) && all_values(w, 5),
+                    },
+                    Waypoint {
+                        id: "joint",
+                        en: "Asked to remove itself, A appends C_old,new: the five, and the four without A. A leads until C_new commits.",
+                        subjects: &[Subject::Node(A)],
+                        fill: no_fill,
+                        reached: |w| members(w, A).is_some_and(Membership::is_joint),
+                    },
+                    Waypoint {
+                        id: "gone",
+                        en: "A commits C_new, then steps down and leaves before telling the others. The four hear no more heartbeats.",
+                        subjects: FOUR,
+                        fill: no_fill,
+                        reached: |w| w.server(A).is_some_and(crate::Server::is_removed),
+                    },
+                    Waypoint {
+                        id: "new-leader",
+                        en: "{0} times out first and wins term {1} with a majority of the four.",
+                        subjects: FOUR,
+                        fill: |w| fills(&[leader_fill(w), leader_term_fill(w)]),
+                        reached: |w| w.leader().is_some_and(|l| l != A),
+                    },
+                ]
+            },
+        ),
+    }
+}
+
+/// A follower down while the leader compacts its log comes back too far behind: the
+/// leader sends it its snapshot (§7).
+#[must_use]
+pub fn install_snapshot() -> Scene {
+    let mut cues = first_to_time_out(A, 3);
+    cues.extend_from_slice(
+        const {
+            &[
+                cue(300, Action::Crash(C)),
+                cue(
+                    400,
+                    Action::ClientRequest {
+                        op: Op::Set(1),
+                        to: Some(A),
+                    },
+                ),
+                cue(
+                    500,
+                    Action::ClientRequest {
+                        op: Op::Add(2),
+                        to: Some(A),
+                    },
+                ),
+                cue(
+                    600,
+                    Action::ClientRequest {
+                        op: Op::Add(3),
+                        to: Some(A),
+                    },
+                ),
+                cue(
+                    700,
+                    Action::ClientRequest {
+                        op: Op::Add(4),
+                        to: Some(A),
+                    },
+                ),
+                cue(1_000, Action::TakeSnapshot(A)),
+                cue(1_300, Action::Restart(C)),
+            ]
+        },
+    );
+    Scene {
+        id: "install-snapshot",
+        chapter: Chapter::Beyond,
+        task: None,
+        title_en: "Catching up by snapshot",
+        setup: setup(3, 23),
+        cues,
+        waypoints: list(
+            const {
+                &[
+                    Waypoint {
+                        id: "down",
+                        en: "C is down. A and B commit four writes: two of three is a majority.",
+                        subjects: &[Subject::Node(C)],
+                        fill: no_fill,
+                        reached: |w| is_down(w, C) && value(w, B) == 10,
+                    },
+                    Waypoint {
+                        id: "compacted",
+                        en: "A snapshots what it has applied (value {0}, up to index {1}) and drops those entries.",
+                        subjects: &[Subject::Node(A)],
+                        fill: |w| fills(&[num(value(w, A).unsigned_abs()), num(compacted(w, A))]),
+                        reached: |w| compacted(w, A) > 0,
+                    },
+                    Waypoint {
+                        id: "install",
+                        en: "C restarts behind. The entries it lacks are gone from A's log, so A sends InstallSnapshot.",
+                        subjects: &[Subject::Node(C), Subject::Messages(MessageKind::Append)],
+                        fill: no_fill,
+                        reached: |w| {
+                            !is_down(w, C) && flying(w, raft_core::MessageKind::SnapshotRequest)
+                        },
+                    },
+                    Waypoint {
+                        id: "installed",
+                        en: "C installs it: its value is {0} and its log goes on from index {1}. It follows A again.",
+                        subjects: &[Subject::Node(C)],
+                        fill: |w| {
+                            fills(&[num(value(w, C).unsigned_abs()), num(compacted(w, C) + 1)])
+                        },
+                        reached: |w| {
+                            compacted(w, C) > 0
+                                && value(w, C) == 10
+                                && role(w, C) == Some(Role::Follower)
+                        },
+                    },
+                ]
+            },
+        ),
+    }
+}
