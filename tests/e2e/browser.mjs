@@ -58,5 +58,22 @@ export function usePage(before, after) {
     await suite.browser?.close();
     await suite.server?.close();
   });
+  /**
+   * Opens the served page at `query` in a new tab and waits for `window.raftviz`.
+   * Returns the page and the console and page errors it collects.
+   */
+  suite.open = async (query = '', viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1) => {
+    const page = await suite.browser.newPage({ viewport, deviceScaleFactor });
+    const errors = collectErrors(page);
+    await page.goto(suite.server.url + query, { waitUntil: 'load' });
+    await page.waitForFunction(() => window.raftviz && typeof window.raftviz.snapshot === 'function', null, { timeout: 15_000 });
+    return { page, errors };
+  };
   return suite;
 }
+
+/** `window.raftviz.snapshot()` of `page`. */
+export const snapshot = (page) => page.evaluate(() => window.raftviz.snapshot());
+
+/** `window.raftviz.command(c)` in `page`: resolves to its result, rejects with its Error. */
+export const command = (page, c) => page.evaluate((c) => window.raftviz.command(c), c);

@@ -6,20 +6,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { collectErrors, usePage } from './browser.mjs';
+import { command, snapshot, usePage } from './browser.mjs';
 
 const suite = usePage(before, after);
 
-async function open(query) {
-  const page = await suite.browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const errors = collectErrors(page);
-  await page.goto(`${suite.server.url}${query}`, { waitUntil: 'load' });
-  await page.waitForFunction(() => window.raftviz?.snapshot);
-  return { page, errors };
-}
+const open = suite.open;
 
-const snapshot = (page) => page.evaluate(() => window.raftviz.snapshot());
-const command = (page, c) => page.evaluate((c) => window.raftviz.command(c), c);
 const node = (s, name) => s.nodes.find((n) => n.name === name);
 
 // Waits (in the page) until `pred(snapshot)` holds; its body is a function's source.
@@ -104,8 +96,8 @@ test('a snapshot taken while a follower is down is installed on it when it resta
 });
 
 test('raftviz.command adds and removes servers, and refuses a removal with no leader to ask', async () => {
-  const { page, errors } = await open('?mode=sandbox&seed=6&nodes=3&speed=1');
-  await command(page, { type: 'pause' });
+  // Paused from the start: no leader can be elected before the first refusal.
+  const { page, errors } = await open('?mode=sandbox&seed=6&nodes=3&speed=1&autoplay=0');
   await assert.rejects(command(page, { type: 'removeNode', node: 'A' }), /leader/i);
   await assert.rejects(command(page, { type: 'removeNode' }), /node/);
   await command(page, { type: 'play' });

@@ -7,19 +7,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
-import { collectErrors, usePage } from './browser.mjs';
+import { command, snapshot, usePage } from './browser.mjs';
 
 const suite = usePage(before, after);
 
-async function open(query) {
-  const page = await suite.browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const errors = collectErrors(page);
-  await page.goto(`${suite.server.url}${query}`, { waitUntil: 'load' });
-  await page.waitForFunction(() => window.raftviz?.snapshot);
-  return { page, errors };
-}
+const open = suite.open;
 
-const snapshot = (page) => page.evaluate(() => window.raftviz.snapshot());
 const protocol = async (page) => (await snapshot(page)).protocol;
 const boxes = (page) =>
   page.$$eval('#rv-protocol input[type=checkbox]', (els) => els.map((e) => [e.value, e.checked]));

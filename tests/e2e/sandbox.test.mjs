@@ -4,22 +4,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
-import { collectErrors, usePage } from './browser.mjs';
+import { command, snapshot, usePage } from './browser.mjs';
 
 const suite = usePage(before, after);
 const shots = suite.shots;
 
 /** Opens the page with `query`, waits for the API, and returns { page, errors }. */
-async function open(query = '', viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1) {
-  const page = await suite.browser.newPage({ viewport, deviceScaleFactor });
-  const errors = collectErrors(page);
-  await page.goto(suite.server.url + query, { waitUntil: 'load' });
-  await page.waitForFunction(() => window.raftviz && typeof window.raftviz.snapshot === 'function', null, { timeout: 15_000 });
-  return { page, errors };
-}
+const open = suite.open;
 
-const snapshot = (page) => page.evaluate(() => window.raftviz.snapshot());
-const command = (page, cmd) => page.evaluate((c) => window.raftviz.command(c), cmd);
 
 /** Waits until `pred(snapshot)` holds, polling the page. */
 async function until(page, pred, what, timeout = 15_000) {

@@ -4,17 +4,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { collectErrors, usePage } from './browser.mjs';
+import { command, snapshot, usePage } from './browser.mjs';
 
 const suite = usePage(before, after);
 
-async function open(query) {
-  const page = await suite.browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const errors = collectErrors(page);
-  await page.goto(`${suite.server.url}${query}`, { waitUntil: 'load' });
-  await page.waitForFunction(() => window.raftviz?.snapshot);
-  return { page, errors };
-}
+const open = suite.open;
 
 test('seeking in the split vote before playing it keeps the scene: B and C are candidates at 160 ms (article: split vote)', async () => {
   const { page, errors } = await open('?scene=split-vote&autoplay=0');
