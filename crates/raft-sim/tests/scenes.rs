@@ -77,6 +77,8 @@ fn the_tour_follows_the_articles_sections_then_goes_beyond() {
             ("add-server", Beyond),
             ("remove-leader", Beyond),
             ("install-snapshot", Beyond),
+            ("pre-vote", Beyond),
+            ("check-quorum", Beyond),
             ("sandbox", Beyond),
         ]
     );
@@ -95,7 +97,7 @@ fn the_tour_follows_the_articles_sections_then_goes_beyond() {
 #[test]
 fn every_scene_reaches_every_waypoint_in_order_and_only_unsafe_ones_break_safety() {
     let ids: Vec<&str> = scene::all().iter().map(|s| s.id).collect();
-    assert_eq!(ids.len(), 19);
+    assert_eq!(ids.len(), 21);
     assert!(scene::by_id("nope").is_none());
     for s in scene::all() {
         let id = s.id;

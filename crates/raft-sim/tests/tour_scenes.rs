@@ -820,6 +820,88 @@ fn install_snapshot_a_follower_behind_the_leaders_snapshot_installs_it_paper_7()
     assert_eq!(nums(&run, 3), [10, si as i64 + 1]);
 }
 
+/// Thesis §9.6: a partitioned server's elections inflate its term and, back on the
+/// network, depose a healthy leader; with pre-vote its term stays where it was.
+#[test]
+fn pre_vote_a_rejoining_server_deposes_the_leader_without_it_and_not_with_it_thesis_9_6() {
+    let (run, w, tl) = play(
+        "pre-vote",
+        &[
+            "leader",
+            "inflating",
+            "deposed",
+            "new-leader",
+            "pre-vote",
+            "kept",
+        ],
+    );
+    assert!(leads(&w[0], A));
+    let (e, others) = (term(&w[1], E), term(&w[1], A));
+    assert!(
+        e >= others + 4,
+        "E's term climbs alone: {e} against {others}"
+    );
+    assert_eq!(nums(&run, 1), [e as i64, others as i64]);
+    assert!(
+        !tl.setup().raft.pre_vote,
+        "the scene starts without pre-vote"
+    );
+    // Healed, E's term reaches A, which steps down.
+    assert!(!leads(&w[2], A) && term(&w[2], A) >= e);
+    let l = leaders(&w[3]);
+    assert_eq!(l.len(), 1);
+    assert_ne!(l[0], E, "E lacks the committed set 5");
+    let before = term(&w[3], l[0]);
+    assert!(before > e, "the new leader's term is past E's: {before}");
+    // With pre-vote: E asks first, and its term does not move.
+    assert!(w[4].config().pre_vote);
+    assert_eq!(role(&w[4], E), Some(Role::PreCandidate));
+    assert!(term(&w[4], E) <= before);
+    // Back on the network, nobody's term moved: E follows the same leader.
+    assert!(follows(&w[5], E, l[0]));
+    assert_eq!(term(&w[5], l[0]), before, "no election was lost to E");
+    assert_eq!(nums(&run, 5), [node(l[0]), before as i64]);
+}
+
+/// Thesis §6.2: a leader cut off in a minority keeps acting as leader without
+/// check-quorum; with it, it steps down once no majority answers.
+#[test]
+fn check_quorum_a_leader_in_a_minority_steps_down_only_with_check_quorum_thesis_6_2() {
+    let (run, w, mut tl) = play(
+        "check-quorum",
+        &["leader", "stale", "majority-leader", "steps-down"],
+    );
+    assert!(leads(&w[0], A));
+    assert!(
+        leads(&w[1], A) && leads(&w[1], C),
+        "two leaders without check-quorum"
+    );
+    assert!(term(&w[1], C) > term(&w[1], A));
+    assert_eq!(
+        nums(&run, 1),
+        [term(&w[1], A) as i64, term(&w[1], C) as i64]
+    );
+    assert!(!tl.setup().raft.check_quorum);
+    // C led the healed cluster just before the second cut.
+    tl.seek(raft_sim::raft_core::Instant::from_millis(2_590));
+    assert!(leads(tl.world(), C), "C leads before it is cut off");
+    let led = term(tl.world(), C);
+    // The majority elects a leader while C, cut off, still leads its term.
+    assert!(w[2].config().check_quorum);
+    let l = leaders(&w[2]);
+    assert_eq!(l.len(), 2, "for a moment, two leaders: {l:?}");
+    let new = *l.iter().find(|&&id| id != C).expect("a new leader");
+    assert!([A, B, E].contains(&new) && term(&w[2], new) > led);
+    assert_eq!(
+        nums(&run, 2),
+        [node(new), term(&w[2], new) as i64, led as i64]
+    );
+    // Then C steps down by itself, not for a higher term: one leader.
+    assert_eq!(role(&w[3], C), Some(Role::Follower));
+    assert_eq!(term(&w[3], C), led, "no higher term reached C");
+    assert_eq!(leaders(&w[3]), [new]);
+}
+
 /// The hand-over: a plain five-node cluster elects a leader.
 #[test]
 fn sandbox_a_plain_cluster_elects_a_leader_and_hands_over_paper_5_2() {

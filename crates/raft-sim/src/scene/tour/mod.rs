@@ -15,6 +15,7 @@ mod elections;
 mod figure8;
 mod membership;
 mod replication;
+mod switches;
 
 use alloc::vec::Vec;
 use core::time::Duration;
@@ -45,7 +46,7 @@ type MakeScene = fn() -> Scene;
 
 /// Every scene's deep-link id and constructor, in tour order ([`all`] builds them all;
 /// [`by_id`] only the one asked for).
-const SCENES: [(&str, MakeScene); 19] = [
+const SCENES: [(&str, MakeScene); 21] = [
     ("consensus", replication::consensus),
     ("states", elections::states),
     ("election", elections::election),
@@ -64,6 +65,8 @@ const SCENES: [(&str, MakeScene); 19] = [
     ("add-server", membership::add_server),
     ("remove-leader", membership::remove_leader),
     ("install-snapshot", membership::install_snapshot),
+    ("pre-vote", switches::pre_vote),
+    ("check-quorum", switches::check_quorum),
     ("sandbox", beyond::sandbox),
 ];
 
