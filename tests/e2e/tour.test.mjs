@@ -17,7 +17,11 @@ function state(snap) {
 
 async function goto(page, query) {
   await page.goto(`${suite.server.url}${query}`, { waitUntil: 'load' });
-  await page.waitForFunction(() => window.raftviz?.snapshot);
+  // A scene beyond the article shows its caption once the appendix has arrived.
+  await page.waitForFunction(() => {
+    const s = window.raftviz?.snapshot?.();
+    return s && (!s.tour || s.tour.caption);
+  });
 }
 
 /** Runs a tour command and waits until the step has finished playing. */
@@ -26,6 +30,30 @@ async function tourCommand(page, type) {
   await page.waitForFunction(() => window.raftviz.snapshot().tour?.done, null, { timeout: 30_000 });
   return page.evaluate(() => window.raftviz.snapshot());
 }
+
+test('a scene beyond the article fetches its captions, in either language, and the article\'s tour does not', async () => {
+  const page = await suite.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = collectErrors(page);
+  const fetched = [];
+  page.on('response', (r) => r.ok() && fetched.push(new URL(r.url()).pathname));
+  await goto(page, '?scene=heartbeat');
+  assert.ok(!fetched.some((p) => p.endsWith('beyond.txt')), `the article's tour: ${fetched}`);
+  // Going beyond the article from there: the caption comes with the appendix.
+  await page.evaluate(() => window.raftviz.command({ type: 'tour', scene: 'crash' }));
+  await page.waitForFunction(() => window.raftviz.snapshot().tour.caption, null, { timeout: 10_000 });
+  assert.match(await page.textContent('#rv-caption'), /^A leads term \d+, and set 5 is committed/);
+  for (const lang of ['en', 'zh']) {
+    await goto(page, `?scene=figure-8&step=3&lang=${lang}`);
+    const snap = await page.evaluate(() => window.raftviz.snapshot());
+    assert.equal(snap.tour.scene, 'figure-8');
+    assert.equal(await page.textContent('#rv-caption'), snap.tour.caption);
+    assert.equal(/[\u4e00-\u9fff]/.test(snap.tour.caption), lang === 'zh', snap.tour.caption);
+    assert.match(snap.tour.caption, lang === 'zh' ? /E/ : /^\(b\) A crashes/);
+  }
+  assert.ok(fetched.some((p) => p.endsWith('beyond.txt')), `fetched: ${fetched}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
 
 test('the page opens on the tour: the article\'s first section, first step, with its caption (DESIGN: the tour)', async () => {
   const page = await suite.browser.newPage({ viewport: { width: 1280, height: 800 } });

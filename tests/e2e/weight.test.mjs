@@ -2,7 +2,8 @@
 // no more than the budget in tests/page-budget.json, counted as ../shared/tools/page-cost.mjs
 // counts it: each distinct html, js, css or wasm file gzipped at level 9, anything else
 // (fonts, images) as served. The Chinese catalogue is fetched only for Chinese readers,
-// so the default page does not count it.
+// and the appendix (the English of the tour's chapter beyond the article) only when a
+// reader opens one of its scenes, so the default page counts neither.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -44,6 +45,7 @@ test('the default page weighs no more than the budget in tests/page-budget.json'
   }
   console.log(`page weight: ${total} B (budget ${budget} B): ${files.join(', ')}`);
   assert.ok(!files.some((f) => f.includes('zh.txt')), 'an English page fetched the Chinese catalogue');
+  assert.ok(!files.some((f) => f.includes('beyond.txt')), 'the article\'s tour fetched the appendix');
   assert.ok(
     total <= budget,
     `the page weighs ${total} B gzipped, over the budget of ${budget} B in tests/page-budget.json (${files.join(', ')})`,

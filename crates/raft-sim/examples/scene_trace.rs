@@ -41,7 +41,7 @@ fn trace(id: &str, steps_only: bool, until_ms: Option<u64>) {
             m.at.to_string(),
             i + 1,
             w.id,
-            filled(w.en, run.fill(i)),
+            filled(w.en.bundled(s.id, w.id).unwrap_or("?"), run.fill(i)),
             "",
             w.subjects
         );
@@ -54,7 +54,7 @@ fn trace(id: &str, steps_only: bool, until_ms: Option<u64>) {
         );
     }
     if let Some(t) = &s.task {
-        println!("task: {}", t.en);
+        println!("task: {}", t.en.bundled(s.id, "task").unwrap_or("?"));
     }
     if steps_only {
         return;

@@ -1,7 +1,7 @@
 //! Every waypoint of every scene is reached by the protocol itself.
 
 use raft_sim::raft_core::{Instant, Node, NodeId, Role};
-use raft_sim::scene::{self, SceneRun};
+use raft_sim::scene::{self, Chapter, SceneRun, Text};
 
 #[test]
 fn split_vote_scene_reaches_every_waypoint_article_split_vote() {
@@ -53,9 +53,8 @@ fn seeking_to_each_waypoint_of_each_scene_lands_where_it_holds() {
 
 #[test]
 fn the_tour_follows_the_articles_sections_then_goes_beyond() {
-    use scene::Chapter::*;
-    let order: Vec<(&str, scene::Chapter)> =
-        scene::all().iter().map(|s| (s.id, s.chapter)).collect();
+    use Chapter::*;
+    let order: Vec<(&str, Chapter)> = scene::all().iter().map(|s| (s.id, s.chapter)).collect();
     assert_eq!(
         order,
         [
@@ -84,7 +83,7 @@ fn the_tour_follows_the_articles_sections_then_goes_beyond() {
     );
     // Chapters in the menu's order, each scene's within its chapter.
     assert!(order.windows(2).all(|w| w[0].1 <= w[1].1));
-    assert_eq!(scene::Chapter::ALL.len(), 9);
+    assert_eq!(Chapter::ALL.len(), 9);
     for s in scene::all() {
         assert!(
             s.cues.windows(2).all(|c| c[0].at <= c[1].at),
@@ -126,14 +125,39 @@ fn every_scene_reaches_every_waypoint_in_order_and_only_unsafe_ones_break_safety
 }
 
 /// The Chinese of each caption is checked where it lives, in raft-viz's catalogue
-/// (`tests/chinese.rs` there).
+/// (`tests/chinese.rs` there). The article's chapters carry their English, which the
+/// page shows at once; the chapter beyond it keeps its English in the appendix, which
+/// the page fetches when a reader first opens one of its scenes.
 #[test]
-fn every_scene_has_a_title_and_every_waypoint_a_caption() {
+fn every_scene_has_a_title_and_every_waypoint_a_caption_the_articles_compiled_in() {
     for s in scene::all() {
         assert!(!s.title_en.is_empty(), "{}", s.id);
-        for w in &s.waypoints {
-            assert!(!w.en.is_empty(), "{}/{}", s.id, w.id);
+        let beyond = s.chapter == Chapter::Beyond;
+        let items = s.waypoints.iter().map(|w| (w.id, w.en));
+        for (item, en) in items.chain(s.task.map(|t| ("task", t.en))) {
+            assert_eq!(en == Text::Appendix, beyond, "{}/{item}", s.id);
+            let text = en.bundled(s.id, item).unwrap_or_default();
+            assert!(text.len() > 10, "{}/{item}: {text:?}", s.id);
         }
+    }
+}
+
+/// Every entry of the appendix is a caption or a task some scene tells: none is left
+/// behind by a renamed waypoint.
+#[test]
+fn every_appendix_entry_belongs_to_a_scene() {
+    let mut keys = Vec::new();
+    for s in scene::all() {
+        keys.extend(s.waypoints.iter().map(|w| format!("{}/{}", s.id, w.id)));
+        keys.push(format!("{}/task", s.id));
+    }
+    let entries: Vec<&str> = scene::APPENDIX
+        .split("\n\n")
+        .filter_map(|e| e.lines().find(|l| !l.starts_with('#')))
+        .collect();
+    assert!(entries.len() > 60, "{} entries", entries.len());
+    for key in entries {
+        assert!(keys.iter().any(|k| k == key), "{key} is no scene's");
     }
 }
 

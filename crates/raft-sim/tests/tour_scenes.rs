@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use raft_sim::network::Endpoint;
-use raft_sim::raft_core::{Body, LogIndex, MessageKind as Kind, NodeId, Payload, Role};
+use raft_sim::raft_core::{Body, Instant, LogIndex, MessageKind as Kind, NodeId, Payload, Role};
 use raft_sim::scene::{self, Fill, MessageKind, Scene, SceneRun, Subject};
 use raft_sim::{Action, Op, Packet, Property, Timeline, World};
 
@@ -883,7 +883,7 @@ fn check_quorum_a_leader_in_a_minority_steps_down_only_with_check_quorum_thesis_
     );
     assert!(!tl.setup().raft.check_quorum);
     // C led the healed cluster just before the second cut.
-    tl.seek(raft_sim::raft_core::Instant::from_millis(2_590));
+    tl.seek(Instant::from_millis(2_590));
     assert!(leads(tl.world(), C), "C leads before it is cut off");
     let led = term(tl.world(), C);
     // The majority elects a leader while C, cut off, still leads its term.
@@ -916,7 +916,8 @@ fn sandbox_a_plain_cluster_elects_a_leader_and_hands_over_paper_5_2() {
         run.scene()
             .waypoints
             .last()
-            .is_some_and(|w| w.en.contains("sandbox"))
+            .and_then(|w| w.en.bundled("sandbox", w.id))
+            .is_some_and(|en| en.contains("sandbox"))
     );
 }
 
@@ -939,13 +940,14 @@ fn every_captions_placeholders_are_filled_by_its_step() {
     for s in scene::all() {
         let (run, _) = SceneRun::new(s).expect("valid scene");
         for (i, (w, _)) in run.reached().enumerate() {
+            let en = w.en.bundled(run.scene().id, w.id).unwrap_or_default();
             assert_eq!(
-                placeholders(w.en),
+                placeholders(en),
                 run.fill(i).len(),
                 "{}/{}: {:?} with {:?}",
                 run.scene().id,
                 w.id,
-                w.en,
+                en,
                 run.fill(i)
             );
         }

@@ -8,10 +8,14 @@
 //! page-weight budget). [`Lang::tr`] looks a text up; until a catalogue is installed,
 //! or for a text it lacks, the English shows.
 //!
-//! The catalogue's format is plain lines, so that translators can edit it: `#` starts
-//! a comment line, blank lines separate entries, and an entry is two lines, the English
-//! exactly as the code writes it (placeholders `{0}`, `{1}`, … included) and then its
-//! Chinese.
+//! One text is not compiled in: the English of the tour's chapter beyond the article,
+//! the appendix (`www/beyond.txt`, keyed by scene and waypoint), which the page fetches
+//! the first time a reader opens one of its scenes ([`Book::Appendix`]).
+//!
+//! A catalogue's format is plain lines, so that translators can edit it: `#` starts a
+//! comment line, blank lines separate entries, and an entry is two lines, the key (for
+//! the Chinese, the English exactly as the code writes it, placeholders `{0}`, `{1}`, …
+//! included) and then its text.
 
 use std::sync::OnceLock;
 
@@ -49,7 +53,7 @@ impl Lang {
     pub fn tr(self, en: &str) -> &str {
         match self {
             Lang::En => en,
-            Lang::Zh => CHINESE.get().and_then(|c| c.get(en)).unwrap_or(en),
+            Lang::Zh => Book::Chinese.get(en).unwrap_or(en),
         }
     }
 
@@ -66,30 +70,70 @@ impl Lang {
     }
 }
 
-/// The installed Chinese catalogue; set once, by [`install_chinese`].
+/// A catalogue the page fetches from beside itself when it first needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Book {
+    /// `zh.txt`: the Chinese of every text, keyed by its English; fetched when a reader
+    /// picks Chinese.
+    Chinese,
+    /// `beyond.txt`: the English of the tour's chapter beyond the article, keyed by
+    /// scene and waypoint (see `raft_sim::scene::Text`); fetched when a reader first
+    /// opens one of its scenes. Its Chinese is in `zh.txt`, like every other text's.
+    Appendix,
+}
+
+/// The installed catalogues, each set once by [`Book::install`].
 static CHINESE: OnceLock<Catalogue> = OnceLock::new();
+static APPENDIX: OnceLock<Catalogue> = OnceLock::new();
 
-/// Whether a Chinese catalogue is installed (the page fetches it on first need).
-pub fn chinese_installed() -> bool {
-    CHINESE.get().is_some()
+impl Book {
+    /// Its file name, relative to the page (trunk copies `www/` there).
+    pub fn file(self) -> &'static str {
+        match self {
+            Book::Chinese => "zh.txt",
+            Book::Appendix => "beyond.txt",
+        }
+    }
+
+    fn cell(self) -> &'static OnceLock<Catalogue> {
+        match self {
+            Book::Chinese => &CHINESE,
+            Book::Appendix => &APPENDIX,
+        }
+    }
+
+    /// Whether it is installed.
+    pub fn installed(self) -> bool {
+        self.cell().get().is_some()
+    }
+
+    /// Its entry for `key`, once it is installed.
+    pub fn get(self, key: &str) -> Option<&'static str> {
+        self.cell().get().and_then(|c| c.get(key))
+    }
+
+    /// Installs it from its text (the contents of its file) and returns how many
+    /// entries it has. A second call keeps the first catalogue.
+    pub fn install(self, text: String) -> Result<usize, CatalogueError> {
+        let catalogue = Catalogue::parse(text)?;
+        let n = catalogue.len();
+        let _ = self.cell().set(catalogue);
+        Ok(n)
+    }
 }
 
-/// Installs the Chinese catalogue from its text (the contents of `www/zh.txt`) and
-/// returns how many entries it has. A second call keeps the first catalogue.
-pub fn install_chinese(text: String) -> Result<usize, CatalogueError> {
-    let catalogue = Catalogue::parse(text)?;
-    let n = catalogue.len();
-    let _ = CHINESE.set(catalogue);
-    Ok(n)
-}
-
-/// Installs the catalogue of this source tree, compiled in: for tests and tools, which
-/// have no page to fetch it from. (The page does not call it, so its module does not
-/// carry the text.)
-pub fn install_bundled_chinese() {
-    let text = include_str!("../../../www/zh.txt");
-    if let Err(e) = install_chinese(String::from(text)) {
-        panic!("www/zh.txt: {e}");
+/// Installs both catalogues of this source tree, compiled in: for tests and tools,
+/// which have no page to fetch them from. (The page does not call it, so its module
+/// does not carry their text.)
+pub fn install_bundled() {
+    let books = [
+        (Book::Chinese, include_str!("../../../www/zh.txt")),
+        (Book::Appendix, raft_sim::scene::APPENDIX),
+    ];
+    for (book, text) in books.into_iter().filter(|(b, _)| !b.installed()) {
+        if let Err(e) = book.install(String::from(text)) {
+            panic!("www/{}: {e}", book.file());
+        }
     }
 }
 

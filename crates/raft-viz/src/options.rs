@@ -446,7 +446,7 @@ mod tests {
             assert!((o.speed - DEFAULT_SPEED).abs() < 1e-12, "{q}");
             assert_eq!(o.scene, None, "{q}");
         }
-        crate::lang::install_bundled_chinese();
+        crate::lang::install_bundled();
         let (_, n) = parse_q("lang=zh&nodes=50");
         assert!(n[0].contains("节点"), "notices follow the language: {n:?}");
     }

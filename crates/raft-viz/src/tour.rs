@@ -9,10 +9,10 @@
 //! very state first seen at a step.
 
 use raft_sim::raft_core::Instant;
-use raft_sim::scene::{self, Fill, Moment, Scene, SceneRun, Subject, Task, Waypoint};
+use raft_sim::scene::{self, Fill, Moment, Scene, SceneRun, Subject, Task, Text, Waypoint};
 use raft_sim::{Timeline, World};
 
-use crate::lang::Lang;
+use crate::lang::{Book, Lang};
 use crate::narrate::text::{Arg, render};
 
 /// The slowest the tour plays: virtual time per real time (1/15, the sandbox's
@@ -41,6 +41,23 @@ pub fn id_at(index: usize) -> Option<&'static str> {
 /// How many scenes the tour has.
 pub fn scene_count() -> usize {
     scene::ids().len()
+}
+
+/// A scene's text in English: compiled in, or the appendix's entry `scene/item` (see
+/// [`Text::Appendix`]), which is empty until the appendix has arrived.
+pub fn english(scene: &str, item: &str, text: Text) -> &'static str {
+    text.inline().unwrap_or_else(|| {
+        let mut key = String::from(scene);
+        key.push('/');
+        key.push_str(item);
+        Book::Appendix.get(&key).unwrap_or_default()
+    })
+}
+
+/// Whether a scene's text is in the appendix, which the page must fetch to tell it.
+pub fn needs_appendix(scene: &Scene) -> bool {
+    scene.waypoints.iter().any(|w| w.en == Text::Appendix)
+        || scene.task.is_some_and(|t| t.en == Text::Appendix)
 }
 
 /// The reader's place in the tour.
@@ -124,7 +141,7 @@ impl Tour {
                 Fill::Node(id) => Arg::Node(id),
             })
             .collect();
-        render(lang.tr(w.en), &args)
+        render(lang.tr(english(self.scene().id, w.id, w.en)), &args)
     }
 
     /// The current step's stretch of virtual time: from the previous step's moment (or
@@ -247,16 +264,19 @@ impl Tour {
 #[derive(Debug, Clone)]
 pub struct TaskRun {
     task: Task,
+    /// The id of the scene it comes from.
+    scene: &'static str,
     /// The world when the reader left the tour.
     start: World,
     done: bool,
 }
 
 impl TaskRun {
-    /// `task`, starting from `start`.
-    pub fn new(task: Task, start: &World) -> TaskRun {
+    /// `task`, of the scene `scene`, starting from `start`.
+    pub fn new(task: Task, scene: &'static str, start: &World) -> TaskRun {
         TaskRun {
             task,
+            scene,
             start: start.snapshot(),
             done: false,
         }
@@ -264,7 +284,7 @@ impl TaskRun {
 
     /// What to do, in English.
     pub fn text_en(&self) -> &'static str {
-        self.task.en
+        english(self.scene, "task", self.task.en)
     }
 
     /// Whether it is done.

@@ -347,7 +347,7 @@ fn the_client_is_labelled_in_the_readers_language() {
             .collect::<Vec<_>>()
     };
     assert!(texts(&a).iter().any(|t| t == "client"));
-    raft_viz::lang::install_bundled_chinese();
+    raft_viz::lang::install_bundled();
     a.command(Command::Lang(raft_viz::lang::Lang::Zh))
         .expect("zh");
     let zh = texts(&a);
@@ -371,7 +371,7 @@ fn refusals_name_what_was_wrong_in_the_readers_language() {
         CommandError::NoScene("nope".into()).describe(en),
         "no scene called nope"
     );
-    raft_viz::lang::install_bundled_chinese();
+    raft_viz::lang::install_bundled();
     let zh = CommandError::SameNode.describe(raft_viz::lang::Lang::Zh);
     assert!(!zh.contains("link"), "{zh}");
     assert_eq!(

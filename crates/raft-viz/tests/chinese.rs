@@ -11,7 +11,7 @@ use raft_sim::network::NetworkSettings;
 use raft_sim::raft_core::{Config, NodeId};
 use raft_sim::{Action, Op, Setup, World};
 use raft_viz::inspect::{message_lines, node_lines};
-use raft_viz::lang::{Catalogue, Lang, install_bundled_chinese};
+use raft_viz::lang::{Catalogue, Lang, install_bundled};
 use raft_viz::narrate::narrate_recent;
 
 /// The English words the Chinese text itself keeps (Raft's terms of art, as the
@@ -89,7 +89,7 @@ fn busy_world(seed: u64) -> (World, History) {
 
 #[test]
 fn a_chinese_reader_sees_no_english_text_in_the_feed_or_the_inspector() {
-    install_bundled_chinese();
+    install_bundled();
     let kept = kept_words();
     let mut untranslated = BTreeSet::new();
     let mut lines = 0;
@@ -156,7 +156,7 @@ fn every_protocol_text_has_its_chinese() {
     // the 1,024 mixes of switches, with and without a snapshot threshold.
     use raft_sim::{Protocol, Switch};
     use raft_viz::protocol::{preset_hint, preset_label, switch_label, switches_text};
-    install_bundled_chinese();
+    install_bundled();
     let kept = kept_words();
     let mut texts = BTreeSet::new();
     for bits in 0..1u32 << Switch::ALL.len() {
@@ -212,6 +212,7 @@ fn every_tour_title_and_caption_has_its_chinese() {
     // The chapters are headed in Chinese by the article's own section titles (one of
     // which, "timeout", is all Latin letters); scene titles, captions and tasks all have
     // an entry in Chinese, with the same placeholders as the English.
+    install_bundled(); // the appendix's English
     let text = include_str!("../../../www/zh.txt");
     let catalogue = Catalogue::parse(String::from(text)).expect("www/zh.txt parses");
     let is_chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
@@ -241,10 +242,16 @@ fn every_tour_title_and_caption_has_its_chinese() {
     for s in raft_sim::scene::all() {
         texts.push((format!("{} title", s.id), s.title_en));
         for w in &s.waypoints {
-            texts.push((format!("{}/{}", s.id, w.id), w.en));
+            texts.push((
+                format!("{}/{}", s.id, w.id),
+                raft_viz::tour::english(s.id, w.id, w.en),
+            ));
         }
         if let Some(t) = s.task {
-            texts.push((format!("{} task", s.id), t.en));
+            texts.push((
+                format!("{} task", s.id),
+                raft_viz::tour::english(s.id, "task", t.en),
+            ));
         }
     }
     for (what, en) in &texts {

@@ -9,13 +9,13 @@ use raft_viz::inspect;
 
 /// The inspector's lines for a node, with the Chinese catalogue installed.
 fn node_lines(w: &World, id: NodeId, lang: Lang) -> Vec<String> {
-    raft_viz::lang::install_bundled_chinese();
+    raft_viz::lang::install_bundled();
     inspect::node_lines(w, id, lang)
 }
 
 /// The inspector's lines for a message, with the Chinese catalogue installed.
 fn message_lines(w: &World, id: MsgId, lang: Lang) -> Vec<String> {
-    raft_viz::lang::install_bundled_chinese();
+    raft_viz::lang::install_bundled();
     inspect::message_lines(w, id, lang)
 }
 use raft_viz::lang::Lang;

@@ -66,7 +66,7 @@ impl Run {
 
     /// Every sentence told so far, oldest first.
     fn feed(&self, lang: Lang) -> Vec<String> {
-        raft_viz::lang::install_bundled_chinese();
+        raft_viz::lang::install_bundled();
         narrate_recent(
             &self.history,
             &self.world,
@@ -486,7 +486,7 @@ fn a_violation_is_a_warning_with_the_property_name() {
     };
     let en = narrate(&item, &run.world, Lang::En).expect("told");
     assert_eq!(en, "⚠ Election Safety broken at B (vs C, term 3)");
-    raft_viz::lang::install_bundled_chinese();
+    raft_viz::lang::install_bundled();
     let zh = narrate(&item, &run.world, Lang::Zh).expect("told");
     assert!(
         zh.starts_with("⚠ 违反 Election Safety") && zh.contains("与 C"),

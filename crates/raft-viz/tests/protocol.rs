@@ -6,7 +6,7 @@ use raft_sim::raft_core::Instant;
 use raft_sim::{Action, Preset, Protocol, Switch};
 use raft_viz::app::{App, Origin};
 use raft_viz::command::{Command, Outcome};
-use raft_viz::lang::{Lang, install_bundled_chinese};
+use raft_viz::lang::{Lang, install_bundled};
 use raft_viz::narrate::narrate_recent;
 use raft_viz::options::{self, Options};
 use raft_viz::share;
@@ -156,7 +156,7 @@ fn a_bad_protocol_option_is_a_notice_and_the_run_starts_basic() {
 
 #[test]
 fn the_feed_tells_when_the_protocol_changed_in_both_languages() {
-    install_bundled_chinese();
+    install_bundled();
     let mut a = app(7);
     play(&mut a, 400);
     a.command(Command::Protocol(Preset::Full.protocol()))
@@ -230,7 +230,7 @@ fn single_server_changes_and_a_threshold_start_from_the_url_and_round_trip_throu
 
 #[test]
 fn a_threshold_alone_is_custom_and_told_in_the_feed() {
-    install_bundled_chinese();
+    install_bundled();
     let mut a = app(8);
     play(&mut a, 300);
     a.command(Command::Protocol(

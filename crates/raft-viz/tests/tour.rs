@@ -9,6 +9,8 @@ use raft_viz::options;
 use raft_viz::snapshot::Snapshot;
 
 fn open(query: &str) -> App {
+    // The page fetches the appendix (the captions beyond the article) when it needs it.
+    raft_viz::lang::install_bundled();
     let (o, notices) = options::parse(query, |id| scene::by_id(id).is_some());
     assert!(notices.is_empty(), "{query}: {notices:?}");
     App::new(&o, 7).expect("valid")
@@ -208,7 +210,9 @@ fn a_scenes_task_shows_at_its_last_step_and_is_checked_in_the_sandbox() {
         a.command(Command::Try).expect("try");
         let task = Snapshot::of(&a).task.expect("the task came along");
         assert!(!task.done, "{}: not done before the reader acts", s.id);
-        assert_eq!(task.text, s.task.map(|t| t.en).unwrap_or_default());
+        let en = s.task.map(|t| raft_viz::tour::english(s.id, "task", t.en));
+        assert!(task.text.len() > 10, "{}: {:?}", s.id, task.text);
+        assert_eq!(Some(task.text.as_str()), en);
     }
 }
 

@@ -244,7 +244,7 @@ fn a_candidate_shows_its_votes_and_that_a_win_needs_more_than_n_over_2_article_s
     let want = format!("votes {} · needs > 2.5", c.votes);
     assert!(texts.contains(&want), "{want:?} in {texts:?}");
     // In Chinese, with the article's words.
-    raft_viz::lang::install_bundled_chinese();
+    raft_viz::lang::install_bundled();
     let zh = raft_viz::lang::Lang::Zh;
     let (c, texts) = candidate_label(4, (zh.tr(view::VOTES_LABEL), zh.tr(view::NEEDS_LABEL)));
     let want = format!("得票 {} · 需 > 2", c.votes);

@@ -31,14 +31,54 @@ pub struct Waypoint {
     /// Caption, in English, a template: `{0}`, `{1}`... are [`Waypoint::fill`]'s values
     /// at the waypoint (a term, a vote count, an index: numbers come from the run).
     /// Its Chinese (the article's language) is the front end's business: raft-viz's
-    /// catalogue `www/zh.txt`, keyed by this text.
-    pub en: &'static str,
+    /// catalogue `www/zh.txt`, keyed by the English.
+    pub en: Text,
     /// What the caption talks about, for the front end to mark (and to dim the rest).
     pub subjects: &'static [Subject],
     /// The caption's placeholder values, read from the world at the waypoint.
     pub fill: fn(&World) -> Vec<Fill>,
     /// Whether the world has reached it.
     pub reached: fn(&World) -> bool,
+}
+
+/// Where a scene's English text (a caption, a task) is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Text {
+    /// Here, compiled in: the article's chapters, which the page opens on.
+    Inline(&'static str),
+    /// In the appendix, raft-viz's `www/beyond.txt`, under the scene's id and the
+    /// waypoint's (`crash/leader`; `crash/task` for a [`Task`]): the chapter beyond the
+    /// article ([`Chapter::Beyond`]), whose text a page fetches only when a reader
+    /// first opens one of its scenes, rather than every reader downloading it.
+    Appendix,
+}
+
+/// The appendix's text (`www/beyond.txt`), for tests and tools, which read captions
+/// without a page to fetch it. The page does not use it, so its module does not carry
+/// it.
+pub const APPENDIX: &str = include_str!("../../../../www/beyond.txt");
+
+impl Text {
+    /// The English, if it is compiled in.
+    #[must_use]
+    pub fn inline(self) -> Option<&'static str> {
+        match self {
+            Text::Inline(en) => Some(en),
+            Text::Appendix => None,
+        }
+    }
+
+    /// The English for tests and tools: compiled in, or [`APPENDIX`]'s entry for
+    /// `scene` and `item` (a waypoint's id, or `task`), if it has one.
+    #[must_use]
+    pub fn bundled(self, scene: &str, item: &str) -> Option<&'static str> {
+        self.inline().or_else(|| {
+            let key = alloc::format!("{scene}/{item}");
+            let mut lines = APPENDIX.lines();
+            lines.find(|l| *l == key)?;
+            lines.next()
+        })
+    }
 }
 
 /// No placeholder values: for a caption without `{0}`.
@@ -149,8 +189,9 @@ impl Chapter {
 /// yourself"); it ticks itself when the protocol gets there.
 #[derive(Clone, Copy, Debug)]
 pub struct Task {
-    /// What to do, in English (translated like the captions).
-    pub en: &'static str,
+    /// What to do, in English (translated like the captions; in the appendix, under
+    /// `task`).
+    pub en: Text,
     /// Whether it is done: `start` is the world when the reader left the tour, `now`
     /// the world at the cursor.
     pub done: fn(start: &World, now: &World) -> bool,

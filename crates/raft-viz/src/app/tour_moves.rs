@@ -83,10 +83,10 @@ impl App {
         if let Some(tour) = self.tour.take() {
             self.timeline.fork();
             self.left_tour = Some((tour.index(), tour.step()));
-            self.task = tour
-                .scene()
+            let scene = tour.scene();
+            self.task = scene
                 .task
-                .map(|t| TaskRun::new(t, self.timeline.world()));
+                .map(|t| TaskRun::new(t, scene.id, self.timeline.world()));
             self.playing = false;
             self.owed_us = 0.0;
         }

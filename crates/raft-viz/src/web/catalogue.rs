@@ -1,11 +1,12 @@
-//! Fetches the Chinese catalogue (`zh.txt`, beside the page; see [`crate::lang`]) the
-//! first time a reader picks Chinese. English readers never download it.
+//! Fetches a catalogue ([`Book`], beside the page; see [`crate::lang`]) the first time
+//! the page needs it: the Chinese when a reader picks Chinese, the appendix when one
+//! opens a scene beyond the article. A reader who needs neither downloads neither.
 //!
-//! The fetch's promise callbacks are kept in a thread-local, not leaked: they stay
-//! after it settles (a few hundred bytes, not worth freeing from inside themselves) and
-//! are dropped when a later fetch replaces them, from an input event, never while JS
-//! may still call them. A request while a fetch is on its way is dropped: the first
-//! one's `done` covers it.
+//! Each book's fetch has its promise callbacks kept in a thread-local, not leaked: they
+//! stay after it settles (a few hundred bytes, not worth freeing from inside
+//! themselves) and are dropped when a later fetch of that book replaces them, from an
+//! input event, never while JS may still call them. A request while a fetch of the
+//! same book is on its way is dropped: the first one's `done` covers it.
 
 use core::cell::RefCell;
 
@@ -14,18 +15,15 @@ use wasm_bindgen::prelude::*;
 use web_sys::Response;
 
 use super::dom::{self, message_of};
-use crate::lang::{self, Lang};
+use crate::lang::{Book, Lang};
 use crate::num::u64_text;
-
-/// The catalogue's URL, relative to the page (trunk copies `www/zh.txt` there).
-const URL: &str = "zh.txt";
 
 /// What to do once the fetch has settled: `Err` carries a message for a notice.
 type Done = fn(Result<(), String>);
 
 thread_local! {
-    /// The fetch on its way: its callbacks and what to do when it settles.
-    static PENDING: RefCell<Option<Pending>> = const { RefCell::new(None) };
+    /// Each book's fetch ([`slot`]): its callbacks and what to do when it settles.
+    static PENDING: [RefCell<Option<Pending>>; 2] = const { [RefCell::new(None), RefCell::new(None)] };
 }
 
 struct Pending {
@@ -49,24 +47,33 @@ pub fn wanted(query: &str) -> bool {
         .any(|(k, v)| k == "lang" && Lang::parse(v) == Some(Lang::Zh))
 }
 
-/// Fetches and installs the catalogue, then calls `done` (also when it fails, with a
-/// message: the page then stays in English). Calls `done` at once if it is installed,
-/// and not at all if a fetch is already on its way.
-pub fn load(done: Done) {
-    if lang::chinese_installed() {
+/// `book`'s place in [`PENDING`].
+fn slot(book: Book) -> usize {
+    match book {
+        Book::Chinese => 0,
+        Book::Appendix => 1,
+    }
+}
+
+/// Fetches and installs `book`, then calls `done` (also when it fails, with a message
+/// for a notice). Calls `done` at once if it is installed, and not at all if a fetch of
+/// it is already on its way.
+pub fn load(book: Book, done: Done) {
+    if book.installed() {
         done(Ok(()));
         return;
     }
     // No borrow here can overlap another (each callback runs alone).
     let on_its_way = PENDING.with(|p| {
-        p.try_borrow()
+        p[slot(book)]
+            .try_borrow()
             .map_or(true, |p| p.as_ref().is_some_and(|p| p.done.is_some()))
     });
     if on_its_way {
         return;
     }
     let promise = match dom::window() {
-        Ok(w) => w.fetch_with_str(URL),
+        Ok(w) => w.fetch_with_str(book.file()),
         Err(e) => {
             done(Err(message_of(&e)));
             return;
@@ -74,7 +81,7 @@ pub fn load(done: Done) {
     };
     let pending = Pending {
         done: Some(done),
-        on_response: Closure::new(|response: JsValue| {
+        on_response: Closure::new(move |response: JsValue| {
             let text = response
                 .dyn_into::<Response>()
                 .map_err(|_| String::from("not a response"))
@@ -87,47 +94,45 @@ pub fn load(done: Done) {
                 });
             match text {
                 Ok(text) => PENDING.with(|p| {
-                    if let Some(p) = p.try_borrow().ok().as_ref().and_then(|p| p.as_ref()) {
+                    let pending = p[slot(book)].try_borrow();
+                    if let Some(p) = pending.ok().as_ref().and_then(|p| p.as_ref()) {
                         let _ = text.then2(&p.on_text, &p.on_error);
                     }
                 }),
-                Err(e) => settle(Err(e)),
+                Err(e) => settle(book, Err(e)),
             }
         }),
-        on_text: Closure::new(|text: JsValue| {
+        on_text: Closure::new(move |text: JsValue| {
             let text = text.as_string().unwrap_or_default();
-            settle(
-                lang::install_chinese(text)
-                    .map(drop)
-                    .map_err(|e| e.describe()),
-            );
+            settle(book, book.install(text).map(drop).map_err(|e| e.describe()));
         }),
-        on_error: Closure::new(|e: JsValue| settle(Err(message_of(&e)))),
+        on_error: Closure::new(move |e: JsValue| settle(book, Err(message_of(&e)))),
     };
     let _ = promise.then2(&pending.on_response, &pending.on_error);
     PENDING.with(|p| {
-        if let Ok(mut p) = p.try_borrow_mut() {
+        if let Ok(mut p) = p[slot(book)].try_borrow_mut() {
             *p = Some(pending);
         }
     });
 }
 
-/// Ends the fetch: calls its `done`, once.
-fn settle(outcome: Result<(), String>) {
+/// Ends `book`'s fetch: calls its `done`, once.
+fn settle(book: Book, outcome: Result<(), String>) {
     let done = PENDING.with(|p| {
-        p.try_borrow_mut()
+        p[slot(book)]
+            .try_borrow_mut()
             .ok()
             .and_then(|mut p| p.as_mut().and_then(|p| p.done.take()))
     });
     if let Some(done) = done {
-        done(outcome.map_err(|e| {
-            dom::concat(&[
-                "Chinese text could not be loaded (",
-                URL,
-                ": ",
-                &e,
-                "); showing English.",
-            ])
-        }));
+        let what = match book {
+            Book::Chinese => "Chinese text could not be loaded (",
+            Book::Appendix => "The text of the chapter beyond the article could not be loaded (",
+        };
+        let then = match book {
+            Book::Chinese => "); showing English.",
+            Book::Appendix => "); its scenes play without captions.",
+        };
+        done(outcome.map_err(|e| dom::concat(&[what, book.file(), ": ", &e, then])));
     }
 }

@@ -134,7 +134,7 @@ impl Live {
         };
         // Chinese before its catalogue has come would show English for a moment: the
         // caption waits for it (set_lang writes it then).
-        let waiting = lang == Lang::Zh && !crate::lang::chinese_installed();
+        let waiting = lang == Lang::Zh && !crate::lang::Book::Chinese.installed();
         if !waiting && self.caption_for != Some((tour.step(), lang)) {
             self.caption_for = Some((tour.step(), lang));
             let caption = tour.caption(lang);

@@ -447,7 +447,7 @@ fn on_lang() {
         return;
     };
     match page_lang(&doc) {
-        Lang::Zh => catalogue::load(|outcome| {
+        Lang::Zh => catalogue::load(crate::lang::Book::Chinese, |outcome| {
             if let Err(m) = outcome {
                 web_sys::console::warn_1(&JsValue::from_str(&m));
                 return;

@@ -96,8 +96,8 @@ fn stop_loop() {
 /// fetched ([`catalogue`]).
 pub fn start() -> Result<(), JsValue> {
     let query = dom::window()?.location().search()?;
-    if catalogue::wanted(&query) && !crate::lang::chinese_installed() {
-        catalogue::load(|outcome| {
+    if catalogue::wanted(&query) && !crate::lang::Book::Chinese.installed() {
+        catalogue::load(crate::lang::Book::Chinese, |outcome| {
             let started = dom::window()
                 .and_then(|w| w.location().search())
                 .and_then(|q| start_with(&q));

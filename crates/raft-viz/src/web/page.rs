@@ -17,11 +17,12 @@ use super::runner::{Runner, Watch, Watchers, matches_media, pixel_ratio};
 use super::tour_card::TourCard;
 use crate::app::App;
 use crate::command::{Command, CommandError, Outcome};
-use crate::lang::Lang;
+use crate::lang::{Book, Lang};
 use crate::layout::Point;
 use crate::narrate::text::say;
 use crate::options::{self, Controls as ControlsMode, ThemeChoice};
 use crate::theme::{DARK, LIGHT, Theme};
+use crate::tour;
 
 /// The id of the canvas in `index.html`.
 pub const CANVAS_ID: &str = "raft-canvas";
@@ -56,6 +57,8 @@ pub struct Page {
     api: Option<Api>,
     /// Whether a frame has brought every control up to date yet.
     synced: bool,
+    /// Whether the appendix (the captions beyond the article) has been asked for.
+    appendix_asked: bool,
     pub(super) clipboard: Clipboard,
 }
 
@@ -160,6 +163,7 @@ impl Page {
             listeners: Vec::new(),
             api: None,
             synced: false,
+            appendix_asked: false,
             clipboard,
         })
     }
@@ -219,9 +223,7 @@ impl Page {
         self.synced = true;
         self.controls
             .sync(&self.app, self.theme, self.ratio, timestamp, force);
-        if let Some(card) = self.tour_card.as_mut() {
-            card.sync(&self.document, &self.app);
-        }
+        self.sync_card();
         self.reflect_tour();
         self.runner.plan(next);
         // After the first frame, not before it: the ~2.5 MB ring keeps memory flat.
@@ -289,10 +291,42 @@ impl Page {
         let now = self.window.performance().map_or(0.0, |p| p.now());
         self.controls
             .sync(&self.app, self.theme, self.ratio, now, true);
+        self.sync_card();
+        self.runner.wake();
+    }
+
+    /// Brings the tour's card up to date, first asking for the appendix if the scene's
+    /// captions are there (with or without a card: `snapshot()` tells them too). They
+    /// show once it has arrived.
+    fn sync_card(&mut self) {
+        if !self.appendix_asked
+            && !Book::Appendix.installed()
+            && self
+                .app
+                .tour()
+                .is_some_and(|t| tour::needs_appendix(t.scene()))
+        {
+            self.appendix_asked = true;
+            super::catalogue::load(Book::Appendix, |outcome| {
+                super::with_page(|p| match outcome {
+                    Ok(()) => p.relabel(),
+                    Err(m) => p.notice(&m),
+                });
+            });
+        }
         if let Some(card) = self.tour_card.as_mut() {
             card.sync(&self.document, &self.app);
         }
-        self.runner.wake();
+    }
+
+    /// Writes every text again, once a catalogue has arrived.
+    fn relabel(&mut self) {
+        self.controls.relabel(self.app.lang());
+        if let Some(card) = self.tour_card.as_mut() {
+            card.relabel();
+        }
+        self.app.invalidate();
+        self.after_input();
     }
 
     /// Carries out a command (from a control, a key or the JS API); a refusal is
@@ -317,17 +351,10 @@ impl Page {
     /// text has arrived, then relabelled.
     fn language_changed(&mut self) {
         let lang = self.app.lang();
-        if lang == Lang::Zh && !crate::lang::chinese_installed() {
-            super::catalogue::load(|outcome| {
+        if lang == Lang::Zh && !Book::Chinese.installed() {
+            super::catalogue::load(Book::Chinese, |outcome| {
                 super::with_page(|p| match outcome {
-                    Ok(()) => {
-                        p.controls.relabel(p.app.lang());
-                        if let Some(card) = p.tour_card.as_mut() {
-                            card.relabel();
-                        }
-                        p.app.invalidate();
-                        p.after_input();
-                    }
+                    Ok(()) => p.relabel(),
                     Err(m) => p.notice(&m),
                 });
             });

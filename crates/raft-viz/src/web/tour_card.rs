@@ -148,7 +148,10 @@ impl TourCard {
             let task = t.scene().task.filter(|_| t.step() + 1 >= steps);
             set_hidden(&self.task, task.is_none());
             if let Some(task) = task {
-                set_text(&self.task_text, lang.tr(task.en));
+                set_text(
+                    &self.task_text,
+                    lang.tr(crate::tour::english(t.scene().id, "task", task.en)),
+                );
             }
         }
     }

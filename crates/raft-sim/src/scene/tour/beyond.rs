@@ -5,7 +5,7 @@ use alloc::vec;
 
 use raft_core::{Payload, Role, Term};
 
-use super::super::{Chapter, Fill, MessageKind, Scene, Subject, Task, Waypoint, no_fill};
+use super::super::{Chapter, Fill, MessageKind, Scene, Subject, Task, Text, Waypoint, no_fill};
 use super::{
     A, B, C, D, E, all_values, candidate_fill, client_acked, commit, cue, fills, first_to_time_out,
     follows, is_down, leader_and_term, leader_fill, leader_term_fill, leads, list, log_len,
@@ -55,7 +55,7 @@ pub fn crash() -> Scene {
         id: "crash",
         chapter: Chapter::Beyond,
         task: Some(Task {
-            en: "Crash the Leader and one more server: the three left still elect a Leader.",
+            en: Text::Appendix,
             done: leader_and_one_more_down,
         }),
         title_en: "A Leader crashes",
@@ -66,21 +66,21 @@ pub fn crash() -> Scene {
                 &[
                     Waypoint {
                         id: "leader",
-                        en: "A leads term {0}, and set 5 is committed on all five servers.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(A)],
                         fill: |w| fills(&[num(term(w, A).0)]),
                         reached: |w| leads(w, A) && all_values(w, 5),
                     },
                     Waypoint {
                         id: "crash",
-                        en: "A crashes. Its heartbeats stop, and the Followers' election timers run on.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(A)],
                         fill: no_fill,
                         reached: |w| is_down(w, A),
                     },
                     Waypoint {
                         id: "candidate",
-                        en: "{0}'s timer runs out first: it becomes Candidate in term {1}.",
+                        en: Text::Appendix,
                         subjects: &[
                             Subject::Node(C),
                             Subject::Messages(MessageKind::VoteRequest),
@@ -90,7 +90,7 @@ pub fn crash() -> Scene {
                     },
                     Waypoint {
                         id: "new-leader",
-                        en: "With A down, {0} votes are still more than n/2 of five: {1} leads term {2}.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(C)],
                         fill: |w| {
                             fills(&[num(quorum(w) as u64), leader_fill(w), leader_term_fill(w)])
@@ -99,14 +99,14 @@ pub fn crash() -> Scene {
                     },
                     Waypoint {
                         id: "restart",
-                        en: "A restarts from what it saved: its log, with set 5, and term {0}. It does not know of term {1}.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(A), Subject::Entry { node: A, index: 1 }],
                         fill: |w| fills(&[num(term(w, A).0), leader_term_fill(w)]),
                         reached: |w| !is_down(w, A) && term(w, A) < max_term(w),
                     },
                     Waypoint {
                         id: "follows",
-                        en: "{0}'s heartbeat brings A up to term {1}. A follows it; the new Leader kept set 5.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(A), Subject::Node(C)],
                         fill: |w| fills(&[leader_fill(w), leader_term_fill(w)]),
                         reached: |w| {
@@ -167,7 +167,7 @@ pub fn partition() -> Scene {
         id: "partition",
         chapter: Chapter::Beyond,
         task: Some(Task {
-            en: "Cut the Leader off with a partition, then heal it: the old Leader rejoins as a Follower.",
+            en: Text::Appendix,
             done: old_leader_rejoined,
         }),
         title_en: "Network partition",
@@ -178,35 +178,35 @@ pub fn partition() -> Scene {
                 &[
                     Waypoint {
                         id: "leader",
-                        en: "A leads five servers in term {0}.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(A)],
                         fill: |w| fills(&[num(term(w, A).0)]),
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
                         id: "split",
-                        en: "The network splits in two: A and B on one side, C, D and E on the other.",
+                        en: Text::Appendix,
                         subjects: FIVE,
                         fill: no_fill,
                         reached: |w| w.links().is_cut(A, C) && leads(w, A),
                     },
                     Waypoint {
                         id: "second-leader",
-                        en: "C, D and E hear no heartbeat. {0} wins term {1} with three votes, a majority of five. A still leads term {2}.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(C), Subject::Node(A)],
                         fill: |w| fills(&[Fill::Node(C), num(term(w, C).0), num(term(w, A).0)]),
                         reached: |w| leads(w, A) && leads(w, C) && term(w, C) > term(w, A),
                     },
                     Waypoint {
                         id: "majority-commits",
-                        en: "The client writes set 7 through C. Three of five servers store it, so it commits.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Client, Subject::Entry { node: C, index: 1 }],
                         fill: no_fill,
                         reached: |w| value(w, C) == 7,
                     },
                     Waypoint {
                         id: "minority-stuck",
-                        en: "Then it sends set 5 to A. Only B can store it: two of five is no majority, so A cannot commit it.",
+                        en: Text::Appendix,
                         subjects: &[
                             Subject::Client,
                             Subject::Entry { node: A, index: 1 },
@@ -217,21 +217,21 @@ pub fn partition() -> Scene {
                     },
                     Waypoint {
                         id: "healed",
-                        en: "The network heals. For a moment A still thinks it leads term {0}; C's messages can reach it now.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(A), Subject::Node(C)],
                         fill: |w| fills(&[num(term(w, A).0)]),
                         reached: |w| !w.links().any_cut() && leads(w, A),
                     },
                     Waypoint {
                         id: "rolled-back",
-                        en: "A hears term {0} from C and steps down. Its set 5 at index 1 clashes with C's entry: A deletes it and takes set 7.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(A), Subject::Entry { node: A, index: 1 }],
                         fill: |w| fills(&[num(term(w, C).0)]),
                         reached: |w| follows(w, A, C) && term_at(w, A, 1) == Some(term(w, C)),
                     },
                     Waypoint {
                         id: "converged",
-                        en: "The client retries set 5 with {0}, and it commits at index {1}. All five servers now hold {2}.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Client],
                         fill: |w| {
                             let index = w
@@ -294,14 +294,14 @@ pub fn unsafe_vote() -> Scene {
                 &[
                     Waypoint {
                         id: "switch",
-                        en: "This scene turns off the election restriction: a server grants its vote without checking that the Candidate's log is as up to date.",
+                        en: Text::Appendix,
                         subjects: &[],
                         fill: no_fill,
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
                         id: "committed",
-                        en: "C is down. A and B commit set 5: two of three is a majority.",
+                        en: Text::Appendix,
                         subjects: &[
                             Subject::Node(C),
                             Subject::Entry { node: A, index: 1 },
@@ -312,7 +312,7 @@ pub fn unsafe_vote() -> Scene {
                     },
                     Waypoint {
                         id: "stale-candidate",
-                        en: "A crashes. C comes back with an empty log and asks for votes in term {0}.",
+                        en: Text::Appendix,
                         subjects: &[
                             Subject::Node(C),
                             Subject::Messages(MessageKind::VoteRequest),
@@ -322,14 +322,14 @@ pub fn unsafe_vote() -> Scene {
                     },
                     Waypoint {
                         id: "stale-leader",
-                        en: "B does not compare logs, so it votes for C. C leads without the committed set 5.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(B), Subject::Node(C)],
                         fill: no_fill,
                         reached: |w| leads(w, C),
                     },
                     Waypoint {
                         id: "violation",
-                        en: "C's set 9 overwrites set 5 on B. The checker turns red: Leader Completeness is broken, and a committed write is lost.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Entry { node: B, index: 1 }],
                         fill: no_fill,
                         reached: |w| w.checker().total() > 0 && value(w, B) == 9,
@@ -362,7 +362,7 @@ pub fn unsafe_timeouts() -> Scene {
         id: "unsafe-timeouts",
         chapter: Chapter::Beyond,
         task: Some(Task {
-            en: "Break the tie: time out one server by hand from the inspector, and a Leader is elected.",
+            en: Text::Appendix,
             done: leader_elected,
         }),
         title_en: "Without random timeouts",
@@ -373,7 +373,7 @@ pub fn unsafe_timeouts() -> Scene {
                 &[
                     Waypoint {
                         id: "same-timeout",
-                        en: "This switch gives every server the same election timeout, {0} ms, instead of a random one.",
+                        en: Text::Appendix,
                         subjects: FIVE,
                         fill: |w| fills(&[num(w.config().election_timeout_min.as_millis() as u64)]),
                         reached: |w| {
@@ -384,14 +384,14 @@ pub fn unsafe_timeouts() -> Scene {
                     },
                     Waypoint {
                         id: "term-1",
-                        en: "All five time out at once and become Candidates in term {0}. Each votes for itself first.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Messages(MessageKind::VoteRequest)],
                         fill: |w| fills(&[num(max_term(w).0)]),
                         reached: |w| all_candidates_in(w, 1),
                     },
                     Waypoint {
                         id: "no-votes",
-                        en: "Every request is refused: each server already voted in term {0}, for itself. No Leader.",
+                        en: Text::Appendix,
                         subjects: FIVE,
                         fill: |w| fills(&[num(max_term(w).0)]),
                         reached: |w| {
@@ -403,21 +403,21 @@ pub fn unsafe_timeouts() -> Scene {
                     },
                     Waypoint {
                         id: "term-2",
-                        en: "Their timers end together again: term {0}, and the same collision.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Messages(MessageKind::VoteRequest)],
                         fill: |w| fills(&[num(max_term(w).0)]),
                         reached: |w| all_candidates_in(w, 2),
                     },
                     Waypoint {
                         id: "still-none",
-                        en: "Term {0}, and still no Leader. Only a random timeout lets one server go first and win.",
+                        en: Text::Appendix,
                         subjects: FIVE,
                         fill: |w| fills(&[num(max_term(w).0)]),
                         reached: |w| all_candidates_in(w, 8),
                     },
                     Waypoint {
                         id: "still-safe",
-                        en: "Yet nothing unsafe happened, and the checker stays green: this switch breaks liveness, not safety.",
+                        en: Text::Appendix,
                         subjects: &[],
                         fill: no_fill,
                         reached: |w| all_candidates_in(w, 9) && w.checker().total() == 0,
@@ -460,7 +460,7 @@ pub fn sandbox() -> Scene {
         id: "sandbox",
         chapter: Chapter::Beyond,
         task: Some(Task {
-            en: "Send a write, crash the Leader, and check that the next Leader still has it.",
+            en: Text::Appendix,
             done: write_survives_leader_change,
         }),
         title_en: "Over to you",
@@ -471,7 +471,7 @@ pub fn sandbox() -> Scene {
                 &[
                     Waypoint {
                         id: "cluster",
-                        en: "Five servers, A to E, all Followers, every rule of Raft on. Nothing more is scripted.",
+                        en: Text::Appendix,
                         subjects: FIVE,
                         fill: no_fill,
                         reached: |w| {
@@ -482,14 +482,14 @@ pub fn sandbox() -> Scene {
                     },
                     Waypoint {
                         id: "leader",
-                        en: "{0} times out first and becomes Leader of term {1}.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(E)],
                         fill: |w| fills(&[leader_fill(w), leader_term_fill(w)]),
                         reached: |w| w.leader().is_some(),
                     },
                     Waypoint {
                         id: "your-turn",
-                        en: "Your turn: open the sandbox, crash servers, split the network, send writes, and watch Raft cope.",
+                        en: Text::Appendix,
                         subjects: &[],
                         fill: no_fill,
                         reached: |w| {

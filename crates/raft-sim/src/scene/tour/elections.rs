@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use raft_core::{MessageKind as Kind, Role, Term};
 
-use super::super::{Chapter, Fill, MessageKind, Scene, Subject, Task, Waypoint, no_fill};
+use super::super::{Chapter, Fill, MessageKind, Scene, Subject, Task, Text, Waypoint, no_fill};
 use super::{
     A, B, C, D, E, candidate_fill, cue, cues, fills, first_to_time_out, flying, follows, is_down,
     latency, leader_and_term, leader_fill, leader_term_fill, leads, list, max_term,
@@ -30,7 +30,9 @@ pub fn states() -> Scene {
                 &[
                     Waypoint {
                         id: "followers",
-                        en: "Every server begins as a Follower, drawn as a solid circle. A Follower starts nothing; it only answers.",
+                        en: Text::Inline(
+                            "Every server begins as a Follower, drawn as a solid circle. A Follower starts nothing; it only answers.",
+                        ),
                         subjects: &[Subject::Node(A), Subject::Node(B), Subject::Node(C)],
                         fill: no_fill,
                         reached: |w| {
@@ -41,7 +43,9 @@ pub fn states() -> Scene {
                     },
                     Waypoint {
                         id: "candidate",
-                        en: "B heard from no Leader before its timer ran out, so it turns Candidate: a solid circle with a dashed outline.",
+                        en: Text::Inline(
+                            "B heard from no Leader before its timer ran out, so it turns Candidate: a solid circle with a dashed outline.",
+                        ),
                         subjects: &[
                             Subject::Node(B),
                             Subject::Messages(MessageKind::VoteRequest),
@@ -51,14 +55,18 @@ pub fn states() -> Scene {
                     },
                     Waypoint {
                         id: "leader",
-                        en: "B wins the vote and becomes Leader: a solid circle with a solid outline. It serves the clients and drives replication.",
+                        en: Text::Inline(
+                            "B wins the vote and becomes Leader: a solid circle with a solid outline. It serves the clients and drives replication.",
+                        ),
                         subjects: &[Subject::Node(B)],
                         fill: no_fill,
                         reached: |w| leads(w, B),
                     },
                     Waypoint {
                         id: "one-leader",
-                        en: "A and C get B's heartbeat and stay Followers of B. Normally there is one Leader at a time.",
+                        en: Text::Inline(
+                            "A and C get B's heartbeat and stay Followers of B. Normally there is one Leader at a time.",
+                        ),
                         subjects: &[Subject::Node(A), Subject::Node(C)],
                         fill: no_fill,
                         reached: |w| follows(w, A, B) && follows(w, C, B),
@@ -84,7 +92,9 @@ pub fn election() -> Scene {
                 &[
                     Waypoint {
                         id: "followers",
-                        en: "All servers start as Followers. Each one runs its own election timer, the arc around it.",
+                        en: Text::Inline(
+                            "All servers start as Followers. Each one runs its own election timer, the arc around it.",
+                        ),
                         subjects: &[Subject::Node(A), Subject::Node(B), Subject::Node(C)],
                         fill: no_fill,
                         reached: |w| {
@@ -95,7 +105,9 @@ pub fn election() -> Scene {
                     },
                     Waypoint {
                         id: "candidate",
-                        en: "A's timer runs out with no Leader heard. A becomes Candidate in term {0}, votes for itself and asks B and C.",
+                        en: Text::Inline(
+                            "A's timer runs out with no Leader heard. A becomes Candidate in term {0}, votes for itself and asks B and C.",
+                        ),
                         subjects: &[
                             Subject::Node(A),
                             Subject::Messages(MessageKind::VoteRequest),
@@ -107,7 +119,9 @@ pub fn election() -> Scene {
                     },
                     Waypoint {
                         id: "votes",
-                        en: "Neither B nor C has voted in term {0} yet, so both grant A their vote.",
+                        en: Text::Inline(
+                            "Neither B nor C has voted in term {0} yet, so both grant A their vote.",
+                        ),
                         subjects: &[
                             Subject::Node(B),
                             Subject::Node(C),
@@ -118,14 +132,16 @@ pub fn election() -> Scene {
                     },
                     Waypoint {
                         id: "leader",
-                        en: "With {0} of 3 votes, more than n/2, A becomes Leader. From now on every change starts at A.",
+                        en: Text::Inline(
+                            "With {0} of 3 votes, more than n/2, A becomes Leader. From now on every change starts at A.",
+                        ),
                         subjects: &[Subject::Node(A)],
                         fill: |w| fills(&[num(quorum(w) as u64)]),
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
                         id: "followers-follow",
-                        en: "A's first heartbeats reach B and C, and they follow A.",
+                        en: Text::Inline("A's first heartbeats reach B and C, and they follow A."),
                         subjects: &[Subject::Node(B), Subject::Node(C)],
                         fill: no_fill,
                         reached: |w| follows(w, B, A) && follows(w, C, A),
@@ -155,7 +171,7 @@ pub fn terms() -> Scene {
         id: "terms",
         chapter: Chapter::Term,
         task: Some(Task {
-            en: "Crash the Leader and watch a new term begin.",
+            en: Text::Inline("Crash the Leader and watch a new term begin."),
             done: |start, now| old_leader_gone(start, now) && new_term_leader(start, now).is_some(),
         }),
         title_en: "Terms",
@@ -166,21 +182,27 @@ pub fn terms() -> Scene {
                 &[
                     Waypoint {
                         id: "term-1",
-                        en: "A is Leader of term {0}. A term is one election period, with at most one Leader.",
+                        en: Text::Inline(
+                            "A is Leader of term {0}. A term is one election period, with at most one Leader.",
+                        ),
                         subjects: &[Subject::Node(A)],
                         fill: |w| fills(&[num(term(w, A).0)]),
                         reached: |w| leads(w, A) && term(w, A) == Term(1),
                     },
                     Waypoint {
                         id: "crash",
-                        en: "A crashes. B and C hear no more heartbeats, though they are still in term {0}.",
+                        en: Text::Inline(
+                            "A crashes. B and C hear no more heartbeats, though they are still in term {0}.",
+                        ),
                         subjects: &[Subject::Node(A)],
                         fill: |w| fills(&[num(term(w, B).0)]),
                         reached: |w| is_down(w, A),
                     },
                     Waypoint {
                         id: "candidate",
-                        en: "{0} times out first and opens term {1}: each new election moves the term up by one.",
+                        en: Text::Inline(
+                            "{0} times out first and opens term {1}: each new election moves the term up by one.",
+                        ),
                         subjects: &[
                             Subject::Node(C),
                             Subject::Messages(MessageKind::VoteRequest),
@@ -190,21 +212,25 @@ pub fn terms() -> Scene {
                     },
                     Waypoint {
                         id: "term-2",
-                        en: "{0} wins and leads term {1}. Terms only ever grow.",
+                        en: Text::Inline("{0} wins and leads term {1}. Terms only ever grow."),
                         subjects: &[Subject::Node(C)],
                         fill: |w| fills(&[leader_fill(w), leader_term_fill(w)]),
                         reached: |w| leader_and_term(w).is_some_and(|(_, t)| t.0 >= 2),
                     },
                     Waypoint {
                         id: "restart",
-                        en: "A restarts with the term it saved, {0}; it has not heard that term {1} began.",
+                        en: Text::Inline(
+                            "A restarts with the term it saved, {0}; it has not heard that term {1} began.",
+                        ),
                         subjects: &[Subject::Node(A)],
                         fill: |w| fills(&[num(term(w, A).0), leader_term_fill(w)]),
                         reached: |w| !is_down(w, A) && term(w, A) < max_term(w),
                     },
                     Waypoint {
                         id: "rejoin",
-                        en: "A gets a message of term {0}, takes the higher term and becomes a Follower of {1}.",
+                        en: Text::Inline(
+                            "A gets a message of term {0}, takes the higher term and becomes a Follower of {1}.",
+                        ),
                         subjects: &[Subject::Node(A), Subject::Node(C)],
                         fill: |w| fills(&[leader_term_fill(w), leader_fill(w)]),
                         reached: |w| {
@@ -234,7 +260,9 @@ pub fn timeouts() -> Scene {
                 &[
                     Waypoint {
                         id: "election-timeout",
-                        en: "Raft runs on two timers. The election timeout is drawn at random between {0} and {1} ms: see how the arcs differ.",
+                        en: Text::Inline(
+                            "Raft runs on two timers. The election timeout is drawn at random between {0} and {1} ms: see how the arcs differ.",
+                        ),
                         subjects: &[Subject::Node(A), Subject::Node(B), Subject::Node(C)],
                         fill: |w| {
                             let c = w.config();
@@ -254,7 +282,9 @@ pub fn timeouts() -> Scene {
                     },
                     Waypoint {
                         id: "first",
-                        en: "Being random, the timers rarely end together. {0}'s ends first, so it alone becomes Candidate.",
+                        en: Text::Inline(
+                            "Being random, the timers rarely end together. {0}'s ends first, so it alone becomes Candidate.",
+                        ),
                         subjects: &[
                             Subject::Node(C),
                             Subject::Messages(MessageKind::VoteRequest),
@@ -264,14 +294,16 @@ pub fn timeouts() -> Scene {
                     },
                     Waypoint {
                         id: "leader",
-                        en: "{0} collects the votes and becomes Leader of term {1}.",
+                        en: Text::Inline("{0} collects the votes and becomes Leader of term {1}."),
                         subjects: &[Subject::Node(C)],
                         fill: |w| fills(&[leader_fill(w), leader_term_fill(w)]),
                         reached: |w| w.leader().is_some(),
                     },
                     Waypoint {
                         id: "heartbeat-timeout",
-                        en: "The other timer is the heartbeat timeout: every {0} ms the Leader sends AppendEntries, empty or not.",
+                        en: Text::Inline(
+                            "The other timer is the heartbeat timeout: every {0} ms the Leader sends AppendEntries, empty or not.",
+                        ),
                         subjects: &[Subject::Messages(MessageKind::Append)],
                         fill: |w| fills(&[num(w.config().heartbeat_interval.as_millis() as u64)]),
                         reached: |w| {
@@ -282,7 +314,9 @@ pub fn timeouts() -> Scene {
                     },
                     Waypoint {
                         id: "reset",
-                        en: "Each heartbeat restarts the Followers' election timers, so no election starts while the Leader lives.",
+                        en: Text::Inline(
+                            "Each heartbeat restarts the Followers' election timers, so no election starts while the Leader lives.",
+                        ),
                         subjects: &[Subject::Node(A), Subject::Node(C)],
                         fill: no_fill,
                         reached: |w| {
@@ -314,7 +348,9 @@ pub fn election_steps() -> Scene {
                 &[
                     Waypoint {
                         id: "timeout",
-                        en: "1. C's election timeout runs out: C turns Candidate, term + 1 = {0}, votes for itself (count {1}) and requests votes.",
+                        en: Text::Inline(
+                            "1. C's election timeout runs out: C turns Candidate, term + 1 = {0}, votes for itself (count {1}) and requests votes.",
+                        ),
                         subjects: &[
                             Subject::Node(C),
                             Subject::Messages(MessageKind::VoteRequest),
@@ -324,7 +360,9 @@ pub fn election_steps() -> Scene {
                     },
                     Waypoint {
                         id: "adopt",
-                        en: "2. A receiver behind in term moves up to term {0} and restarts its timer; it has no vote in this term yet, so it votes C.",
+                        en: Text::Inline(
+                            "2. A receiver behind in term moves up to term {0} and restarts its timer; it has no vote in this term yet, so it votes C.",
+                        ),
                         subjects: &[
                             Subject::Messages(MessageKind::VoteRequest),
                             Subject::Messages(MessageKind::VoteReply),
@@ -338,14 +376,18 @@ pub fn election_steps() -> Scene {
                     },
                     Waypoint {
                         id: "majority",
-                        en: "3. With {0} of {1} votes, more than n/2, C becomes Leader.",
+                        en: Text::Inline(
+                            "3. With {0} of {1} votes, more than n/2, C becomes Leader.",
+                        ),
                         subjects: &[Subject::Node(C)],
                         fill: |w| fills(&[num(quorum(w) as u64), num(w.ids().len() as u64)]),
                         reached: |w| leads(w, C),
                     },
                     Waypoint {
                         id: "replication",
-                        en: "4. This term's election is done. C sends AppendEntries to the Followers, and log replication begins.",
+                        en: Text::Inline(
+                            "4. This term's election is done. C sends AppendEntries to the Followers, and log replication begins.",
+                        ),
                         subjects: &[Subject::Node(C), Subject::Messages(MessageKind::Append)],
                         fill: no_fill,
                         reached: |w| {
@@ -376,7 +418,9 @@ pub fn split_vote() -> Scene {
         id: "split-vote",
         chapter: Chapter::SplitVote,
         task: Some(Task {
-            en: "With four nodes, make a split vote happen: time out two Followers at once from the inspector.",
+            en: Text::Inline(
+                "With four nodes, make a split vote happen: time out two Followers at once from the inspector.",
+            ),
             done: split_vote_happened,
         }),
         title_en: "Split vote",
@@ -406,7 +450,9 @@ pub fn split_vote() -> Scene {
                 &[
                     Waypoint {
                         id: "candidates",
-                        en: "B and C time out together and become Candidates in term {0}.",
+                        en: Text::Inline(
+                            "B and C time out together and become Candidates in term {0}.",
+                        ),
                         subjects: &[
                             Subject::Node(B),
                             Subject::Node(C),
@@ -421,7 +467,9 @@ pub fn split_vote() -> Scene {
                     },
                     Waypoint {
                         id: "votes-split",
-                        en: "B's request reaches A first and C's reaches D first: A votes B, D votes C. Each has {0} of 4 votes.",
+                        en: Text::Inline(
+                            "B's request reaches A first and C's reaches D first: A votes B, D votes C. Each has {0} of 4 votes.",
+                        ),
                         subjects: &[
                             Subject::Node(A),
                             Subject::Node(D),
@@ -440,7 +488,9 @@ pub fn split_vote() -> Scene {
                     },
                     Waypoint {
                         id: "no-majority",
-                        en: "{0} votes is not more than n/2 = {1}. Neither becomes Leader; both wait for their election timeout.",
+                        en: Text::Inline(
+                            "{0} votes is not more than n/2 = {1}. Neither becomes Leader; both wait for their election timeout.",
+                        ),
                         subjects: &[Subject::Node(B), Subject::Node(C)],
                         fill: |w| fills(&[num(votes(w, B) as u64), num(w.ids().len() as u64 / 2)]),
                         reached: |w| {
@@ -457,7 +507,9 @@ pub fn split_vote() -> Scene {
                     },
                     Waypoint {
                         id: "new-term",
-                        en: "{0} times out first, moves to term {1} and asks for votes again.",
+                        en: Text::Inline(
+                            "{0} times out first, moves to term {1} and asks for votes again.",
+                        ),
                         subjects: &[
                             Subject::Node(B),
                             Subject::Messages(MessageKind::VoteRequest),
@@ -467,7 +519,9 @@ pub fn split_vote() -> Scene {
                     },
                     Waypoint {
                         id: "leader",
-                        en: "This time {0} gets more than n/2 votes and leads term {1}.",
+                        en: Text::Inline(
+                            "This time {0} gets more than n/2 votes and leads term {1}.",
+                        ),
                         subjects: &[Subject::Node(B)],
                         fill: |w| fills(&[leader_fill(w), leader_term_fill(w)]),
                         reached: |w| {

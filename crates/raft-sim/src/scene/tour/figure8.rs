@@ -28,7 +28,7 @@ use alloc::vec::Vec;
 
 use raft_core::{Role, Term};
 
-use super::super::{Chapter, Cue, Scene, Subject, Waypoint, no_fill};
+use super::super::{Chapter, Cue, Scene, Subject, Text, Waypoint, no_fill};
 use super::{
     A, B, C, D, E, commit, cue, fills, first_to_time_out, holders, is_down, leader_fill,
     leader_term_fill, leads, list, num, role, setup, term, term_at, value,
@@ -134,7 +134,7 @@ const FIRST_ENTRIES: &[Subject] = &[
 const COMMON: [Waypoint; 4] = [
     Waypoint {
         id: "a",
-        en: "(a) A leads term {0}. Its set 2 at index 2 reaches only B, behind a partition: two of five, not committed.",
+        en: Text::Appendix,
         subjects: &[
             Subject::Node(A),
             Subject::Entry { node: A, index: 2 },
@@ -145,21 +145,21 @@ const COMMON: [Waypoint; 4] = [
     },
     Waypoint {
         id: "b",
-        en: "(b) A crashes. E times out first and wins term {0} with C's and D's votes; B refuses, its log being more up to date.",
+        en: Text::Appendix,
         subjects: &[Subject::Node(A), Subject::Node(E)],
         fill: |w| fills(&[num(term(w, E).0)]),
         reached: |w| is_down(w, A) && leads(w, E) && term(w, E) == Term(3),
     },
     Waypoint {
         id: "b-entry",
-        en: "The client gets no answer and retries set 2. E appends it at index 2 in term {0}, then crashes before sending it.",
+        en: Text::Appendix,
         subjects: &[Subject::Client, Subject::Entry { node: E, index: 2 }],
         fill: |w| fills(&[num(entry_term(w, E, 2))]),
         reached: |w| term_at(w, E, 2) == Some(Term(3)) && is_down(w, E),
     },
     Waypoint {
         id: "c-leader",
-        en: "(c) A restarts. C and D already voted in term {0}, so A wins only in term {1}, with B, C and D.",
+        en: Text::Appendix,
         subjects: &[Subject::Node(A)],
         fill: |w| fills(&[num(term(w, E).0), num(term(w, A).0)]),
         reached: |w| leads(w, A) && term(w, A) == Term(4),
@@ -189,7 +189,7 @@ pub fn figure_8() -> Scene {
         const {
             &[Waypoint {
                 id: "start",
-                en: "Five servers, S1 to S5 in the paper. B led term {0}, and set 1 is committed at index 1 on all of them.",
+                en: Text::Appendix,
                 subjects: FIRST_ENTRIES,
                 fill: |w| fills(&[num(entry_term(w, B, 1))]),
                 reached: at_start,
@@ -202,7 +202,7 @@ pub fn figure_8() -> Scene {
             &[
                 Waypoint {
                     id: "c",
-                    en: "A copies its term-{0} entry to C and D: {1} of 5 hold index 2, yet A does not commit it, as it is not of term {2}.",
+                    en: Text::Appendix,
                     subjects: &[
                         Subject::Entry { node: A, index: 2 },
                         Subject::Entry { node: B, index: 2 },
@@ -220,21 +220,23 @@ pub fn figure_8() -> Scene {
                 },
                 Waypoint {
                     id: "d-risk",
-                    en: "(d) That is on purpose: were A to crash now, E could still win, its last term {0} beating their {1}, and replace index 2.",
+                    en: Text::Appendix,
                     subjects: &[Subject::Entry { node: E, index: 2 }],
                     fill: |w| fills(&[num(entry_term(w, E, 2)), num(entry_term(w, B, 2))]),
-                    reached: |w| index_2_on_majority(w) && commit(w, A) < 2 && w.now() >= super::ms(1_600),
+                    reached: |w| {
+                        index_2_on_majority(w) && commit(w, A) < 2 && w.now() >= super::ms(1_600)
+                    },
                 },
                 Waypoint {
                     id: "e-entry",
-                    en: "(e) The client's retry reaches A, which appends set 2 at index 3 in its own term, {0}.",
+                    en: Text::Appendix,
                     subjects: &[Subject::Client, Subject::Entry { node: A, index: 3 }],
                     fill: |w| fills(&[num(term(w, A).0)]),
                     reached: |w| term_at(w, A, 3) == Some(Term(4)),
                 },
                 Waypoint {
                     id: "e-committed",
-                    en: "A majority stores index 3, of A's term: A commits it, and index 2 with it. Commit index: {0}.",
+                    en: Text::Appendix,
                     subjects: &[
                         Subject::Entry { node: A, index: 2 },
                         Subject::Entry { node: A, index: 3 },
@@ -244,7 +246,7 @@ pub fn figure_8() -> Scene {
                 },
                 Waypoint {
                     id: "e-safe",
-                    en: "Now let A crash and E restart. E asks for votes in term {0}, but its log ends in term {1} and theirs in term {2}: all refuse.",
+                    en: Text::Appendix,
                     subjects: &[
                         Subject::Node(E),
                         Subject::Node(B),
@@ -267,7 +269,7 @@ pub fn figure_8() -> Scene {
                 },
                 Waypoint {
                     id: "e-new-leader",
-                    en: "{0} wins term {1} instead and brings E in line: E's own entry at index 2 is replaced, and the committed one stays.",
+                    en: Text::Appendix,
                     subjects: &[Subject::Entry { node: E, index: 2 }],
                     fill: |w| fills(&[leader_fill(w), leader_term_fill(w)]),
                     reached: |w| w.leader().is_some() && term_at(w, E, 2) == Some(Term(2)),
@@ -297,7 +299,7 @@ pub fn figure_8_unsafe() -> Scene {
         const {
             &[Waypoint {
                 id: "start",
-                en: "Figure 8 again, with one switch on: a Leader may commit an entry of an older term by counting copies alone.",
+                en: Text::Appendix,
                 subjects: FIRST_ENTRIES,
                 fill: no_fill,
                 reached: at_start,
@@ -310,28 +312,28 @@ pub fn figure_8_unsafe() -> Scene {
             &[
                 Waypoint {
                     id: "c-counted",
-                    en: "A copies its term-{0} entry to C and D. {1} of 5 hold index 2, and with the switch on, A commits it.",
+                    en: Text::Appendix,
                     subjects: &[
                         Subject::Entry { node: A, index: 2 },
                         Subject::Entry { node: B, index: 2 },
                         Subject::Entry { node: C, index: 2 },
                         Subject::Entry { node: D, index: 2 },
                     ],
-                    fill: |w| fills(&[num(entry_term(w, A, 2)), num(holders(w, 2, Term(2)) as u64)]),
-                    reached: |w| {
-                        leads(w, A) && holders(w, 2, Term(2)) >= 4 && commit(w, A) >= 2
+                    fill: |w| {
+                        fills(&[num(entry_term(w, A, 2)), num(holders(w, 2, Term(2)) as u64)])
                     },
+                    reached: |w| leads(w, A) && holders(w, 2, Term(2)) >= 4 && commit(w, A) >= 2,
                 },
                 Waypoint {
                     id: "d-crash",
-                    en: "(d) A crashes, and E restarts.",
+                    en: Text::Appendix,
                     subjects: &[Subject::Node(A), Subject::Node(E)],
                     fill: no_fill,
                     reached: |w| is_down(w, A) && !is_down(w, E),
                 },
                 Waypoint {
                     id: "d-leader",
-                    en: "E wins term {0} with B, C and D: its last term, {1}, beats their {2}. Yet it lacks the committed index 2.",
+                    en: Text::Appendix,
                     subjects: &[Subject::Node(E), Subject::Entry { node: E, index: 2 }],
                     fill: |w| {
                         fills(&[
@@ -344,7 +346,7 @@ pub fn figure_8_unsafe() -> Scene {
                 },
                 Waypoint {
                     id: "d-overwritten",
-                    en: "E replaces index 2 on the others with its own term-{0} entry: a committed entry is gone.",
+                    en: Text::Appendix,
                     subjects: &[
                         Subject::Entry { node: B, index: 2 },
                         Subject::Entry { node: C, index: 2 },
@@ -355,12 +357,16 @@ pub fn figure_8_unsafe() -> Scene {
                 },
                 Waypoint {
                     id: "violation",
-                    en: "The checker turns red: {0} violations, Leader Completeness and State Machine Safety among them.",
+                    en: Text::Appendix,
                     subjects: &[Subject::Entry { node: E, index: 2 }],
                     fill: |w| fills(&[num(w.checker().total())]),
                     reached: |w| {
-                        w.checker().first_broken(Property::LeaderCompleteness).is_some()
-                            && w.checker().first_broken(Property::StateMachineSafety).is_some()
+                        w.checker()
+                            .first_broken(Property::LeaderCompleteness)
+                            .is_some()
+                            && w.checker()
+                                .first_broken(Property::StateMachineSafety)
+                                .is_some()
                     },
                 },
             ]

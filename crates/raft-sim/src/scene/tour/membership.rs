@@ -4,7 +4,7 @@
 
 use raft_core::{Membership, NodeId, Role};
 
-use super::super::{Chapter, MessageKind, Scene, Subject, Waypoint, no_fill};
+use super::super::{Chapter, MessageKind, Scene, Subject, Text, Waypoint, no_fill};
 use super::{
     A, B, C, D, E, all_values, cue, fills, first_to_time_out, flying, is_down, leader_fill,
     leader_term_fill, leads, list, log_len, num, role, setup, term, value,
@@ -62,14 +62,14 @@ pub fn add_server() -> Scene {
                 &[
                     Waypoint {
                         id: "leader",
-                        en: "A leads three servers; set 5 is committed on all.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(A)],
                         fill: no_fill,
                         reached: |w| leads(w, A) && all_values(w, 5),
                     },
                     Waypoint {
                         id: "learner",
-                        en: "D starts empty and joins as a learner: it gets the log but no vote, so a majority is still two of three.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(D), Subject::Messages(MessageKind::Append)],
                         fill: no_fill,
                         reached: |w| {
@@ -79,14 +79,14 @@ pub fn add_server() -> Scene {
                     },
                     Waypoint {
                         id: "joint",
-                        en: "D has caught up. A enters the joint configuration C_old,new: a decision now needs a majority of A B C and of A B C D.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(A), Subject::Node(D)],
                         fill: no_fill,
                         reached: |w| members(w, A).is_some_and(Membership::is_joint),
                     },
                     Waypoint {
                         id: "new",
-                        en: "A commits C_new: D votes, and a majority is three of four. D holds set 5 too.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(D)],
                         fill: no_fill,
                         reached: |w| {
@@ -117,28 +117,28 @@ pub fn remove_leader() -> Scene {
                 &[
                     Waypoint {
                         id: "leader",
-                        en: "A leads five servers in term {0}.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(A)],
                         fill: |w| fills(&[num(term(w, A).0)]),
                         reached: |w| leads(w, A) && all_values(w, 5),
                     },
                     Waypoint {
                         id: "joint",
-                        en: "Asked to remove itself, A appends C_old,new: the five, and the four without A. A leads until C_new commits.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(A)],
                         fill: no_fill,
                         reached: |w| members(w, A).is_some_and(Membership::is_joint),
                     },
                     Waypoint {
                         id: "gone",
-                        en: "A commits C_new, then steps down and leaves before telling the others. The four hear no more heartbeats.",
+                        en: Text::Appendix,
                         subjects: FOUR,
                         fill: no_fill,
                         reached: |w| w.server(A).is_some_and(crate::Server::is_removed),
                     },
                     Waypoint {
                         id: "new-leader",
-                        en: "{0} times out first and wins term {1} with a majority of the four.",
+                        en: Text::Appendix,
                         subjects: FOUR,
                         fill: |w| fills(&[leader_fill(w), leader_term_fill(w)]),
                         reached: |w| w.leader().is_some_and(|l| l != A),
@@ -203,21 +203,21 @@ pub fn install_snapshot() -> Scene {
                 &[
                     Waypoint {
                         id: "down",
-                        en: "C is down. A and B commit four writes: two of three is a majority.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(C)],
                         fill: no_fill,
                         reached: |w| is_down(w, C) && value(w, B) == 10,
                     },
                     Waypoint {
                         id: "compacted",
-                        en: "A snapshots what it has applied (value {0}, up to index {1}) and drops those entries.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(A)],
                         fill: |w| fills(&[num(value(w, A).unsigned_abs()), num(compacted(w, A))]),
                         reached: |w| compacted(w, A) > 0,
                     },
                     Waypoint {
                         id: "install",
-                        en: "C restarts behind. The entries it lacks are gone from A's log, so A sends InstallSnapshot.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(C), Subject::Messages(MessageKind::Append)],
                         fill: no_fill,
                         reached: |w| {
@@ -226,7 +226,7 @@ pub fn install_snapshot() -> Scene {
                     },
                     Waypoint {
                         id: "installed",
-                        en: "C installs it: its value is {0} and its log goes on from index {1}. It follows A again.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(C)],
                         fill: |w| {
                             fills(&[num(value(w, C).unsigned_abs()), num(compacted(w, C) + 1)])

@@ -6,7 +6,9 @@ use alloc::vec;
 
 use raft_core::Role;
 
-use super::super::{Chapter, Cue, Fill, MessageKind, Scene, Subject, Task, Waypoint, no_fill};
+use super::super::{
+    Chapter, Cue, Fill, MessageKind, Scene, Subject, Task, Text, Waypoint, no_fill,
+};
 use super::{
     A, B, C, all_values, append_with_entries_in_flight, client_acked, client_message_in_flight,
     commit, commit_news_in_flight, cue, fills, first_to_time_out, holders, is_down, leads, list,
@@ -41,42 +43,52 @@ pub fn consensus() -> Scene {
                 &[
                     Waypoint {
                         id: "one-node",
-                        en: "Meet A, a server that keeps a single value. A client will ask it to change that value.",
+                        en: Text::Inline(
+                            "Meet A, a server that keeps a single value. A client will ask it to change that value.",
+                        ),
                         subjects: &[Subject::Node(A), Subject::Client],
                         fill: no_fill,
                         reached: |w| role(w, A) == Some(Role::Follower),
                     },
                     Waypoint {
                         id: "alone",
-                        en: "A has nobody to ask, so it is a majority by itself: when its timer runs out it becomes Leader of term {0}.",
+                        en: Text::Inline(
+                            "A has nobody to ask, so it is a majority by itself: when its timer runs out it becomes Leader of term {0}.",
+                        ),
                         subjects: &[Subject::Node(A)],
                         fill: |w| fills(&[num(term(w, A).0)]),
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
                         id: "request",
-                        en: "The client sends A the command set 5.",
+                        en: Text::Inline("The client sends A the command set 5."),
                         subjects: &[Subject::Client, Subject::Messages(MessageKind::Client)],
                         fill: no_fill,
                         reached: client_message_in_flight,
                     },
                     Waypoint {
                         id: "stored",
-                        en: "A records the command in its log, commits it and now holds {0}.",
+                        en: Text::Inline(
+                            "A records the command in its log, commits it and now holds {0}.",
+                        ),
                         subjects: &[Subject::Node(A), Subject::Entry { node: A, index: 1 }],
                         fill: |w| fills(&[Fill::Num(value(w, A))]),
                         reached: |w| value(w, A) == 5,
                     },
                     Waypoint {
                         id: "answered",
-                        en: "A answers the client: done. With one server, agreeing is trivial.",
+                        en: Text::Inline(
+                            "A answers the client: done. With one server, agreeing is trivial.",
+                        ),
                         subjects: &[Subject::Client],
                         fill: no_fill,
                         reached: |w| client_acked(w) == Some(5),
                     },
                     Waypoint {
                         id: "many",
-                        en: "With several servers, every copy must end up the same, even when some fail. Raft is a way to get there.",
+                        en: Text::Inline(
+                            "With several servers, every copy must end up the same, even when some fail. Raft is a way to get there.",
+                        ),
                         subjects: &[],
                         fill: no_fill,
                         reached: |w| w.now() >= super::ms(900),
@@ -104,21 +116,27 @@ pub fn replication() -> Scene {
                 &[
                     Waypoint {
                         id: "leader",
-                        en: "A is Leader. Each change becomes an entry in the log, and an entry starts out uncommitted.",
+                        en: Text::Inline(
+                            "A is Leader. Each change becomes an entry in the log, and an entry starts out uncommitted.",
+                        ),
                         subjects: &[Subject::Node(A)],
                         fill: no_fill,
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
                         id: "request",
-                        en: "1. The client sends set 5 to A. A appends it at index {0}, uncommitted (dashed).",
+                        en: Text::Inline(
+                            "1. The client sends set 5 to A. A appends it at index {0}, uncommitted (dashed).",
+                        ),
                         subjects: &[Subject::Client, Subject::Entry { node: A, index: 1 }],
                         fill: |w| fills(&[num(log_len(w, A))]),
                         reached: |w| log_len(w, A) >= 1 && commit(w, A) == 0,
                     },
                     Waypoint {
                         id: "replicate",
-                        en: "2. A copies the entry to the Followers inside its AppendEntries.",
+                        en: Text::Inline(
+                            "2. A copies the entry to the Followers inside its AppendEntries.",
+                        ),
                         subjects: &[
                             Subject::Entry { node: A, index: 1 },
                             Subject::Messages(MessageKind::Append),
@@ -128,7 +146,9 @@ pub fn replication() -> Scene {
                     },
                     Waypoint {
                         id: "majority",
-                        en: "3. A waits for a majority. C has stored the entry: {0} of 3 servers hold it now.",
+                        en: Text::Inline(
+                            "3. A waits for a majority. C has stored the entry: {0} of 3 servers hold it now.",
+                        ),
                         subjects: &[
                             Subject::Entry { node: A, index: 1 },
                             Subject::Entry { node: C, index: 1 },
@@ -139,21 +159,25 @@ pub fn replication() -> Scene {
                     },
                     Waypoint {
                         id: "leader-commits",
-                        en: "4. The acks are in: A commits the entry (filled) and its own value becomes {0}.",
+                        en: Text::Inline(
+                            "4. The acks are in: A commits the entry (filled) and its own value becomes {0}.",
+                        ),
                         subjects: &[Subject::Node(A), Subject::Entry { node: A, index: 1 }],
                         fill: |w| fills(&[Fill::Num(value(w, A))]),
                         reached: |w| value(w, A) == 5,
                     },
                     Waypoint {
                         id: "tell-followers",
-                        en: "5. A's next AppendEntries tells the Followers that index {0} is committed.",
+                        en: Text::Inline(
+                            "5. A's next AppendEntries tells the Followers that index {0} is committed.",
+                        ),
                         subjects: &[Subject::Messages(MessageKind::Append)],
                         fill: |w| fills(&[num(commit(w, A))]),
                         reached: |w| commit_news_in_flight(w, 1),
                     },
                     Waypoint {
                         id: "followers-commit",
-                        en: "6. The Followers commit the entry too and apply set 5.",
+                        en: Text::Inline("6. The Followers commit the entry too and apply set 5."),
                         subjects: &[
                             Subject::Entry { node: B, index: 1 },
                             Subject::Entry { node: C, index: 1 },
@@ -163,7 +187,7 @@ pub fn replication() -> Scene {
                     },
                     Waypoint {
                         id: "agreed",
-                        en: "7. Every server holds {0}: the cluster agrees.",
+                        en: Text::Inline("7. Every server holds {0}: the cluster agrees."),
                         subjects: &[Subject::Node(A), Subject::Node(B), Subject::Node(C)],
                         fill: |w| fills(&[Fill::Num(value(w, A))]),
                         reached: |w| all_values(w, 5),
@@ -194,7 +218,9 @@ pub fn heartbeat() -> Scene {
         id: "heartbeat",
         chapter: Chapter::Heartbeat,
         task: Some(Task {
-            en: "Crash one Follower, then send set 5: it still commits, with two of three servers.",
+            en: Text::Inline(
+                "Crash one Follower, then send set 5: it still commits, with two of three servers.",
+            ),
             done: committed_5_with_one_down,
         }),
         title_en: "Log replication and heartbeat",
@@ -205,28 +231,36 @@ pub fn heartbeat() -> Scene {
                 &[
                     Waypoint {
                         id: "leader",
-                        en: "A is Leader. Every {0} ms, its heartbeat timeout, it sends AppendEntries to B and C.",
+                        en: Text::Inline(
+                            "A is Leader. Every {0} ms, its heartbeat timeout, it sends AppendEntries to B and C.",
+                        ),
                         subjects: &[Subject::Node(A), Subject::Messages(MessageKind::Append)],
                         fill: |w| fills(&[num(w.config().heartbeat_interval.as_millis() as u64)]),
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
                         id: "waiting",
-                        en: "1. The client sends set 5. A appends it to its log and keeps it until the next heartbeat.",
+                        en: Text::Inline(
+                            "1. The client sends set 5. A appends it to its log and keeps it until the next heartbeat.",
+                        ),
                         subjects: &[Subject::Client, Subject::Entry { node: A, index: 1 }],
                         fill: no_fill,
                         reached: |w| log_len(w, A) >= 1 && !append_with_entries_in_flight(w),
                     },
                     Waypoint {
                         id: "sent",
-                        en: "The heartbeat timeout comes: this time the AppendEntries carry set 5 to both Followers.",
+                        en: Text::Inline(
+                            "The heartbeat timeout comes: this time the AppendEntries carry set 5 to both Followers.",
+                        ),
                         subjects: &[Subject::Messages(MessageKind::Append)],
                         fill: no_fill,
                         reached: append_with_entries_in_flight,
                     },
                     Waypoint {
                         id: "committed",
-                        en: "2. A majority has acked, so A commits set 5 at index {0}.",
+                        en: Text::Inline(
+                            "2. A majority has acked, so A commits set 5 at index {0}.",
+                        ),
                         subjects: &[
                             Subject::Node(A),
                             Subject::Entry { node: A, index: 1 },
@@ -237,14 +271,16 @@ pub fn heartbeat() -> Scene {
                     },
                     Waypoint {
                         id: "client-told",
-                        en: "3. A tells the client that set 5 is committed.",
+                        en: Text::Inline("3. A tells the client that set 5 is committed."),
                         subjects: &[Subject::Client],
                         fill: no_fill,
                         reached: |w| client_acked(w) == Some(5),
                     },
                     Waypoint {
                         id: "followers-told",
-                        en: "With its next heartbeat, A tells B and C to commit too. Now all three hold {0}.",
+                        en: Text::Inline(
+                            "With its next heartbeat, A tells B and C to commit too. Now all three hold {0}.",
+                        ),
                         subjects: &[Subject::Node(B), Subject::Node(C)],
                         fill: |w| fills(&[Fill::Num(value(w, B))]),
                         reached: |w| all_values(w, 5),

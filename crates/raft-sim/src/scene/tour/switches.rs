@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use raft_core::Role;
 
-use super::super::{Chapter, MessageKind, Scene, Subject, Waypoint, no_fill};
+use super::super::{Chapter, MessageKind, Scene, Subject, Text, Waypoint, no_fill};
 use super::{
     A, B, C, D, E, cue, fills, first_to_time_out, follows, leader_and_term, leader_fill,
     leader_term_fill, leads, list, num, role, setup, term,
@@ -67,21 +67,21 @@ pub fn pre_vote() -> Scene {
                 &[
                     Waypoint {
                         id: "leader",
-                        en: "A leads five servers in term {0}.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(A)],
                         fill: |w| fills(&[num(term(w, A).0)]),
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
                         id: "inflating",
-                        en: "E is cut off and hears no Leader. Each timeout starts an election it cannot win, in a new term: E is at term {0}, the others at {1}.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(E)],
                         fill: |w| fills(&[num(term(w, E).0), num(term(w, A).0)]),
                         reached: |w| e_cut_off(w) && term(w, E).0 >= term(w, A).0 + 4,
                     },
                     Waypoint {
                         id: "deposed",
-                        en: "The network heals. E's RequestVote carries term {0}: every server that sees it moves up to that term, and A steps down, though nothing was wrong.",
+                        en: Text::Appendix,
                         subjects: &[
                             Subject::Node(E),
                             Subject::Messages(MessageKind::VoteRequest),
@@ -93,7 +93,7 @@ pub fn pre_vote() -> Scene {
                     },
                     Waypoint {
                         id: "new-leader",
-                        en: "{0} wins term {1}: E cannot, as it lacks set 5. One server's lost heartbeats cost the cluster an election.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(E)],
                         fill: |w| fills(&[leader_fill(w), leader_term_fill(w)]),
                         reached: |w| {
@@ -103,7 +103,7 @@ pub fn pre_vote() -> Scene {
                     },
                     Waypoint {
                         id: "pre-vote",
-                        en: "Now with pre-vote, E is cut off again. Before an election it first asks whether it could win; no answer comes, so its term stays {0}.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(E)],
                         fill: |w| fills(&[num(term(w, E).0)]),
                         reached: |w| {
@@ -112,7 +112,7 @@ pub fn pre_vote() -> Scene {
                     },
                     Waypoint {
                         id: "kept",
-                        en: "The network heals. The others refuse E's pre-vote: they hear their Leader, and E lacks set 5. E follows {0}, still in term {1}.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(E)],
                         fill: |w| fills(&[leader_fill(w), leader_term_fill(w)]),
                         reached: |w| {
@@ -167,21 +167,21 @@ pub fn check_quorum() -> Scene {
                 &[
                     Waypoint {
                         id: "leader",
-                        en: "A leads five servers in term {0}.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(A)],
                         fill: |w| fills(&[num(term(w, A).0)]),
                         reached: |w| leads(w, A),
                     },
                     Waypoint {
                         id: "stale",
-                        en: "Cut off with B, A still believes it leads term {0}, while C, D and E elect C in term {1}: two Leaders, in different terms.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(A), Subject::Node(C)],
                         fill: |w| fills(&[num(term(w, A).0), num(term(w, C).0)]),
                         reached: |w| leads(w, A) && leads(w, C) && term(w, C) > term(w, A),
                     },
                     Waypoint {
                         id: "majority-leader",
-                        en: "Now with check-quorum, C is cut off with D. A, B and E elect {0} in term {1}; for now C still leads term {2}.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(A), Subject::Node(B), Subject::Node(E)],
                         fill: |w| fills(&[leader_fill(w), leader_term_fill(w), num(term(w, C).0)]),
                         reached: |w| {
@@ -193,7 +193,7 @@ pub fn check_quorum() -> Scene {
                     },
                     Waypoint {
                         id: "steps-down",
-                        en: "Within an election timeout C sees that no majority has answered it, and steps down by itself: one Leader again.",
+                        en: Text::Appendix,
                         subjects: &[Subject::Node(C)],
                         fill: no_fill,
                         reached: |w| check_quorum_on(w) && role(w, C) == Some(Role::Follower),
