@@ -408,3 +408,36 @@ fn a_join_whose_addition_is_committed_over_stops_section_6() {
     assert!(w.node(old).is_some_and(|n| n.role() == Role::Follower));
     no_violations(&w);
 }
+
+#[test]
+fn with_unchecked_membership_changes_a_left_out_server_keeps_running_thesis_4_1() {
+    // The world stops a server on a committed configuration only because Raft makes a
+    // committed configuration final; the unsafe switch breaks that, so a removed
+    // server, and a join committed over, run on (and can vote, as the bug needs).
+    let (mut w, _, new, joiner) = join_through_a_cut_off_leader(11);
+    let mut protocol = raft_sim::protocol::Protocol::of(w.config());
+    protocol.unsafe_rules.unchecked_membership_changes = true;
+    w.apply(&Action::SetProtocol(protocol)).expect("valid");
+    w.apply(&Action::ClientRequest {
+        op: Op::Set(2),
+        to: Some(new),
+    })
+    .expect("taken");
+    w.advance(3 * SECOND);
+    let s = w.server(joiner).expect("exists");
+    assert!(
+        !s.is_removed() && s.node().is_some(),
+        "the join is not given up"
+    );
+
+    let mut w = world(5, 2, 0);
+    w.apply(&Action::SetProtocol(protocol)).expect("valid");
+    let leader = elect(&mut w);
+    let gone = NodeId((leader.0 + 1) % 5);
+    w.apply(&Action::RemoveServer(gone)).expect("taken");
+    w.advance(3 * SECOND);
+    let members = w.node(leader).expect("up").committed_members().clone();
+    assert!(!members.contains(gone), "the removal committed");
+    let s = w.server(gone).expect("exists");
+    assert!(!s.is_removed() && s.node().is_some(), "{gone:?} runs on");
+}

@@ -75,6 +75,7 @@ fn the_tour_follows_the_articles_sections_then_goes_beyond() {
             ("unsafe-timeouts", Beyond),
             ("add-server", Beyond),
             ("remove-leader", Beyond),
+            ("single-server-bug", Beyond),
             ("install-snapshot", Beyond),
             ("pre-vote", Beyond),
             ("check-quorum", Beyond),
@@ -96,13 +97,15 @@ fn the_tour_follows_the_articles_sections_then_goes_beyond() {
 #[test]
 fn every_scene_reaches_every_waypoint_in_order_and_only_unsafe_ones_break_safety() {
     let ids: Vec<&str> = scene::all().iter().map(|s| s.id).collect();
-    assert_eq!(ids.len(), 21);
+    assert_eq!(ids.len(), 22);
     assert!(scene::by_id("nope").is_none());
     for s in scene::all() {
         let id = s.id;
         // The same timeout everywhere breaks liveness (no leader), not safety.
         let rules = s.setup.raft.unsafe_rules;
-        let unsafe_rules = rules.skip_log_up_to_date_check || rules.commit_old_terms_by_counting;
+        let unsafe_rules = rules.skip_log_up_to_date_check
+            || rules.commit_old_terms_by_counting
+            || rules.unchecked_membership_changes;
         let (run, mut tl) = SceneRun::new(s).expect("valid scene");
         tl.go_live();
         assert!(

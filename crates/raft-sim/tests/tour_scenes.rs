@@ -793,6 +793,92 @@ fn remove_leader_the_leader_steps_down_once_c_new_commits_paper_6() {
     assert_eq!(c.voters(), [B, C, D, E]);
 }
 
+/// Thesis §4.1's single-server bug: with the rule that a leader first commits an entry
+/// of its own term lifted, an older leader's uncommitted change (E's promotion) and a
+/// newer leader's committed one (D's removal) have majorities that do not overlap, and
+/// the committed removal is overwritten.
+#[test]
+fn single_server_bug_two_changes_without_overlapping_majorities_lose_a_committed_entry_thesis_4_1()
+{
+    let (run, w, tl) = play(
+        "single-server-bug",
+        &[
+            "leader",
+            "promoted",
+            "b-leads",
+            "b-removes",
+            "e-wins",
+            "overwritten",
+        ],
+    );
+    assert!(tl.setup().raft.unsafe_rules.unchecked_membership_changes);
+    assert!(!tl.setup().raft.joint_consensus, "single-server changes");
+    assert!(leads(&w[0], A) && [A, B, C, D].iter().all(|&id| value(&w[0], id) == 5));
+    assert_eq!(nums(&run, 0), [1]);
+    // A's newest configuration has E voting; only A and E hold it.
+    let five = w[1].node(A).expect("runs").members().clone();
+    assert_eq!(five.voters(), [A, B, C, D, E]);
+    assert!(!five.is_joint());
+    assert!([B, C, D].iter().all(|&id| log_len(&w[1], id) == 1));
+    // B wins term 2 in A B C D, then removes D with nothing of term 2 committed.
+    assert!(leads(&w[2], B) && term(&w[2], B) == 2);
+    assert_eq!(nums(&run, 2), [2]);
+    assert_eq!(commit(&w[2], B), 1, "B has committed nothing of term 2");
+    let three = w[3].node(B).expect("runs").committed_members().clone();
+    assert_eq!(three.voters(), [A, B, C]);
+    assert_eq!(at(&w[3], C, 2), Some(2), "C holds the removal");
+    assert_eq!(log_len(&w[3], D), 1, "D never hears of it");
+    assert_eq!(w[3].checker().total(), 0, "nothing is wrong yet");
+    // A server of A's configuration wins term 3 with D's vote: a majority of five
+    // that shares no server with B and C, the majority that committed the removal.
+    let l = w[4].leader().expect("a leader");
+    assert!([A, E].contains(&l) && term(&w[4], l) == 3);
+    assert_eq!(voted_for(&w[4], D), Some(l));
+    assert_eq!(nums(&run, 4), [node(l), 3]);
+    assert!(
+        w[4].checker()
+            .first_broken(Property::LeaderCompleteness)
+            .is_some()
+    );
+    // Healed, the new leader overwrites the committed removal on B and C.
+    assert!([B, C].iter().all(|&id| at(&w[5], id, 2) == Some(1)));
+    assert!(
+        w[5].checker()
+            .first_broken(Property::StateMachineSafety)
+            .is_some()
+    );
+    assert_eq!(nums(&run, 5), [node(l)]);
+}
+
+/// The same script with the rule on (thesis §4.1's fix): B first commits an entry of
+/// term 2, on C and D, before it removes D. D's log then ends in term 2, so it could no
+/// longer vote for A's or E's, which ends in term 1 (§5.4.1), and nothing is lost.
+#[test]
+fn single_server_bug_the_fix_commits_an_entry_of_the_leaders_term_first_thesis_4_1() {
+    let mut scene = scene::by_id("single-server-bug").expect("a scene");
+    scene.setup.raft.unsafe_rules.unchecked_membership_changes = false;
+    let (run, mut tl) = SceneRun::new(scene).expect("valid scene");
+    assert!(!run.is_complete(), "the bug's steps are not reached");
+    tl.seek(Instant::from_millis(1_600));
+    let w = tl.world();
+    assert!(leads(w, B));
+    assert_eq!(at(w, D, 2), Some(2), "D holds B's term-2 entry");
+    assert!(commit(w, B) >= 2, "committed before the removal");
+    tl.seek(Instant::from_millis(4_000));
+    let w = tl.world();
+    assert_eq!(w.checker().total(), 0);
+    let l = w.leader().expect("a leader");
+    assert!(
+        [B, C].iter().all(|&id| at(w, id, 2) == Some(2)),
+        "B's entries stand"
+    );
+    assert_ne!(
+        voted_for(w, D),
+        Some(E),
+        "{l:?} leads; D voted for no server of term 1's log"
+    );
+}
+
 /// Paper §7: a follower whose missing entries the leader has compacted away is sent
 /// the leader's snapshot (InstallSnapshot) and goes on from there.
 #[test]

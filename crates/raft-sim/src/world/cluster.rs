@@ -106,9 +106,18 @@ impl World {
         self.drain(id);
     }
 
+    /// Whether the world may stop a server on what a committed configuration says: it
+    /// trusts a committed configuration to be final, which Raft guarantees (Leader
+    /// Completeness) but `UnsafeRules::unchecked_membership_changes` does not. With
+    /// that switch on, a server left out keeps running, as one does until its operator
+    /// gets round to it, and it can still vote: thesis §4.1's bug needs such a voter.
+    fn stops_left_out_servers(&self) -> bool {
+        !self.config.unsafe_rules.unchecked_membership_changes
+    }
+
     /// After node `id` committed a configuration, or took office: a server that has
     /// joined and that the committed configuration leaves out stops for good ("leaves
-    /// the picture"); one it includes has joined.
+    /// the picture"; see [`World::stops_left_out_servers`]); one it includes has joined.
     pub(super) fn configuration_committed(&mut self, id: NodeId) {
         let Some(node) = self.node(id) else {
             return;
@@ -119,6 +128,7 @@ impl World {
         }
         let members = node.committed_members().clone();
         self.config_commit = commit;
+        let stops = self.stops_left_out_servers();
         let mut gone = alloc::vec::Vec::new();
         for s in &mut self.servers {
             if s.removed {
@@ -126,7 +136,7 @@ impl World {
             }
             if members.contains(s.id) {
                 s.joined = true;
-            } else if s.joined {
+            } else if s.joined && stops {
                 s.leave();
                 gone.push(s.id);
             }
@@ -152,10 +162,12 @@ impl World {
     /// that holds it may still commit it. (The world used to stop such a server as
     /// soon as a leader without its addition took office; when the addition then
     /// committed, and promoted the server, the cluster waited for ever on a voter
-    /// powered off.)
+    /// powered off.) The reasoning is Raft's: with the unsafe switch that breaks it,
+    /// the world gives up no join ([`World::stops_left_out_servers`]).
     pub(super) fn settle_joins(&mut self, id: NodeId) {
+        let stops = self.stops_left_out_servers();
         for k in 0..self.servers.len() {
-            let Some(joined) = self.join_verdict(id, k) else {
+            let Some(joined) = self.join_verdict(id, k).filter(|&j| j || stops) else {
                 continue;
             };
             let Some(s) = self.servers.get_mut(k) else {

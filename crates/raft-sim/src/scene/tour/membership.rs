@@ -6,8 +6,9 @@ use raft_core::{Membership, NodeId, Role};
 
 use super::super::{Chapter, MessageKind, Scene, Subject, Text, Waypoint, no_fill};
 use super::{
-    A, B, C, D, E, all_values, cue, fills, first_to_time_out, flying, is_down, leader_fill,
-    leader_term_fill, leads, list, log_len, num, role, setup, term, value,
+    A, B, C, D, E, all_values, cue, fills, first_to_time_out, flying, is_down, leader_and_term,
+    leader_fill, leader_term_fill, leads, list, log_len, num, role, setup, term, term_at, timer,
+    value,
 };
 use crate::action::Action;
 use crate::command::Op;
@@ -235,6 +236,107 @@ pub fn install_snapshot() -> Scene {
                             compacted(w, C) > 0
                                 && value(w, C) == 10
                                 && role(w, C) == Some(Role::Follower)
+                        },
+                    },
+                ]
+            },
+        ),
+    }
+}
+
+/// Thesis §4.1's single-server change bug, with the switch that lifts its fix: a leader
+/// changes the configuration before an entry of its own term has committed, while an
+/// older leader's uncommitted change is still about, and two majorities that do not
+/// overlap commit conflicting entries.
+#[must_use]
+pub fn single_server_bug() -> Scene {
+    let mut s = setup(4, 25);
+    s.raft.joint_consensus = false;
+    s.raft.unsafe_rules.unchecked_membership_changes = true;
+    let mut cues = first_to_time_out(A, 4);
+    cues.extend_from_slice(
+        const {
+            &[
+                cue(400, CLIENT_SET_5),
+                cue(800, Action::AddServer),
+                // B times out first once A is out of reach; D, once removed, late.
+                timer(810, B, 1_100),
+                timer(810, C, 1_600),
+                timer(810, D, 1_600),
+            ]
+        },
+    );
+    cues.push(cue(
+        810,
+        Action::Partition(alloc::vec![alloc::vec![A, E], alloc::vec![B, C, D]]),
+    ));
+    cues.extend_from_slice(
+        const { &[cue(1_300, Action::RemoveServer(D)), timer(1_300, D, 3_000)] },
+    );
+    cues.push(cue(
+        1_700,
+        Action::Partition(alloc::vec![alloc::vec![A, D, E], alloc::vec![B, C]]),
+    ));
+    cues.push(cue(2_500, Action::Heal));
+    Scene {
+        id: "single-server-bug",
+        chapter: Chapter::Beyond,
+        task: None,
+        title_en: "The single-server change bug",
+        setup: s,
+        cues,
+        waypoints: list(
+            const {
+                &[
+                    Waypoint {
+                        id: "leader",
+                        en: Text::Appendix,
+                        subjects: &[Subject::Node(A)],
+                        fill: |w| fills(&[num(term(w, A).0)]),
+                        reached: |w| leads(w, A) && all_values(w, 5),
+                    },
+                    Waypoint {
+                        id: "promoted",
+                        en: Text::Appendix,
+                        subjects: &[Subject::Node(A), Subject::Node(E)],
+                        fill: no_fill,
+                        reached: |w| {
+                            members(w, A).is_some_and(|m| m.is_voter(E))
+                                && log_len(w, E) == log_len(w, A)
+                        },
+                    },
+                    Waypoint {
+                        id: "b-leads",
+                        en: Text::Appendix,
+                        subjects: &[Subject::Node(B)],
+                        fill: |w| fills(&[num(term(w, B).0)]),
+                        reached: |w| leads(w, B),
+                    },
+                    Waypoint {
+                        id: "b-removes",
+                        en: Text::Appendix,
+                        subjects: &[Subject::Node(B), Subject::Node(C), Subject::Node(D)],
+                        fill: |w| fills(&[num(term(w, B).0)]),
+                        reached: |w| committed(w, B).is_some_and(|m| !m.contains(D)),
+                    },
+                    Waypoint {
+                        id: "e-wins",
+                        en: Text::Appendix,
+                        subjects: &[Subject::Node(A), Subject::Node(D), Subject::Node(E)],
+                        fill: |w| fills(&[leader_fill(w), leader_term_fill(w)]),
+                        reached: |w| leader_and_term(w).is_some_and(|(l, t)| l != B && t.0 > 2),
+                    },
+                    Waypoint {
+                        id: "overwritten",
+                        en: Text::Appendix,
+                        subjects: &[
+                            Subject::Entry { node: B, index: 2 },
+                            Subject::Entry { node: C, index: 2 },
+                        ],
+                        fill: |w| fills(&[leader_fill(w)]),
+                        reached: |w| {
+                            term_at(w, B, 2) == term_at(w, A, 2)
+                                && term_at(w, C, 2) == term_at(w, A, 2)
                         },
                     },
                 ]

@@ -46,7 +46,7 @@ type MakeScene = fn() -> Scene;
 
 /// Every scene's deep-link id and constructor, in tour order ([`all`] builds them all;
 /// [`by_id`] only the one asked for).
-const SCENES: [(&str, MakeScene); 21] = [
+const SCENES: [(&str, MakeScene); 22] = [
     ("consensus", replication::consensus),
     ("states", elections::states),
     ("election", elections::election),
@@ -64,6 +64,7 @@ const SCENES: [(&str, MakeScene); 21] = [
     ("unsafe-timeouts", beyond::unsafe_timeouts),
     ("add-server", membership::add_server),
     ("remove-leader", membership::remove_leader),
+    ("single-server-bug", membership::single_server_bug),
     ("install-snapshot", membership::install_snapshot),
     ("pre-vote", switches::pre_vote),
     ("check-quorum", switches::check_quorum),
