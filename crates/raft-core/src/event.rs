@@ -38,17 +38,54 @@ pub enum RoleChangeCause {
     RemovedFromConfiguration,
 }
 
-/// Why a vote was refused.
+/// Where a log ends: its last entry's term and index, which §5.4.1 compares (an empty
+/// log ends at term 0, index 0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LogEnd {
+    /// The last entry's term (compared first).
+    pub term: Term,
+    /// The last entry's index.
+    pub index: LogIndex,
+}
+
+/// Why a vote was refused, with what the voter compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VoteRefusal {
-    /// The request's term is older than the voter's.
-    StaleTerm,
+    /// The request's term is older than the voter's (for a pre-vote: not newer).
+    StaleTerm {
+        /// The voter's current term.
+        current: Term,
+    },
     /// The voter already voted for another candidate in this term.
     AlreadyVoted(NodeId),
     /// The candidate's log is less up-to-date than the voter's (§5.4.1).
-    LogNotUpToDate,
+    LogNotUpToDate {
+        /// Where the candidate's log ends.
+        candidate: LogEnd,
+        /// Where the voter's log ends.
+        own: LogEnd,
+    },
     /// The voter heard from a live leader less than an election timeout ago.
     LeaderStillActive,
+}
+
+/// Why a node's commit index advanced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommitBasis {
+    /// A leader's rule (§5.3, §5.4.2): the new commit index is stored on `holders` of
+    /// the `voters` of the configuration in effect (a majority; while a change is
+    /// joint, of C_old too), and its entry is of the leader's term.
+    Majority {
+        /// The voters whose logs hold it, the leader included if it votes.
+        holders: u32,
+        /// The voters of the configuration in effect.
+        voters: u32,
+    },
+    /// A follower's rule (AppendEntries receiver, step 5): the leader's commit index,
+    /// capped at the last entry the message brought.
+    LeaderCommit(LogIndex),
+    /// A snapshot from the leader covers it: only committed entries are compacted.
+    Snapshot,
 }
 
 /// A configuration step and where it sits in the log.
@@ -99,7 +136,9 @@ pub enum Event {
         /// Whether this is only a pre-vote round.
         pre_vote: bool,
     },
-    /// The node granted its vote.
+    /// The node granted its vote: the request's term was not older than its own, it had
+    /// not voted for another candidate in it, and the candidate's log was at least as
+    /// up-to-date as its own (Figure 2, RequestVote receiver; §5.2, §5.4.1).
     VoteGranted {
         /// The candidate.
         candidate: NodeId,
@@ -107,6 +146,12 @@ pub enum Event {
         term: Term,
         /// A pre-vote (no state changed).
         pre_vote: bool,
+        /// It had already voted for this candidate in this term (a request again).
+        again: bool,
+        /// Where the candidate's log ends.
+        candidate_log: LogEnd,
+        /// Where the voter's log ends.
+        own_log: LogEnd,
     },
     /// The node refused its vote.
     VoteRefused {
@@ -148,12 +193,17 @@ pub enum Event {
         /// The last removed index.
         last: LogIndex,
     },
-    /// A follower's consistency check failed on an AppendEntries from `leader`.
+    /// A follower's consistency check failed on an AppendEntries from `leader`
+    /// (Figure 2, AppendEntries receiver, step 2; §5.3).
     AppendRejected {
         /// The leader.
         leader: NodeId,
         /// The index whose term did not match (or was missing).
         prev_log_index: LogIndex,
+        /// The term the leader has there.
+        prev_log_term: Term,
+        /// The term this node has there (`None`: its log is shorter).
+        own_term: Option<Term>,
     },
     /// A leader moved a follower's next index back after a rejection.
     NextIndexBackedUp {
@@ -168,6 +218,22 @@ pub enum Event {
         from: LogIndex,
         /// The new commit index.
         to: LogIndex,
+        /// Why.
+        basis: CommitBasis,
+    },
+    /// A leader did not commit `index` although a majority stores it: its entry is of
+    /// an older term (§5.4.2, Figure 8). Told once for each such index.
+    CommitWithheld {
+        /// The index a majority stores.
+        index: LogIndex,
+        /// Its entry's term.
+        entry_term: Term,
+        /// The leader's term.
+        term: Term,
+        /// The voters whose logs hold it, the leader included if it votes.
+        holders: u32,
+        /// The voters of the configuration in effect.
+        voters: u32,
     },
     /// The commit index moved back because committed entries were overwritten. Only an
     /// unsafe rule or a misbehaving leader can cause this; checkers flag it.

@@ -33,7 +33,9 @@ mod types;
 pub mod testkit;
 
 pub use config::{Config, ConfigError, UnsafeRules};
-pub use event::{ConfigEntry, Event, IgnoreReason, Role, RoleChangeCause, VoteRefusal};
+pub use event::{
+    CommitBasis, ConfigEntry, Event, IgnoreReason, LogEnd, Role, RoleChangeCause, VoteRefusal,
+};
 pub use log::{Entry, Log, LogRange, Payload};
 pub use membership::{ConfigStep, Membership, MembershipError};
 pub use message::{AppendOutcome, Body, ConflictHint, Message, MessageKind};

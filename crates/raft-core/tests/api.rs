@@ -64,6 +64,7 @@ fn take_ready_into_gives_the_same_outputs_and_clears_old_ones() {
     reused.events.push(raft_core::Event::CommitAdvanced {
         from: raft_core::LogIndex(0),
         to: raft_core::LogIndex(0),
+        basis: raft_core::CommitBasis::Snapshot,
     });
     b.take_ready_into(&mut reused);
     assert_eq!(plain.messages, reused.messages);

@@ -253,7 +253,7 @@ fn a_stale_request_vote_is_refused_with_the_current_term_and_changes_nothing_sec
         candidate: NodeId(1),
         term: Term(4),
         pre_vote: false,
-        reason: VoteRefusal::StaleTerm,
+        reason: VoteRefusal::StaleTerm { current: Term(5) },
     }));
     assert_eq!(observe(&n), before);
 }

@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 use common::*;
 use raft_core::testkit::Cluster;
 use raft_core::{
-    Body, Config, Event, HardState, Instant, LogIndex, Message, MessageKind, Node, NodeId,
+    Body, Config, Event, HardState, Instant, LogEnd, LogIndex, Message, MessageKind, Node, NodeId,
     PersistOp, PersistentState, Role, RoleChangeCause, Term, UnsafeRules, VoteRefusal,
 };
 
@@ -150,9 +150,17 @@ fn a_voter_grants_at_most_one_vote_per_term_first_come_first_served_section_5_2(
     assert!(ready.persist.is_empty());
     assert_eq!(v.voted_for(), Some(NodeId(0)), "the vote is not moved");
 
-    // A retransmitted request from the same candidate gets the same answer.
+    // A retransmitted request from the same candidate gets the same answer, and the
+    // event says it is the vote already cast.
     v.step(ms(3), request_vote(0, 2, 1, 0, 0)).expect("ok");
-    assert_eq!(vote_grants(&v.take_ready()), vec![(NodeId(0), true)]);
+    let ready = v.take_ready();
+    assert_eq!(vote_grants(&ready), vec![(NodeId(0), true)]);
+    assert!(
+        ready
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::VoteGranted { again: true, .. }))
+    );
 
     // In a new term the voter may vote again.
     v.step(ms(4), request_vote(1, 2, 2, 0, 0)).expect("ok");
@@ -820,4 +828,37 @@ fn with_pre_vote_and_check_quorum_a_partitioned_node_rejoins_without_raising_a_t
     }
     assert_eq!(c.node(loner).expect("live").role(), Role::Follower);
     assert_no_violations(&mut c);
+}
+
+#[test]
+fn a_granted_vote_names_the_terms_and_the_log_ends_it_compared_figure_2_request_vote() {
+    // Figure 2, RequestVote receiver: the request's term 3 is not older than the voter's
+    // 3; the voter has not voted in term 3; the candidate's log, ending at (2, 4), is at
+    // least as up-to-date as the voter's, ending at (2, 3). The event carries all three,
+    // for the page's rule panel to show.
+    let mut v = follower(1, 3, 3, &[1, 2, 2]);
+    v.step(ms(1), request_vote(0, 1, 3, 4, 2)).expect("ok");
+    let ready = v.take_ready();
+    assert!(ready.events.contains(&Event::VoteGranted {
+        candidate: NodeId(0),
+        term: Term(3),
+        pre_vote: false,
+        again: false,
+        candidate_log: LogEnd {
+            term: Term(2),
+            index: LogIndex(4),
+        },
+        own_log: LogEnd {
+            term: Term(2),
+            index: LogIndex(3),
+        },
+    }));
+    // A request of an older term is refused with the voter's term (§5.1).
+    v.step(ms(2), request_vote(2, 1, 2, 9, 2)).expect("ok");
+    assert!(v.take_ready().events.contains(&Event::VoteRefused {
+        candidate: NodeId(2),
+        term: Term(2),
+        pre_vote: false,
+        reason: VoteRefusal::StaleTerm { current: Term(3) },
+    }));
 }

@@ -15,8 +15,8 @@ use core::time::Duration;
 use common::*;
 use raft_core::testkit::Cluster;
 use raft_core::{
-    AppendOutcome, Body, Config, ConflictHint, Event, Instant, LogIndex, Message, MessageKind,
-    NodeId, PersistOp, PersistentState, Ready, Role, Term, VoteRefusal,
+    AppendOutcome, Body, CommitBasis, Config, ConflictHint, Event, Instant, LogEnd, LogIndex,
+    Message, MessageKind, NodeId, PersistOp, PersistentState, Ready, Role, Term, VoteRefusal,
 };
 
 fn only_reply(ready: &Ready<u64>) -> Message<u64> {
@@ -50,9 +50,13 @@ fn append_entries_is_rejected_when_the_previous_entry_is_missing_figure_2_step_2
         append_rejected(1, 0, 2, 5, None, 3),
         "rejected; the hint says the log ends at 2"
     );
+    // The event names what was compared: the leader's term 1 at index 5, and no entry
+    // there in this log.
     assert!(ready.events.contains(&Event::AppendRejected {
         leader: NodeId(0),
         prev_log_index: LogIndex(5),
+        prev_log_term: Term(1),
+        own_term: None,
     }));
     assert_eq!(f.log(), &before.log, "nothing appended");
     assert_eq!(f.commit_index(), LogIndex(0));
@@ -69,6 +73,12 @@ fn append_entries_is_rejected_when_the_previous_entry_has_another_term_figure_2_
         append_rejected(1, 0, 3, 4, Some(2), 2),
         "rejected; the hint names the conflicting term and where it starts"
     );
+    assert!(ready.events.contains(&Event::AppendRejected {
+        leader: NodeId(0),
+        prev_log_index: LogIndex(4),
+        prev_log_term: Term(3),
+        own_term: Some(Term(2)),
+    }));
     assert!(
         ready
             .persist
@@ -230,9 +240,11 @@ fn a_follower_commits_up_to_min_of_leader_commit_and_its_last_new_entry_figure_2
         vec![1, 2, 3],
         "committed entries handed out in order"
     );
+    // Step 5: min(leaderCommit 5, the last new entry 3).
     assert!(ready.events.contains(&Event::CommitAdvanced {
         from: LogIndex(0),
         to: LogIndex(3),
+        basis: CommitBasis::LeaderCommit(LogIndex(5)),
     }));
     // A heartbeat that matches at 5 with leaderCommit 4.
     f.step(ms(2), append(0, 1, 1, (5, 1), &[], 4)).expect("ok");
@@ -500,6 +512,14 @@ fn figure_7() -> Cluster<u64> {
     c
 }
 
+/// Where a log of these terms ends.
+fn end_of(terms: &[u64]) -> LogEnd {
+    LogEnd {
+        term: Term(terms.last().copied().unwrap_or(0)),
+        index: LogIndex(terms.len() as u64),
+    }
+}
+
 fn fig7_leader_final_terms() -> Vec<u64> {
     let mut t = FIG7_LEADER.to_vec();
     t.push(8);
@@ -527,8 +547,11 @@ fn figure_7_the_leader_of_term_8_wins_with_votes_from_a_b_e_f_and_not_c_d() {
         });
         let expected = match name {
             // (c) and (d) hold more entries of term 6, or entries of term 7: their logs
-            // are more up-to-date than the leader's (§5.4.1).
-            "c" | "d" => Some(Some(VoteRefusal::LogNotUpToDate)),
+            // are more up-to-date than the leader's, which ends at (6, 10) (§5.4.1).
+            "c" | "d" => Some(Some(VoteRefusal::LogNotUpToDate {
+                candidate: end_of(FIG7_LEADER),
+                own: end_of(FIG7_FOLLOWERS[k].2),
+            })),
             _ => Some(None),
         };
         assert_eq!(vote, expected, "follower ({name})");

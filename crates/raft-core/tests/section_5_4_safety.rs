@@ -16,8 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use common::*;
 use raft_core::testkit::Cluster;
 use raft_core::{
-    Config, Entry, Event, LogIndex, NodeId, Payload, PersistentState, Rng, Role, Term, UnsafeRules,
-    VoteRefusal,
+    CommitBasis, Config, Entry, Event, LogEnd, LogIndex, NodeId, Payload, PersistentState, Rng,
+    Role, Term, UnsafeRules, VoteRefusal,
 };
 
 // ----- §5.4.1 election restriction -----
@@ -49,11 +49,21 @@ fn a_voter_refuses_a_candidate_whose_last_term_is_older_section_5_4_1() {
     // Voter [1, 1, 3]; candidate much longer but ending in term 2.
     let (granted, events) = vote_on(&[1, 1, 3], 9, 2);
     assert!(!granted);
+    // The refusal names both ends compared: (2, 9) against the voter's (3, 3).
     assert!(events.contains(&Event::VoteRefused {
         candidate: NodeId(0),
         term: Term(6),
         pre_vote: false,
-        reason: VoteRefusal::LogNotUpToDate,
+        reason: VoteRefusal::LogNotUpToDate {
+            candidate: LogEnd {
+                term: Term(2),
+                index: LogIndex(9),
+            },
+            own: LogEnd {
+                term: Term(3),
+                index: LogIndex(3),
+            },
+        },
     }));
 }
 
@@ -61,12 +71,16 @@ fn a_voter_refuses_a_candidate_whose_last_term_is_older_section_5_4_1() {
 fn a_voter_refuses_a_candidate_with_the_same_last_term_but_a_shorter_log_section_5_4_1() {
     let (granted, events) = vote_on(&[1, 1, 3, 3], 3, 3);
     assert!(!granted);
+    let end = |term, index| LogEnd {
+        term: Term(term),
+        index: LogIndex(index),
+    };
     assert!(events.iter().any(|e| matches!(
         e,
         Event::VoteRefused {
-            reason: VoteRefusal::LogNotUpToDate,
+            reason: VoteRefusal::LogNotUpToDate { candidate, own },
             ..
-        }
+        } if *candidate == end(3, 3) && *own == end(3, 4)
     )));
 }
 
@@ -234,9 +248,26 @@ fn figure_8_c_a_leader_does_not_commit_an_old_term_entry_stored_on_a_majority_se
         LogIndex(0),
         "the term-2 entry is on a majority but not committed"
     );
-    // Even after more heartbeats, with nothing of term 4 in the log.
+    // Even after more heartbeats, with nothing of term 4 in the log. S1 says why, once:
+    // index 2 is on three of five, but of term 2, not its term 4.
     c.run_for(Duration::from_millis(200));
     assert_eq!(c.node(S1).expect("live").commit_index(), LogIndex(0));
+    let withheld: Vec<Event> = c
+        .events
+        .iter()
+        .filter(|(_, id, e)| *id == S1 && matches!(e, Event::CommitWithheld { term: Term(4), .. }))
+        .map(|(_, _, e)| *e)
+        .collect();
+    assert_eq!(
+        withheld,
+        [Event::CommitWithheld {
+            index: LogIndex(2),
+            entry_term: Term(2),
+            term: Term(4),
+            holders: 3,
+            voters: 5,
+        }]
+    );
     assert!(!c.committed().contains_key(&LogIndex(2)));
     assert_no_violations(&mut c);
 }
@@ -282,9 +313,13 @@ fn figure_8_e_an_entry_of_term_4_on_a_majority_commits_both_and_s5_cannot_win() 
             && *e
                 == Event::CommitAdvanced {
                     from: LogIndex(0),
-                    to: LogIndex(3)
+                    to: LogIndex(3),
+                    basis: CommitBasis::Majority {
+                        holders: 3,
+                        voters: 5
+                    },
                 }),
-        "the commit index jumped from 0 to 3"
+        "the commit index jumped from 0 to 3, on S1, S2 and S3 of five"
     );
     assert_eq!(
         c.committed().get(&LogIndex(2)).map(|e| e.term),
@@ -308,7 +343,7 @@ fn figure_8_e_an_entry_of_term_4_on_a_majority_commits_both_and_s5_cannot_win() 
                     e,
                     Event::VoteRefused {
                         candidate: S5,
-                        reason: VoteRefusal::LogNotUpToDate,
+                        reason: VoteRefusal::LogNotUpToDate { .. },
                         ..
                     }
                 )),
@@ -393,7 +428,7 @@ fn with_the_up_to_date_check_a_stale_node_cannot_win_and_committed_entries_survi
             e,
             Event::VoteRefused {
                 candidate: NodeId(2),
-                reason: VoteRefusal::LogNotUpToDate,
+                reason: VoteRefusal::LogNotUpToDate { .. },
                 ..
             }
         )));

@@ -5,7 +5,7 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use super::{Node, RoleState};
-use crate::event::Event;
+use crate::event::{CommitBasis, Event};
 use crate::message::Body;
 use crate::snapshot::{Snapshot, SnapshotChunk, SnapshotError};
 use crate::storage::PersistOp;
@@ -225,6 +225,7 @@ impl<C: Clone> Node<C> {
         self.emit(Event::CommitAdvanced {
             from,
             to: last_index,
+            basis: CommitBasis::Snapshot,
         });
         self.reply_snapshot(leader, term, last_index, received, true);
         Ok(())

@@ -4,7 +4,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::{LeaderState, Node, RoleState, VoteTally};
-use crate::event::{Event, IgnoreReason, RoleChangeCause, VoteRefusal};
+use crate::event::{Event, IgnoreReason, LogEnd, RoleChangeCause, VoteRefusal};
 use crate::message::Body;
 use crate::types::{LogIndex, NodeId, Term};
 
@@ -99,58 +99,69 @@ impl<C: Clone> Node<C> {
         last_log_term: Term,
         pre_vote: bool,
     ) {
+        let log = &self.persistent.log;
+        let own_log = LogEnd {
+            term: log.last_term(),
+            index: log.last_index(),
+        };
+        let candidate_log = LogEnd {
+            term: last_log_term,
+            index: last_log_index,
+        };
         let log_ok = self.config.unsafe_rules.skip_log_up_to_date_check
-            || self
-                .persistent
-                .log
-                .is_up_to_date(last_log_index, last_log_term);
+            || log.is_up_to_date(last_log_index, last_log_term);
+        let not_up_to_date = VoteRefusal::LogNotUpToDate {
+            candidate: candidate_log,
+            own: own_log,
+        };
+        let current = self.term();
+        let voted = self.voted_for();
         let refusal = if pre_vote {
             // Grant a pre-vote only for a later term, an up-to-date log, and when no
             // leader has been heard from recently.
-            if term <= self.term() {
-                Some(VoteRefusal::StaleTerm)
+            if term <= current {
+                Some(VoteRefusal::StaleTerm { current })
             } else if self.heard_from_leader_recently() || matches!(self.role, RoleState::Leader(_))
             {
                 Some(VoteRefusal::LeaderStillActive)
             } else if !log_ok {
-                Some(VoteRefusal::LogNotUpToDate)
+                Some(not_up_to_date)
             } else {
                 None
             }
-        } else if term < self.term() {
-            Some(VoteRefusal::StaleTerm)
-        } else if let Some(other) = self.voted_for().filter(|&v| v != candidate) {
+        } else if term < current {
+            Some(VoteRefusal::StaleTerm { current })
+        } else if let Some(other) = voted.filter(|&v| v != candidate) {
             Some(VoteRefusal::AlreadyVoted(other))
         } else if !log_ok {
-            Some(VoteRefusal::LogNotUpToDate)
+            Some(not_up_to_date)
         } else {
             None
         };
 
         let granted = refusal.is_none();
-        match refusal {
-            None if pre_vote => self.emit(Event::VoteGranted {
+        let event = match refusal {
+            None => Event::VoteGranted {
                 candidate,
                 term,
                 pre_vote,
-            }),
-            None => {
-                self.set_hard_state(self.term(), Some(candidate));
-                // Figure 2: granting a vote restarts the election timer.
-                self.reset_election_timer();
-                self.emit(Event::VoteGranted {
-                    candidate,
-                    term,
-                    pre_vote,
-                });
-            }
-            Some(reason) => self.emit(Event::VoteRefused {
+                again: !pre_vote && voted == Some(candidate),
+                candidate_log,
+                own_log,
+            },
+            Some(reason) => Event::VoteRefused {
                 candidate,
                 term,
                 pre_vote,
                 reason,
-            }),
+            },
+        };
+        if granted && !pre_vote {
+            self.set_hard_state(current, Some(candidate));
+            // Figure 2: granting a vote restarts the election timer.
+            self.reset_election_timer();
         }
+        self.emit(event);
         // A granted pre-vote echoes the asked term; anything else carries ours.
         let reply_term = if pre_vote && granted {
             term
@@ -233,6 +244,7 @@ impl<C: Clone> Node<C> {
             removals: Vec::new(),
             rounds: Vec::new(),
             snapshot_sends: Vec::new(),
+            withheld: LogIndex(0),
             membership_pending: false,
         };
         self.leader = Some(self.id);

@@ -153,6 +153,9 @@ struct LeaderState {
     /// Followers being sent the snapshot: (follower, the snapshot's last index, the
     /// offset of the next chunk).
     snapshot_sends: Vec<(NodeId, LogIndex, u64)>,
+    /// The highest index a majority stored that the commit rule held back for its older
+    /// term (§5.4.2), so that `Event::CommitWithheld` is told once per index.
+    withheld: LogIndex,
 }
 
 /// What a leader's commit rule counts, kept in step with the configuration in effect.

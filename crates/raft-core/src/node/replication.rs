@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 
 use super::{Node, RoleState};
-use crate::event::{Event, IgnoreReason, RoleChangeCause};
+use crate::event::{CommitBasis, Event, IgnoreReason, RoleChangeCause};
 use crate::log::{Entry, LogRange, Payload};
 use crate::message::{AppendOutcome, Body, ConflictHint};
 use crate::storage::PersistOp;
@@ -278,7 +278,8 @@ impl<C: Clone> Node<C> {
         // 2. Reply false if the log has no entry at prevLogIndex whose term matches.
         let log = &self.persistent.log;
         if !log.matches(prev_log_index, prev_log_term) {
-            let hint = match log.term_at(prev_log_index) {
+            let own_term = log.term_at(prev_log_index);
+            let hint = match own_term {
                 Some(t) => ConflictHint {
                     term: Some(t),
                     first_index: log.first_index_of_term_run(prev_log_index),
@@ -291,6 +292,8 @@ impl<C: Clone> Node<C> {
             self.emit(Event::AppendRejected {
                 leader,
                 prev_log_index,
+                prev_log_term,
+                own_term,
             });
             self.send(
                 leader,
@@ -333,7 +336,7 @@ impl<C: Clone> Node<C> {
         //    last new entry).
         let target = leader_commit.min(last_new);
         if target > self.commit_index {
-            self.commit_to(target);
+            self.commit_to(target, CommitBasis::LeaderCommit(leader_commit));
         }
         self.send(
             leader,
@@ -554,14 +557,30 @@ impl<C: Clone> Node<C> {
         if n <= self.commit_index {
             return;
         }
-        let own_term = self.persistent.log.term_at(n) == Some(self.term());
-        if own_term || self.config.unsafe_rules.commit_old_terms_by_counting {
-            self.commit_to(n);
+        // Who holds `n`, for the event: among the voters of the configuration in effect.
+        let half = if quorum.plain { Half::All } else { Half::New };
+        let me = (quorum.plain || quorum.self_voter).then_some(own);
+        let (holders, voters) = holders_of(&state.progress, me, half, n);
+        let entry_term = self.persistent.log.term_at(n).unwrap_or_default();
+        let term = self.term();
+        if entry_term == term || self.config.unsafe_rules.commit_old_terms_by_counting {
+            self.commit_to(n, CommitBasis::Majority { holders, voters });
+        } else if let RoleState::Leader(state) = &mut self.role
+            && state.withheld < n
+        {
+            state.withheld = n;
+            self.emit(Event::CommitWithheld {
+                index: n,
+                entry_term,
+                term,
+                holders,
+                voters,
+            });
         }
     }
 
     /// Advances the commit index and names the newly committed entries to the caller.
-    fn commit_to(&mut self, to: LogIndex) {
+    fn commit_to(&mut self, to: LogIndex, basis: CommitBasis) {
         let from = self.commit_index;
         // Pending committed indexes, when there are any, end at the commit index (a
         // truncation cuts both back to the same place), so the run just grows.
@@ -575,7 +594,7 @@ impl<C: Clone> Node<C> {
             last: to,
         };
         self.commit_index = to;
-        self.emit(Event::CommitAdvanced { from, to });
+        self.emit(Event::CommitAdvanced { from, to, basis });
         let membership_waits = matches!(&self.role, RoleState::Leader(l) if l.membership_pending);
         if membership_waits || self.configs.has_change_after(from) {
             self.configs_committed(from);
@@ -592,6 +611,26 @@ enum Half {
     New,
     /// The voters of C_old while joint.
     Old,
+}
+
+/// How many of the match indexes counted as in [`quorum_match`] reach `index`, and how
+/// many are counted: the holders and the voters a commit event names.
+fn holders_of(
+    progress: &[super::Progress],
+    own: Option<LogIndex>,
+    half: Half,
+    index: LogIndex,
+) -> (u32, u32) {
+    let counted = progress
+        .iter()
+        .filter(|p| match half {
+            Half::All => true,
+            Half::New => p.voter,
+            Half::Old => p.outgoing_voter,
+        })
+        .map(|p| p.match_index)
+        .chain(own);
+    counted.fold((0, 0), |(h, v), m| (h + u32::from(m >= index), v + 1))
 }
 
 /// The largest index above `floor` that at least `quorum` of the match indexes reach:

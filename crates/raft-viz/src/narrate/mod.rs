@@ -313,6 +313,7 @@ fn node_event(
             candidate,
             term,
             pre_vote,
+            ..
         } => {
             if pre_vote {
                 say!(
@@ -336,10 +337,10 @@ fn node_event(
                 VoteRefusal::AlreadyVoted(v) => {
                     say!(lang, "already voted for {0}", v)
                 }
-                VoteRefusal::LogNotUpToDate => {
+                VoteRefusal::LogNotUpToDate { .. } => {
                     say!(lang, "{0}'s log is not up to date", candidate)
                 }
-                VoteRefusal::StaleTerm => lang.tr("stale term").into(),
+                VoteRefusal::StaleTerm { .. } => lang.tr("stale term").into(),
                 VoteRefusal::LeaderStillActive => lang.tr("its leader is still active").into(),
             };
             let pre = if pre_vote {
@@ -429,6 +430,7 @@ fn node_event(
         Event::AppendRejected {
             leader,
             prev_log_index,
+            ..
         } => say!(
             lang,
             "{0} rejects {1}'s entries: its log does not match at index {2}",
@@ -447,6 +449,22 @@ fn node_event(
             next_index
         ),
         Event::CommitAdvanced { to, .. } => say!(lang, "{0} committed up to index {1}", node, to),
+        Event::CommitWithheld {
+            index,
+            entry_term,
+            term,
+            holders,
+            voters,
+        } => say!(
+            lang,
+            "{0} does not commit index {1} yet: {2} of {3} servers hold it, but it is of term {4}, not its own term {5}",
+            node,
+            index,
+            u64::from(holders),
+            u64::from(voters),
+            entry_term,
+            term
+        ),
         Event::CommitRolledBack { from, to } => say!(
             lang,
             "⚠ {0}'s commit index went back from {1} to {2}: committed entries were overwritten",
