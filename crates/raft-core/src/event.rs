@@ -69,6 +69,19 @@ pub enum VoteRefusal {
     LeaderStillActive,
 }
 
+/// Where appended entries came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppendSource {
+    /// An AppendEntries from this leader (a follower's append).
+    Leader(NodeId),
+    /// A client's commands, proposed to this leader.
+    Command,
+    /// The leader's empty entry of its new term (§8).
+    Noop,
+    /// A configuration step the leader appended (§6).
+    Configuration,
+}
+
 /// Why a node's commit index advanced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CommitBasis {
@@ -185,6 +198,8 @@ pub enum Event {
         last: LogIndex,
         /// The term of the last appended entry.
         term: Term,
+        /// Where they came from.
+        source: AppendSource,
     },
     /// Conflicting entries `from..=last` were removed from the node's log (§5.3).
     EntriesTruncated {

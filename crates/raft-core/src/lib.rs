@@ -25,6 +25,7 @@ mod message;
 mod node;
 mod ready;
 mod rng;
+mod rule;
 mod snapshot;
 mod storage;
 mod types;
@@ -34,7 +35,8 @@ pub mod testkit;
 
 pub use config::{Config, ConfigError, UnsafeRules};
 pub use event::{
-    CommitBasis, ConfigEntry, Event, IgnoreReason, LogEnd, Role, RoleChangeCause, VoteRefusal,
+    AppendSource, CommitBasis, ConfigEntry, Event, IgnoreReason, LogEnd, Role, RoleChangeCause,
+    VoteRefusal,
 };
 pub use log::{Entry, Log, LogRange, Payload};
 pub use membership::{ConfigStep, Membership, MembershipError};
@@ -45,6 +47,7 @@ pub use node::{
 };
 pub use ready::Ready;
 pub use rng::Rng;
+pub use rule::{Figure2Box, Rule};
 pub use snapshot::{Snapshot, SnapshotChunk, SnapshotError};
 pub use storage::{HardState, PersistOp, PersistentState};
 pub use types::{Instant, LogIndex, NodeId, Term};

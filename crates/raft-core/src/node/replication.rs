@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 
 use super::{Node, RoleState};
-use crate::event::{CommitBasis, Event, IgnoreReason, RoleChangeCause};
+use crate::event::{AppendSource, CommitBasis, Event, IgnoreReason, RoleChangeCause};
 use crate::log::{Entry, LogRange, Payload};
 use crate::message::{AppendOutcome, Body, ConflictHint};
 use crate::storage::PersistOp;
@@ -61,6 +61,7 @@ impl<C: Clone> Node<C> {
             first: appended.first,
             last: appended.last,
             term,
+            source: AppendSource::Command,
         });
         if self.config.replicate_immediately {
             self.send_to_idle_followers();
@@ -72,6 +73,11 @@ impl<C: Clone> Node<C> {
     pub(super) fn append_as_leader(&mut self, payload: Payload<C>) -> LogIndex {
         let term = self.term();
         let is_config = matches!(payload, Payload::Config(_));
+        let source = match payload {
+            Payload::Config(_) => AppendSource::Configuration,
+            Payload::Noop => AppendSource::Noop,
+            Payload::Command(_) => AppendSource::Command,
+        };
         let index = self.persistent.log.push(Entry { term, payload });
         let appended = LogRange {
             first: index,
@@ -82,6 +88,7 @@ impl<C: Clone> Node<C> {
             first: index,
             last: index,
             term,
+            source,
         });
         if is_config {
             self.configs_appended(appended);
@@ -329,7 +336,7 @@ impl<C: Clone> Node<C> {
             }
         }
         if let Some(start) = first_to_append {
-            self.append_from_leader(entries, start);
+            self.append_from_leader(leader, entries, start);
         }
 
         // 5. If leaderCommit > commitIndex, set commitIndex = min(leaderCommit, index of
@@ -379,7 +386,7 @@ impl<C: Clone> Node<C> {
 
     /// Moves the message's entries from `start` on into the log (the ones before it are
     /// already there).
-    fn append_from_leader(&mut self, entries: Vec<Entry<C>>, start: usize) {
+    fn append_from_leader(&mut self, leader: NodeId, entries: Vec<Entry<C>>, start: usize) {
         // Noticed while moving, so the common message (no configuration in it) costs no
         // second pass.
         let mut carries_config = false;
@@ -400,6 +407,7 @@ impl<C: Clone> Node<C> {
             first: appended.first,
             last: appended.last,
             term,
+            source: AppendSource::Leader(leader),
         });
         if carries_config {
             self.configs_appended(appended);

@@ -391,7 +391,9 @@ fn node_event(
                 )
             }
         }
-        Event::EntriesAppended { first, last, term } => {
+        Event::EntriesAppended {
+            first, last, term, ..
+        } => {
             let r = Arg::Range(first.0, last.0);
             let log = world.server(node).map(|s| &s.storage().log);
             // The operations of the first four entries, when all of them are stored (a
