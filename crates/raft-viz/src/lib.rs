@@ -23,6 +23,7 @@ pub mod stage;
 pub mod theme;
 pub mod tour;
 pub mod view;
+pub mod why;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

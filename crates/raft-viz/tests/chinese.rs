@@ -356,6 +356,7 @@ fn every_text_the_code_translates_has_an_entry_in_the_catalogue() {
         include_str!("../src/web/dispatch.rs"),
         include_str!("../src/web/links.rs"),
         include_str!("../src/web/notices.rs"),
+        include_str!("../src/why.rs"),
         include_str!("../src/web/controls.rs"),
         include_str!("../src/web/protocol_panel.rs"),
         include_str!("../src/web/labels.rs"),
