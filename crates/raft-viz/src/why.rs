@@ -3,9 +3,12 @@
 //! reader's language. The values come from the event itself; nothing here re-derives
 //! what the node decided.
 
+use raft_sim::network::PacketSummary;
 use raft_sim::raft_core::{
-    AppendSource, CommitBasis, Event, Figure2Box, RoleChangeCause, Rule, VoteRefusal,
+    AppendSource, CommitBasis, Event, Figure2Box, Instant, MessageKind, NodeId, RoleChangeCause,
+    Rule, VoteRefusal,
 };
+use raft_sim::{Endpoint, History, Item, MsgId, Record};
 
 use crate::lang::Lang;
 use crate::narrate::text::{Arg, say};
@@ -63,6 +66,79 @@ pub fn rule_id(rule: Rule) -> &'static str {
         Rule::PreVote => "pre-vote",
         Rule::CheckQuorum => "check-quorum",
     }
+}
+
+/// What the rule panel explains: an event of the history (by its `seq`), a node's
+/// latest event, or a message, by the event its sender recorded as it sent it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// The history record numbered `seq`.
+    Event(u64),
+    /// A node's latest event with a reason, up to `now`.
+    Node(NodeId),
+    /// A message.
+    Message(MsgId),
+}
+
+/// Why `subject` came about, reading the history up to `now` (the timeline's cursor).
+/// A message's reason is the event its sender recorded at the moment it sent it, if that
+/// event is the one such a message answers for (a vote request: its election; a reply
+/// to one: the vote; a refusal of entries: the consistency check); `None` otherwise (a
+/// heartbeat, or entries sent on the leader's timer, record no event).
+pub fn of_subject(history: &History, now: Instant, subject: Subject, lang: Lang) -> Option<Why> {
+    let upto = || history.iter().filter(move |i| i.at <= now);
+    let event_of = |i: &Item| match &i.record {
+        Record::Node { node, event } => Some((*node, *event)),
+        _ => None,
+    };
+    let event = match subject {
+        Subject::Event(seq) => upto().find(|i| i.seq == seq).and_then(event_of)?.1,
+        Subject::Node(id) => {
+            upto()
+                .rev()
+                .filter_map(event_of)
+                .find(|(n, e)| *n == id && e.rule().is_some())?
+                .1
+        }
+        Subject::Message(id) => {
+            let (seq, at, from, packet) = upto().find_map(|i| match &i.record {
+                Record::Sent {
+                    id: m,
+                    from: Endpoint::Node(from),
+                    packet,
+                    ..
+                } if *m == id => Some((i.seq, i.at, *from, *packet)),
+                _ => None,
+            })?;
+            upto()
+                .rev()
+                .filter(|i| i.seq < seq && i.at == at)
+                .filter_map(event_of)
+                .find(|(n, e)| *n == from && answers_for(&packet, e))?
+                .1
+        }
+    };
+    of_event(&event, lang)
+}
+
+/// Whether `event` is what made its node send `packet`.
+fn answers_for(packet: &PacketSummary, event: &Event) -> bool {
+    let PacketSummary::Raft { kind, .. } = *packet else {
+        return false;
+    };
+    matches!(
+        (kind, event),
+        (MessageKind::VoteRequest, Event::ElectionStarted { .. })
+            | (
+                MessageKind::VoteResponse,
+                Event::VoteGranted { .. } | Event::VoteRefused { .. }
+            )
+            | (
+                MessageKind::AppendResponse,
+                Event::AppendRejected { .. } | Event::EntriesAppended { .. },
+            )
+            | (MessageKind::SnapshotRequest, Event::SnapshotSent { .. })
+    )
 }
 
 /// Why a node did `event` (its sentences speak as that node: "my term"); `None` when

@@ -145,3 +145,73 @@ fn every_reason_of_every_scene_has_its_chinese() {
         }
     }
 }
+
+#[test]
+fn the_panel_explains_a_node_by_its_latest_event_and_a_message_by_its_senders_section_5_4_2() {
+    install_bundled();
+    let s = scene::by_id("figure-8").expect("a scene");
+    let (run, mut tl) = SceneRun::new(s).expect("valid");
+    // Step "c": A's copies make a majority, and A withholds the commit at once.
+    let (_, c) = run
+        .reached()
+        .find(|(w, _)| w.id == "c")
+        .expect("step c is reached");
+    tl.seek_moment(c.at, c.steps);
+    let now = tl.world().now();
+    // A node is explained by its latest event that has a reason, up to the cursor.
+    let node = why::of_subject(tl.history(), now, why::Subject::Node(A), Lang::En)
+        .expect("A's latest event has a reason");
+    let latest = tl
+        .history()
+        .iter()
+        .filter(|i| i.at <= now)
+        .rev()
+        .find_map(|i| match &i.record {
+            Record::Node { node, event } if *node == A && event.rule().is_some() => Some(*event),
+            _ => None,
+        })
+        .expect("A acted");
+    assert_eq!(Some(node), why::of_event(&latest, Lang::En));
+    // An event chosen by its history number: A's withheld commit, by the scene's end.
+    let last = run.reached().last().map(|(_, m)| m).expect("steps");
+    tl.seek_moment(last.at, last.steps);
+    let now = tl.world().now();
+    let seq = tl
+        .history()
+        .iter()
+        .filter(|i| i.at <= now)
+        .rev()
+        .find(|i| matches!(i.record, Record::Node { node, event: Event::CommitWithheld { .. } } if node == A))
+        .map(|i| i.seq)
+        .expect("recorded");
+    let by_seq =
+        why::of_subject(tl.history(), now, why::Subject::Event(seq), Lang::Zh).expect("a reason");
+    assert_eq!(by_seq.rule, Rule::CurrentTermOnly);
+    // A vote reply of the scene is explained by the vote its sender cast as it sent it.
+    let reply = tl
+        .history()
+        .iter()
+        .filter(|i| i.at <= now)
+        .find_map(|i| match &i.record {
+            Record::Sent {
+                id,
+                packet:
+                    raft_sim::network::PacketSummary::Raft {
+                        kind: raft_sim::raft_core::MessageKind::VoteResponse,
+                        ok: Some(true),
+                        ..
+                    },
+                ..
+            } => Some(*id),
+            _ => None,
+        })
+        .expect("a granted vote was sent");
+    let vote = why::of_subject(tl.history(), now, why::Subject::Message(reply), Lang::En)
+        .expect("the vote explains it");
+    assert_eq!(vote.rule, Rule::VoteGranted);
+    // Nothing selected that the history does not hold: no reason, no panic.
+    assert_eq!(
+        why::of_subject(tl.history(), now, why::Subject::Event(u64::MAX), Lang::En),
+        None
+    );
+}
