@@ -43,6 +43,20 @@ pub struct Snapshot {
     pub task: Option<TaskSnapshot>,
     /// The protocol switches in force at the cursor.
     pub protocol: Protocol,
+    /// Why the selection came about (the rule panel), if something is selected and a
+    /// rule explains it.
+    pub why: Option<WhySnapshot>,
+}
+
+/// The rule behind the selection, in a [`Snapshot`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhySnapshot {
+    /// The rule's id (`"current-term-only"`).
+    pub rule: &'static str,
+    /// Where the paper states it (`"§5.4.2"`).
+    pub cite: &'static str,
+    /// What it compared, in the reader's language.
+    pub text: String,
 }
 
 /// The JS names of the switches, in [`Switch::ALL`](raft_sim::Switch::ALL)'s order:
@@ -349,6 +363,11 @@ impl Snapshot {
                 done: t.is_done(),
             }),
             protocol: app.protocol(),
+            why: app.why().map(|w| WhySnapshot {
+                rule: w.rule_id(),
+                cite: w.cite(),
+                text: w.text,
+            }),
         }
     }
 }

@@ -169,7 +169,7 @@ async fn snapshots_are_plain_objects_with_camel_case_keys_in_order() -> Result<(
     #[rustfmt::skip]
     assert_eq!(keys(&snap), [
         "timeMs", "seed", "playing", "speed", "live", "leader", "nodes", "messages", "safe",
-        "violations", "scene", "tour", "task", "protocol",
+        "violations", "scene", "tour", "task", "protocol", "why",
     ]);
     let protocol = get(&snap, &["protocol"])?;
     #[rustfmt::skip]

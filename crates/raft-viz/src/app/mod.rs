@@ -231,6 +231,17 @@ impl App {
         self.selection
     }
 
+    /// Why the selection came about, in the reader's language (see
+    /// [`why::of_subject`](crate::why::of_subject)).
+    pub fn why(&self) -> Option<crate::why::Why> {
+        let subject = match self.selection? {
+            Selection::Node(id) => crate::why::Subject::Node(id),
+            Selection::Message(id) => crate::why::Subject::Message(id),
+        };
+        let now = self.timeline.world().now();
+        crate::why::of_subject(self.timeline.history(), now, subject, self.lang)
+    }
+
     /// The stage layout.
     pub fn stage(&self) -> &Stage {
         &self.stage

@@ -96,6 +96,16 @@ pub fn snapshot(s: &Snapshot) -> JsValue {
             }),
         )
         .set("protocol", &protocol(&s.protocol))
+        .set(
+            "why",
+            &s.why.as_ref().map_or(JsValue::NULL, |w| {
+                Obj::new()
+                    .text("rule", w.rule)
+                    .text("cite", w.cite)
+                    .text("text", &w.text)
+                    .done()
+            }),
+        )
         .done()
 }
 
