@@ -92,7 +92,7 @@ pub fn of_subject(history: &History, now: Instant, subject: Subject, lang: Lang)
         _ => None,
     };
     let event = match subject {
-        Subject::Event(seq) => upto().find(|i| i.seq == seq).and_then(event_of)?.1,
+        Subject::Event(seq) => upto().rev().find(|i| i.seq == seq).and_then(event_of)?.1,
         Subject::Node(id) => {
             upto()
                 .rev()
@@ -101,7 +101,8 @@ pub fn of_subject(history: &History, now: Instant, subject: Subject, lang: Lang)
                 .1
         }
         Subject::Message(id) => {
-            let (seq, at, from, packet) = upto().find_map(|i| match &i.record {
+            // From the newest: a message in flight was sent recently.
+            let (seq, at, from, packet) = upto().rev().find_map(|i| match &i.record {
                 Record::Sent {
                     id: m,
                     from: Endpoint::Node(from),
