@@ -58,6 +58,12 @@ pub enum Rule {
     NewLeader,
     /// Leaders: a client's command is appended to the leader's log.
     ClientCommand,
+    /// Leaders: upon election, and then whenever idle, an empty AppendEntries (a
+    /// heartbeat) to each server, so that no election timeout elapses.
+    Heartbeat,
+    /// Leaders: a follower whose nextIndex is at or below the last log index gets an
+    /// AppendEntries with the entries from nextIndex on.
+    SendEntries,
     /// Leaders: an AppendEntries refused for an inconsistent log moves nextIndex back
     /// and retries.
     DecrementNextIndex,
@@ -94,12 +100,14 @@ impl Rule {
             | Rule::ElectionTimeout
             | Rule::StartElection
             | Rule::MajorityOfVotes
-            | Rule::NewLeader => "§5.2",
+            | Rule::NewLeader
+            | Rule::Heartbeat => "§5.2",
             Rule::AppendConsistencyCheck
             | Rule::AppendConflict
             | Rule::AppendNewEntries
             | Rule::AppendLeaderCommit
             | Rule::ClientCommand
+            | Rule::SendEntries
             | Rule::DecrementNextIndex
             | Rule::CommitRule => "§5.3",
             Rule::VoteLogNotUpToDate => "§5.4.1",
@@ -130,6 +138,8 @@ impl Rule {
             | Rule::MajorityOfVotes
             | Rule::NewLeader
             | Rule::ClientCommand
+            | Rule::Heartbeat
+            | Rule::SendEntries
             | Rule::DecrementNextIndex
             | Rule::CommitRule
             | Rule::CurrentTermOnly => Some(Figure2Box::RulesForServers),

@@ -93,8 +93,10 @@ pub enum Command {
     Nodes(usize),
     /// A new sandbox run with this seed.
     Seed(u64),
-    /// Select a node or a message, or nothing.
+    /// Select a node, a message or an event of the history, or nothing.
     Select(Option<Selection>),
+    /// Zoom the space-time diagram's time axis by this factor (above 1: zoom out).
+    Zoom(f64),
     /// Open the tour at a scene's step (from 0): shown at once, or (`play`) played
     /// from the step before it.
     Tour {
@@ -162,6 +164,10 @@ pub enum CommandError {
     SeekTime,
     /// A seek further past the live end than [`MAX_REPLAY`](crate::app::MAX_REPLAY).
     SeekTooFar,
+    /// A zoom factor that is not a positive number.
+    Zoom,
+    /// An event the history does not hold (never recorded, or forgotten).
+    NoSuchEvent(u64),
     /// A node name the cluster does not have.
     NoSuchNode {
         /// The name as given.
@@ -213,6 +219,8 @@ impl CommandError {
             CommandError::SeekTooFar => {
                 say!(lang, "a seek goes at most 10 minutes past the live end")
             }
+            CommandError::Zoom => say!(lang, "a zoom factor is a number above 0"),
+            CommandError::NoSuchEvent(seq) => say!(lang, "no event {0} in the history", *seq),
             CommandError::NoSuchNode { name, nodes } => say!(
                 lang,
                 "no node \"{0}\" in a cluster of {1}",

@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod command;
+pub mod diagram;
 pub mod draw;
 pub mod inspect;
 pub mod lang;

@@ -3,8 +3,8 @@
 //! hit-testing read it; nothing here touches the DOM.
 
 use raft_sim::history::{History, Record};
-use raft_sim::network::{Endpoint, Flight, Packet};
-use raft_sim::raft_core::{AppendOutcome, Body, Instant, MessageKind, NodeId, Payload, Role};
+use raft_sim::network::{Endpoint, Flight, Packet, PacketSummary};
+use raft_sim::raft_core::{Instant, MessageKind, NodeId, Payload, Role};
 use raft_sim::scene::{MessageKind as Kind, Subject};
 use raft_sim::{MsgId, Op, World};
 
@@ -41,13 +41,30 @@ pub enum Focus {
 }
 
 impl Focus {
-    fn of(subjects: &[Subject], lit: bool) -> Focus {
+    /// `Lit` or `Dim` by `lit` under a spotlight on `subjects`; `Normal` without one.
+    pub fn of(subjects: &[Subject], lit: bool) -> Focus {
         match (subjects.is_empty(), lit) {
             (true, _) => Focus::Normal,
             (false, true) => Focus::Lit,
             (false, false) => Focus::Dim,
         }
     }
+}
+
+/// How the tour's spotlight treats a message of this look: lit when the caption names
+/// its kind.
+pub fn message_focus(subjects: &[Subject], shape: Shape, request: bool) -> Focus {
+    let kind = match (shape, request) {
+        (Shape::Vote, true) => Kind::VoteRequest,
+        (Shape::Vote, false) => Kind::VoteReply,
+        (Shape::Append, true) => Kind::Append,
+        (Shape::Append, false) => Kind::AppendReply,
+        (Shape::Client, _) => Kind::Client,
+        // Snapshots are replication: the tour's "AppendEntries" spotlight takes them.
+        (Shape::Snapshot, true) => Kind::Append,
+        (Shape::Snapshot, false) => Kind::AppendReply,
+    };
+    Focus::of(subjects, subjects.contains(&Subject::Messages(kind)))
 }
 
 /// One node as drawn.
@@ -193,6 +210,9 @@ pub enum Selection {
     Node(NodeId),
     /// A message.
     Message(MsgId),
+    /// An event of the history, by its sequence number (a mark of the space-time
+    /// diagram).
+    Event(u64),
 }
 
 /// Builds the frame for the world's current time. `subjects` is what the tour's
@@ -276,17 +296,7 @@ pub fn frame<'a>(
         .collect();
     messages.extend(lost_messages(history, now, &path));
     for m in &mut messages {
-        let kind = match (m.shape, m.request) {
-            (Shape::Vote, true) => Kind::VoteRequest,
-            (Shape::Vote, false) => Kind::VoteReply,
-            (Shape::Append, true) => Kind::Append,
-            (Shape::Append, false) => Kind::AppendReply,
-            (Shape::Client, _) => Kind::Client,
-            // Snapshots are replication: the tour's "AppendEntries" spotlight takes them.
-            (Shape::Snapshot, true) => Kind::Append,
-            (Shape::Snapshot, false) => Kind::AppendReply,
-        };
-        m.focus = Focus::of(subjects, subjects.contains(&Subject::Messages(kind)));
+        m.focus = message_focus(subjects, m.shape, m.request);
     }
 
     let (mut cells, first_index, commit) = log_cells(world, stage.logs.columns);
@@ -404,31 +414,7 @@ fn message_view(
 
 /// Shape, request or reply, success, heartbeat.
 pub fn describe(p: &Packet) -> (Shape, bool, Option<bool>, bool) {
-    match p {
-        Packet::Raft(m) => match &m.body {
-            Body::RequestVote { .. } => (Shape::Vote, true, None, false),
-            Body::RequestVoteResponse { granted, .. } => {
-                (Shape::Vote, false, Some(*granted), false)
-            }
-            Body::AppendEntries { entries, .. } => (Shape::Append, true, None, entries.is_empty()),
-            Body::AppendEntriesResponse(o) => (
-                Shape::Append,
-                false,
-                Some(matches!(o, AppendOutcome::Success { .. })),
-                false,
-            ),
-            Body::InstallSnapshot(_) => (Shape::Snapshot, true, None, false),
-            // A reply that asks for more chunks is not a failure: only `done` tells.
-            Body::InstallSnapshotResponse { .. } => (Shape::Snapshot, false, None, false),
-        },
-        Packet::Request { .. } => (Shape::Client, true, None, false),
-        Packet::Reply { reply, .. } => (
-            Shape::Client,
-            false,
-            Some(matches!(reply, raft_sim::Reply::Done { .. })),
-            false,
-        ),
-    }
+    look_of(&p.summary())
 }
 
 /// Messages lost within the fade window, drawn as fading crosses where they were lost.
@@ -472,19 +458,7 @@ fn lost_messages(
             0.0,
             1.0,
         );
-        use raft_sim::network::PacketSummary as P;
-        let (shape, request) = match packet {
-            P::Raft { kind, .. } => match kind {
-                MessageKind::VoteRequest => (Shape::Vote, true),
-                MessageKind::VoteResponse => (Shape::Vote, false),
-                MessageKind::AppendRequest => (Shape::Append, true),
-                MessageKind::AppendResponse => (Shape::Append, false),
-                MessageKind::SnapshotRequest => (Shape::Snapshot, true),
-                MessageKind::SnapshotResponse => (Shape::Snapshot, false),
-            },
-            P::Request { .. } => (Shape::Client, true),
-            _ => (Shape::Client, false),
-        };
+        let (shape, request, ..) = look_of(&packet);
         out.push(MessageView {
             id,
             at: {
@@ -503,6 +477,32 @@ fn lost_messages(
         });
     }
     out
+}
+
+/// How a message looks, from its summary in the history: its shape, whether it is a
+/// request, for a reply whether it was granted or succeeded, and whether it is an
+/// empty AppendEntries. The cluster view and the diagram both read it.
+pub fn look_of(packet: &PacketSummary) -> (Shape, bool, Option<bool>, bool) {
+    match *packet {
+        PacketSummary::Raft {
+            kind, entries, ok, ..
+        } => match kind {
+            MessageKind::VoteRequest => (Shape::Vote, true, None, false),
+            MessageKind::VoteResponse => (Shape::Vote, false, ok, false),
+            MessageKind::AppendRequest => (Shape::Append, true, None, entries == 0),
+            MessageKind::AppendResponse => (Shape::Append, false, ok, false),
+            MessageKind::SnapshotRequest => (Shape::Snapshot, true, None, false),
+            // A reply that asks for more chunks is not a failure: only `done` tells.
+            MessageKind::SnapshotResponse => (Shape::Snapshot, false, None, false),
+        },
+        PacketSummary::Request { .. } => (Shape::Client, true, None, false),
+        PacketSummary::Reply { reply, .. } => (
+            Shape::Client,
+            false,
+            Some(matches!(reply, raft_sim::Reply::Done { .. })),
+            false,
+        ),
+    }
 }
 
 /// The last index of the longest log (a crashed node counts its stored log): what

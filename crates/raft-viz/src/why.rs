@@ -56,6 +56,8 @@ pub fn rule_id(rule: Rule) -> &'static str {
         Rule::MajorityOfVotes => "majority-of-votes",
         Rule::NewLeader => "new-leader",
         Rule::ClientCommand => "client-command",
+        Rule::Heartbeat => "heartbeat",
+        Rule::SendEntries => "send-entries",
         Rule::DecrementNextIndex => "decrement-next-index",
         Rule::CommitRule => "commit-rule",
         Rule::CurrentTermOnly => "current-term-only",
@@ -111,15 +113,54 @@ pub fn of_subject(history: &History, now: Instant, subject: Subject, lang: Lang)
                 } if *m == id => Some((i.seq, i.at, *from, *packet)),
                 _ => None,
             })?;
-            upto()
+            let answered = upto()
                 .rev()
                 .filter(|i| i.seq < seq && i.at == at)
                 .filter_map(event_of)
-                .find(|(n, e)| *n == from && answers_for(&packet, e))?
-                .1
+                .find(|(n, e)| *n == from && answers_for(&packet, e));
+            match answered {
+                Some((_, event)) => event,
+                // A leader's AppendEntries answers no event: the leader's rules send
+                // it, a heartbeat or the entries from the follower's nextIndex on.
+                None => return of_append_request(&packet, lang),
+            }
         }
     };
     of_event(&event, lang)
+}
+
+/// Why a leader sent an AppendEntries: a heartbeat while idle, or entries a follower
+/// lacks (Figure 2, Rules for Servers: Leaders). `None` for any other message.
+fn of_append_request(packet: &PacketSummary, lang: Lang) -> Option<Why> {
+    let PacketSummary::Raft {
+        kind: MessageKind::AppendRequest,
+        term,
+        entries,
+        ..
+    } = *packet
+    else {
+        return None;
+    };
+    Some(if entries == 0 {
+        Why {
+            rule: Rule::Heartbeat,
+            text: say!(
+                lang,
+                "Heartbeat of the term {0} leader: an empty AppendEntries, sent while idle so that no follower's election timer runs out",
+                term
+            ),
+        }
+    } else {
+        Why {
+            rule: Rule::SendEntries,
+            text: say!(
+                lang,
+                "AppendEntries of term {0} carrying {1} entries: the leader sends a follower every entry from its nextIndex on",
+                term,
+                u64::from(entries)
+            ),
+        }
+    })
 }
 
 /// Whether `event` is what made its node send `packet`.

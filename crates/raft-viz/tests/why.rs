@@ -215,3 +215,55 @@ fn the_panel_explains_a_node_by_its_latest_event_and_a_message_by_its_senders_se
         None
     );
 }
+
+#[test]
+fn a_leaders_append_entries_says_whether_it_is_a_heartbeat_or_carries_entries_figure_2_leaders() {
+    install_bundled();
+    // The article's replication scene: the leader's heartbeats, then a client's entry.
+    let tl = played("replication");
+    let now = tl.world().now();
+    let mut found = [false; 2];
+    for item in tl.history().iter() {
+        let Record::Sent {
+            id,
+            packet:
+                raft_sim::network::PacketSummary::Raft {
+                    kind: raft_sim::raft_core::MessageKind::AppendRequest,
+                    entries,
+                    term,
+                    ..
+                },
+            ..
+        } = item.record
+        else {
+            continue;
+        };
+        let w = why::of_subject(tl.history(), now, why::Subject::Message(id), Lang::En)
+            .expect("every AppendEntries has a reason");
+        if entries == 0 {
+            assert_eq!((w.rule, w.cite()), (Rule::Heartbeat, "§5.2"));
+            assert!(
+                w.text
+                    .starts_with(&format!("Heartbeat of the term {} leader", term.0))
+            );
+            found[0] = true;
+        } else {
+            assert_eq!((w.rule, w.cite()), (Rule::SendEntries, "§5.3"));
+            assert!(
+                w.text.contains(&format!("carrying {entries} entries")),
+                "{}",
+                w.text
+            );
+            let zh = why::of_subject(tl.history(), now, why::Subject::Message(id), Lang::Zh)
+                .expect("zh");
+            assert!(
+                zh.text.contains("nextIndex") && zh.text.contains("条目"),
+                "{}",
+                zh.text
+            );
+            found[1] = true;
+        }
+        assert_eq!(w.figure_2(), Some(Figure2Box::RulesForServers));
+    }
+    assert_eq!(found, [true, true], "heartbeats and entries both seen");
+}

@@ -4,6 +4,7 @@
 use core::time::Duration;
 
 mod checks;
+mod diagram_view;
 mod partitions;
 mod tour_moves;
 
@@ -88,6 +89,9 @@ pub struct App {
     dirty: bool,
     /// Whether this timeline's history ring is allocated (see [`App::reserve_history`]).
     history_reserved: bool,
+    /// The diagram's zoom: its span, once the reader chose one (else the tour's step
+    /// or the default).
+    diagram_span: Option<Duration>,
 }
 
 /// The longest wall-clock gap one tick accounts for (a hidden tab must not fast-forward).
@@ -146,6 +150,7 @@ impl App {
             stage: Stage::new(nodes, 800.0, 500.0, entries),
             dirty: true,
             history_reserved: false,
+            diagram_span: None,
         }
     }
 
@@ -237,6 +242,7 @@ impl App {
         let subject = match self.selection? {
             Selection::Node(id) => crate::why::Subject::Node(id),
             Selection::Message(id) => crate::why::Subject::Message(id),
+            Selection::Event(seq) => crate::why::Subject::Event(seq),
         };
         let now = self.timeline.world().now();
         crate::why::of_subject(self.timeline.history(), now, subject, self.lang)
@@ -331,16 +337,12 @@ impl App {
         let t = self.timeline();
         // In the tour, what the step's caption talks about is marked, once it is
         // shown (while it plays, the picture is the story).
-        let subjects = match &self.tour {
-            Some(tour) if tour.is_done(t) => tour.subjects(),
-            _ => &[],
-        };
         let mut frame = view::frame(
             t.world(),
             t.history(),
             &self.stage,
             self.selection,
-            subjects,
+            self.subjects(),
         );
         frame.client.label = self.lang.tr("client");
         frame.votes_label = self.lang.tr("votes {0}");
@@ -474,7 +476,11 @@ impl App {
                 self.reset(timeline, Origin::Sandbox);
                 return Ok(Outcome::NewRun);
             }
-            Command::Select(selection) => self.selection = selection,
+            Command::Select(selection) => {
+                self.check_selection(selection)?;
+                self.selection = selection;
+            }
+            Command::Zoom(factor) => self.zoom(factor)?,
             Command::Tour { scene, step, play } => return self.open_tour(&scene, step, play),
             Command::Next => return self.next_step(),
             Command::Prev => return self.prev_step(),
