@@ -7,6 +7,8 @@
 #   wasm-bindgen-cli = the wasm-bindgen pin in Cargo.toml   cargo install, no --locked (~2 min)
 #   binaryen (wasm-opt), terser, playwright-core   npm ci from package-lock.json
 #   chromium, chromium-driver             apt-get (Debian)
+#   fonts-noto-cjk                        apt-get: the Chinese pages' tests measure and
+#                                         screenshot real CJK glyphs, not fallback boxes
 set -euo pipefail
 
 # shellcheck source=scripts/env.sh
@@ -107,3 +109,10 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   apt_install chromium chromium-driver
 fi
 say "chromium ok ($(/usr/bin/chromium --version 2>/dev/null | head -n1))"
+
+# --- A CJK font: without one, Chinese text renders as fallback boxes of another width,
+# and the Chinese layout tests (and screenshots) measure those instead.
+if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+  apt_install fonts-noto-cjk
+fi
+say "fonts-noto-cjk ok"

@@ -6,11 +6,13 @@ use raft_sim::scene::{MessageKind, Subject};
 use raft_sim::{Endpoint, Protocol, node_name};
 
 use crate::app::App;
+use crate::diagram::{self, Diagram, MarkKind, Scale};
 use crate::lang::Lang;
+use crate::layout::Point;
 use crate::narrate::text::Arg;
 use crate::num::u64_text;
 use crate::view::config_label;
-use crate::view::{self, Shape};
+use crate::view::{self, Selection, Shape};
 
 /// The visible state, for hosts and tests.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +48,79 @@ pub struct Snapshot {
     /// Why the selection came about (the rule panel), if something is selected and a
     /// rule explains it.
     pub why: Option<WhySnapshot>,
+    /// What is selected.
+    pub selection: Option<Selection>,
+}
+
+/// Where the space-time diagram puts things, for hosts that point at it (and tests
+/// that click its lines and marks): the window's times and their x, each lane's y,
+/// each line's ends and each mark's place, in CSS pixels of the diagram's canvas.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiagramSnapshot {
+    /// The window's left edge, ms.
+    pub from_ms: f64,
+    /// Its right edge ("now" outside the tour), ms.
+    pub to_ms: f64,
+    /// The x of `from_ms`.
+    pub left: f64,
+    /// The x of `to_ms`.
+    pub right: f64,
+    /// Each lane: the node's name (or `client`) and the y of its centre line.
+    pub lanes: Vec<(String, f64)>,
+    /// Each line: its message's id, and its ends `[x1, y1, x2, y2]`.
+    pub lines: Vec<(u64, [f64; 4])>,
+    /// Each mark: its event's number, its kind (`"withheld"`), its node, and where.
+    pub marks: Vec<(u64, &'static str, String, Point)>,
+}
+
+impl DiagramSnapshot {
+    /// The snapshot of diagram `d` drawn at `scale`.
+    pub fn of(d: &Diagram, scale: &Scale) -> DiagramSnapshot {
+        let mut lanes: Vec<(String, f64)> = d
+            .lanes
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (node_name(l.node), scale.lane_y(i)))
+            .collect();
+        if d.client {
+            lanes.push((String::from("client"), scale.lane_y(d.lanes.len())));
+        }
+        let lines = d
+            .lines
+            .iter()
+            .filter_map(|l| {
+                let (a, b) = diagram::line_ends(d, scale, l)?;
+                Some((l.id.0, [a.x, a.y, b.x, b.y]))
+            })
+            .collect();
+        let marks = d
+            .marks
+            .iter()
+            .filter_map(|m| {
+                let at = diagram::mark_at(d, scale, m)?;
+                let kind = match m.kind {
+                    MarkKind::Timeout => "timeout",
+                    MarkKind::Vote => "vote",
+                    MarkKind::Elected => "elected",
+                    MarkKind::Append => "append",
+                    MarkKind::Commit => "commit",
+                    MarkKind::Withheld => "withheld",
+                    MarkKind::Crash => "crash",
+                    MarkKind::Restart => "restart",
+                };
+                Some((m.seq, kind, node_name(m.node), at))
+            })
+            .collect();
+        DiagramSnapshot {
+            from_ms: d.window.from.as_micros() as f64 / 1_000.0,
+            to_ms: d.window.to.as_micros() as f64 / 1_000.0,
+            left: scale.x(d.window.from),
+            right: scale.x(d.window.to),
+            lanes,
+            lines,
+            marks,
+        }
+    }
 }
 
 /// The rule behind the selection, in a [`Snapshot`].
@@ -233,6 +308,10 @@ pub struct MessageSnapshot {
     pub sent_ms: f64,
     /// Arrives at, ms.
     pub arrive_ms: f64,
+    /// Where its dot is on the cluster's canvas, CSS pixels.
+    pub x: f64,
+    /// See `x`.
+    pub y: f64,
 }
 
 impl Snapshot {
@@ -307,11 +386,23 @@ impl Snapshot {
             Endpoint::Node(id) => node_name(id),
             Endpoint::Client(_) => String::from("client"),
         };
+        // Where each dot is drawn on the cluster's canvas.
+        let frame = app.frame();
+        let dot = |id| {
+            frame
+                .messages
+                .iter()
+                .find(|m| m.id == id && m.lost.is_none())
+                .map_or((f64::NAN, f64::NAN), |m| (m.at.x, m.at.y))
+        };
         let messages = w
             .flights()
             .map(|f| {
                 let (shape, request, ok, heartbeat) = view::describe(&f.packet);
+                let (x, y) = dot(f.id);
                 MessageSnapshot {
+                    x,
+                    y,
                     id: f.id.0,
                     from: end(f.from),
                     to: end(f.to),
@@ -368,6 +459,7 @@ impl Snapshot {
                 cite: w.cite(),
                 text: w.text,
             }),
+            selection: app.selection(),
         }
     }
 }

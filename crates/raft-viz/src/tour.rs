@@ -152,6 +152,14 @@ impl Tour {
         (start, end)
     }
 
+    /// The whole scene's stretch of virtual time: from the start to its last step's
+    /// moment. The space-time diagram spans it, so its axis stays put from step to
+    /// step while the steps fill it in.
+    pub fn scene_span(&self) -> (Instant, Instant) {
+        let last = self.steps().checked_sub(1).and_then(|i| self.run.moment(i));
+        (Instant::ZERO, last.map_or(Instant::ZERO, |m| m.at))
+    }
+
     /// Where step `i` plays from: the previous step's moment, or the start.
     fn start_of(&self, i: usize) -> Moment {
         i.checked_sub(1)

@@ -430,7 +430,13 @@ fn html_labels(html: &str) -> Vec<String> {
         };
         let words: Vec<&str> = tag.split_whitespace().collect();
         if words.contains(&"data-l") {
-            labels.push(after.trim().to_string());
+            // The page reads the text as the browser shows it: entities decoded.
+            let text = after
+                .trim()
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&");
+            labels.push(text);
         }
         if words.contains(&"data-lt") {
             labels.extend(attr(tag, "aria-label").or_else(|| attr(tag, "title")));

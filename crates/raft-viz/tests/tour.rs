@@ -91,21 +91,31 @@ fn next_plays_to_the_next_waypoint_at_the_tours_pace_and_stops_exactly_there() {
     assert_eq!((t.step, t.done), (2, true));
 }
 
+/// The snapshot without where the dots are drawn: the log table keeps the width the
+/// longest log needed, so going back draws the same state in a wider layout.
+fn state(a: &App) -> Snapshot {
+    let mut s = Snapshot::of(a);
+    for m in &mut s.messages {
+        (m.x, m.y) = (0.0, 0.0);
+    }
+    s
+}
+
 #[test]
 fn back_restores_exactly_the_state_first_seen_at_each_step_in_every_scene() {
     for s in scene::all() {
         let mut a = open(&format!("scene={}", s.id));
         let steps = Snapshot::of(&a).tour.expect("tour").steps;
-        let mut seen = vec![Snapshot::of(&a)];
+        let mut seen = vec![state(&a)];
         for _ in 1..steps {
             a.command(Command::Next).expect("next");
             finish_step(&mut a);
-            seen.push(Snapshot::of(&a));
+            seen.push(state(&a));
         }
         for i in (0..steps - 1).rev() {
             a.command(Command::Prev).expect("prev");
             assert!(!a.playing(), "Back is at once");
-            assert_eq!(Snapshot::of(&a), seen[i], "{} step {}", s.id, i + 1);
+            assert_eq!(state(&a), seen[i], "{} step {}", s.id, i + 1);
         }
     }
 }
@@ -113,12 +123,12 @@ fn back_restores_exactly_the_state_first_seen_at_each_step_in_every_scene() {
 #[test]
 fn replay_plays_the_current_step_again_to_the_same_state() {
     let mut a = open("scene=heartbeat&step=3");
-    let here = Snapshot::of(&a);
+    let here = state(&a);
     a.command(Command::Replay).expect("replay");
     assert!(a.playing());
     assert_eq!(moment(&a), step_moment(&a, 1), "from the step before");
     finish_step(&mut a);
-    assert_eq!(Snapshot::of(&a), here);
+    assert_eq!(state(&a), here);
 }
 
 #[test]

@@ -169,7 +169,7 @@ async fn snapshots_are_plain_objects_with_camel_case_keys_in_order() -> Result<(
     #[rustfmt::skip]
     assert_eq!(keys(&snap), [
         "timeMs", "seed", "playing", "speed", "live", "leader", "nodes", "messages", "safe",
-        "violations", "scene", "tour", "task", "protocol", "why",
+        "violations", "scene", "tour", "task", "protocol", "why", "selection", "diagram",
     ]);
     let protocol = get(&snap, &["protocol"])?;
     #[rustfmt::skip]
@@ -224,7 +224,7 @@ async fn snapshots_are_plain_objects_with_camel_case_keys_in_order() -> Result<(
     let message = get(&snap, &["messages", "0"])?;
     #[rustfmt::skip]
     assert_eq!(keys(&message), [
-        "id", "from", "to", "kind", "ok", "heartbeat", "sentMs", "arriveMs",
+        "id", "from", "to", "kind", "ok", "heartbeat", "sentMs", "arriveMs", "x", "y",
     ]);
     web::stop();
     stage.remove();
@@ -494,6 +494,7 @@ fn the_command_reader_reads_every_command_and_its_fields() -> Result<(), JsValue
             U::Select {
                 message: None,
                 node: Some(s("A")),
+                event: None,
             },
         ),
         (
@@ -501,13 +502,24 @@ fn the_command_reader_reads_every_command_and_its_fields() -> Result<(), JsValue
             U::Select {
                 message: Some(3),
                 node: None,
+                event: None,
             },
         ),
+        (
+            r#"{"type":"select","event":345}"#,
+            U::Select {
+                message: None,
+                node: None,
+                event: Some(345),
+            },
+        ),
+        (r#"{"type":"zoom","factor":2}"#, U::Zoom { factor: 2.0 }),
         (
             r#"{"type":"select"}"#,
             U::Select {
                 message: None,
                 node: None,
+                event: None,
             },
         ),
         (

@@ -12,12 +12,14 @@ use super::App;
 use crate::command::CommandError;
 
 impl App {
-    /// The diagram's window: in the tour the step's stretch, unless the reader zoomed;
-    /// else the zoom's span ending at the cursor.
+    /// The diagram's window: in the tour the scene's stretch, unless the reader
+    /// zoomed; else the zoom's span ending at the cursor.
     pub fn diagram_window(&self) -> Window {
         let now = self.timeline.world().now();
         match (&self.tour, self.diagram_span) {
-            (Some(tour), None) => diagram::window(now, diagram::DEFAULT_SPAN, Some(tour.span())),
+            (Some(tour), None) => {
+                diagram::window(now, diagram::DEFAULT_SPAN, Some(tour.scene_span()))
+            }
             (_, span) => diagram::window(now, span.unwrap_or(diagram::DEFAULT_SPAN), None),
         }
     }

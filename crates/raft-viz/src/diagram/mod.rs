@@ -7,8 +7,8 @@
 //!
 //! The window always ends at the cursor ("now"): scrolling the diagram seeks the
 //! timeline and scrubbing the timeline scrolls the diagram, and at the live end it
-//! follows the run. In the tour it spans the step instead, from the previous
-//! waypoint's moment to this one's.
+//! follows the run. In the tour it spans the scene instead, from its start to its last
+//! waypoint: the axis stays put while the steps fill it in.
 
 pub mod draw;
 pub mod model;
@@ -44,10 +44,10 @@ pub const MAX_LANE: f64 = 26.0;
 const MARK_SLOP: f64 = 6.0;
 const LINE_SLOP: f64 = 4.0;
 
-/// The window to show: `span` ending at `now`, or in the tour the step's stretch
+/// The window to show: `span` ending at `now`, or in the tour the scene's stretch
 /// `(start, end)` with a little room either side (the cursor walks across it).
-pub fn window(now: Instant, span: Duration, step: Option<(Instant, Instant)>) -> Window {
-    if let Some((start, end)) = step {
+pub fn window(now: Instant, span: Duration, scene: Option<(Instant, Instant)>) -> Window {
+    if let Some((start, end)) = scene {
         let length = end.as_micros().saturating_sub(start.as_micros());
         let pad = (length / 12).max(20_000);
         let from = start.as_micros().saturating_sub(pad);
@@ -64,6 +64,14 @@ pub fn window(now: Instant, span: Duration, step: Option<(Instant, Instant)>) ->
         from: Instant::from_micros(now.as_micros().saturating_sub(span)),
         to: now,
     }
+}
+
+/// The zoom factor of a wheel turn of `dy` pixels (down: out, up: in), gentle for a
+/// trackpad's many small deltas and at most ×2 for one big step; turns of opposite
+/// signs undo each other.
+pub fn wheel_zoom(dy: f64) -> f64 {
+    let k = crate::num::clamp(dy.abs() * 0.002, 0.0, 1.0);
+    if dy >= 0.0 { 1.0 + k } else { 1.0 / (1.0 + k) }
 }
 
 /// Where things go on a diagram of `width` × `height` CSS pixels.

@@ -378,12 +378,19 @@ ui_commands! {
         /// The seed.
         seed "seed": u64,
     },
-    /// Select a node or a message (or nothing).
+    /// Select a node, a message or an event of the history (or nothing).
     Select "select" {
         /// A message id.
         message "message": Option<u64>,
         /// A node name.
         node "node": Option<String>,
+        /// An event's sequence number in the history (a mark of the diagram).
+        event "event": Option<u64>,
+    },
+    /// Zoom the space-time diagram's time axis (above 1: zoom out).
+    Zoom "zoom" {
+        /// The factor.
+        factor "factor": f64,
     },
     /// Open the tour at a scene's step.
     Tour "tour" {
@@ -655,11 +662,17 @@ impl UiCommand {
             },
             UiCommand::Nodes { count } => Command::Nodes(count),
             UiCommand::Seed { seed } => Command::Seed(seed),
-            UiCommand::Select { message, node: n } => Command::Select(match (n, message) {
-                (Some(n), _) => Some(Selection::Node(node(&n)?)),
-                (None, Some(m)) => Some(Selection::Message(MsgId(m))),
-                (None, None) => None,
+            UiCommand::Select {
+                message,
+                node: n,
+                event,
+            } => Command::Select(match (n, message, event) {
+                (Some(n), _, _) => Some(Selection::Node(node(&n)?)),
+                (None, Some(m), _) => Some(Selection::Message(MsgId(m))),
+                (None, None, Some(seq)) => Some(Selection::Event(seq)),
+                (None, None, None) => None,
             }),
+            UiCommand::Zoom { factor } => Command::Zoom(factor),
             UiCommand::Tour { scene, step, play } => Command::Tour {
                 scene,
                 step: step.unwrap_or(1).saturating_sub(1),

@@ -362,6 +362,7 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
             None => Vec::new(),
             Some(Selection::Node(id)) => inspect::node_lines(world, id, lang),
             Some(Selection::Message(id)) => inspect::message_lines(world, id, lang),
+            Some(Selection::Event(seq)) => inspect::event_lines(world, history, seq, lang),
         };
         // The rule behind it, with what the node compared (the rule panel's line).
         if let Some(w) = app.why() {
@@ -383,6 +384,7 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
                 }
                 say!(lang, "Message #{0}", id)
             }
+            Some(Selection::Event(seq)) => say!(lang, "Event #{0}", seq),
         };
         set_text(&p.insp_title, &title);
         set_list(doc, &p.insp_lines, &mut shown.inspector, text);

@@ -9,6 +9,7 @@ use web_sys::{Element, Event, KeyboardEvent, MouseEvent};
 
 use super::dispatch::{PageAction, Setting};
 use super::dom::{concat, err};
+use super::page::Page;
 use super::runner::Watch;
 use super::with_page;
 use crate::snapshot::Snapshot;
@@ -121,7 +122,17 @@ pub fn api_snapshot() -> Result<JsValue, JsValue> {
         let mut snap = Snapshot::of(&p.app);
         // Out of view or in a hidden tab the clock stands still: not playing.
         snap.playing &= !p.runner.blocked();
-        Ok(super::js_snapshot::snapshot(&snap))
+        let out = super::js_snapshot::snapshot(&snap);
+        // The diagram as drawn (`null` on pages without one).
+        let diagram = p.diagram.as_mut().map_or(JsValue::NULL, |pane| {
+            let scale = pane.scale(&p.app);
+            super::js_snapshot::diagram(&crate::snapshot::DiagramSnapshot::of(
+                &p.app.diagram(),
+                &scale,
+            ))
+        });
+        js_sys::Reflect::set(&out, &JsValue::from_str("diagram"), &diagram)?;
+        Ok(out)
     })
     .unwrap_or_else(|| Err(err("raftviz is not running (or is busy)")))
 }
@@ -158,4 +169,69 @@ pub fn api_command(value: JsValue) -> Result<bool, JsValue> {
         })
         .map_err(|e| err(&concat(&["raftviz.command: ", &e])))?;
     Ok(true)
+}
+
+/// A pointer on the space-time diagram: a press, a drag (seeks), a pinch (zooms), a
+/// release (a click when it did not move).
+pub fn on_diagram_pointer(event: Event) {
+    let Some(e) = event.dyn_ref::<web_sys::PointerEvent>() else {
+        return;
+    };
+    with_page(|p| {
+        let Some(pane) = p.diagram.as_mut() else {
+            return;
+        };
+        let rect = pane.canvas().get_bounding_client_rect();
+        let x = f64::from(e.client_x()) - rect.left();
+        let y = f64::from(e.client_y()) - rect.top();
+        let cmd = match event.type_().as_str() {
+            "pointerdown" => {
+                pane.down(e, x, y, &p.app);
+                None
+            }
+            "pointermove" => pane.moved(e, x, y, &p.app),
+            "pointerup" => {
+                if let Some(at) = pane.up(e) {
+                    p.diagram_click(at);
+                }
+                None
+            }
+            _ => {
+                pane.cancel(e);
+                None
+            }
+        };
+        if let Some(cmd) = cmd
+            && let Err(m) = p.command(cmd)
+        {
+            p.flash(&m, true);
+        }
+    });
+}
+
+/// The wheel on the diagram: zooms, or scrolls through time sideways.
+pub fn on_diagram_wheel(event: Event) {
+    let Some(e) = event.dyn_ref::<web_sys::WheelEvent>() else {
+        return;
+    };
+    event.prevent_default();
+    with_page(|p| {
+        let cmd = p.diagram.as_mut().and_then(|pane| pane.wheel(e, &p.app));
+        if let Some(cmd) = cmd
+            && let Err(m) = p.command(cmd)
+        {
+            p.flash(&m, true);
+        }
+    });
+}
+
+/// A piece of a recording arrived (`dataavailable`).
+pub fn on_record_data(event: Event) {
+    let data = js_sys::Reflect::get(&event, &JsValue::from_str("data")).unwrap_or(JsValue::NULL);
+    with_page(|p| p.record_data(data));
+}
+
+/// The recorder stopped.
+pub fn on_record_stop(_: Event) {
+    with_page(Page::record_stopped);
 }

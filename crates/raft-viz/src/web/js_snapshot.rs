@@ -13,8 +13,10 @@ use raft_sim::Protocol;
 use wasm_bindgen::JsValue;
 
 use crate::snapshot::{
-    MessageSnapshot, NodeSnapshot, SNAPSHOT_EVERY_KEY, SWITCH_KEYS, SceneSummary, Snapshot,
+    DiagramSnapshot, MessageSnapshot, NodeSnapshot, SNAPSHOT_EVERY_KEY, SWITCH_KEYS, SceneSummary,
+    Snapshot,
 };
+use crate::view::Selection;
 
 /// A plain JS object being filled in, one key after another.
 struct Obj(Object);
@@ -106,6 +108,55 @@ pub fn snapshot(s: &Snapshot) -> JsValue {
                     .done()
             }),
         )
+        .set(
+            "selection",
+            &s.selection.map_or(JsValue::NULL, |sel| {
+                // A node by its name, a message or an event by its number.
+                match sel {
+                    Selection::Node(id) => Obj::new().text("node", &raft_sim::node_name(id)),
+                    Selection::Message(id) => Obj::new().num("message", id.0 as f64),
+                    Selection::Event(seq) => Obj::new().num("event", seq as f64),
+                }
+                .done()
+            }),
+        )
+        .done()
+}
+
+/// The diagram's geometry, for `snapshot().diagram`.
+pub fn diagram(d: &DiagramSnapshot) -> JsValue {
+    Obj::new()
+        .num("fromMs", d.from_ms)
+        .num("toMs", d.to_ms)
+        .num("left", d.left)
+        .num("right", d.right)
+        .set(
+            "lanes",
+            &list_of(&d.lanes, |(name, y)| {
+                Obj::new().text("name", name).num("y", *y).done()
+            }),
+        )
+        .set(
+            "lines",
+            &list_of(&d.lines, |(id, ends)| {
+                Obj::new()
+                    .num("id", *id as f64)
+                    .set("ends", &list_of(ends, |v| JsValue::from_f64(*v)))
+                    .done()
+            }),
+        )
+        .set(
+            "marks",
+            &list_of(&d.marks, |(seq, kind, node, at)| {
+                Obj::new()
+                    .num("event", *seq as f64)
+                    .text("kind", kind)
+                    .text("node", node)
+                    .num("x", at.x)
+                    .num("y", at.y)
+                    .done()
+            }),
+        )
         .done()
 }
 
@@ -181,6 +232,8 @@ fn message(m: &MessageSnapshot) -> JsValue {
         .flag("heartbeat", m.heartbeat)
         .num("sentMs", m.sent_ms)
         .num("arriveMs", m.arrive_ms)
+        .num("x", m.x)
+        .num("y", m.y)
         .done()
 }
 

@@ -22,6 +22,7 @@ pub mod api;
 pub mod canvas;
 pub mod catalogue;
 pub mod controls;
+pub mod diagram;
 pub mod dispatch;
 pub mod dom;
 pub mod events;
@@ -34,8 +35,10 @@ pub mod notices;
 pub mod page;
 pub mod panic;
 pub mod protocol_panel;
+pub mod rule_panel;
 pub mod runner;
 pub mod strip;
+pub mod takeaway;
 pub mod tour_card;
 
 /// The heap: talc, sized to grow with the wasm memory, instead of the standard library's

@@ -9,11 +9,14 @@ use web_sys::{Document, Element, Event, HtmlCanvasElement, Window};
 use super::api::Api;
 use super::canvas::CanvasPainter;
 use super::controls::Controls;
+use super::diagram::DiagramPane;
 use super::dom::{self, Listener, concat, err, find, get};
 use super::events;
 use super::links::Clipboard;
 use super::notices::Notices;
+use super::rule_panel::RulePanel;
 use super::runner::{Runner, Watch, Watchers, matches_media, pixel_ratio};
+use super::takeaway::Recording;
 use super::tour_card::TourCard;
 use crate::app::App;
 use crate::command::{Command, CommandError, Outcome};
@@ -36,11 +39,17 @@ pub struct Page {
     pub(super) canvas: HtmlCanvasElement,
     container: Element,
     painter: CanvasPainter,
-    theme: &'static Theme,
+    pub(super) theme: &'static Theme,
     theme_choice: ThemeChoice,
     pub(super) mode: ControlsMode,
-    size: (f64, f64),
+    pub(super) size: (f64, f64),
     ratio: f64,
+    /// The space-time diagram, on pages with every control.
+    pub(super) diagram: Option<DiagramPane>,
+    /// The WebM recording under way, or the last one.
+    pub(super) recording: Option<Recording>,
+    /// The rule panel: why the selection happened, over Figure 2.
+    rule_panel: Option<RulePanel>,
     pub(super) controls: Controls,
     /// The tour's card (and the sandbox's task), if the page has one.
     tour_card: Option<TourCard>,
@@ -135,6 +144,13 @@ impl Page {
         } else {
             TourCard::bind(&document, &root)?
         };
+        let diagram = match find::<HtmlCanvasElement>(&document, "rv-diagram") {
+            Some(c) if mode == ControlsMode::All => Some(DiagramPane::new(&c, &family)?),
+            _ => None,
+        };
+        let rule_panel = (mode == ControlsMode::All)
+            .then(|| RulePanel::bind(&document))
+            .flatten();
         let runner = Runner::new(&window, events::on_frame, events::on_timeout);
         let notices_bar = Notices::new(&window, &document, &root, events::on_flash_over);
         let clipboard = Clipboard::new(events::on_copied, events::on_copy_failed);
@@ -152,6 +168,9 @@ impl Page {
             mode,
             size: (0.0, 0.0),
             ratio,
+            diagram,
+            recording: None,
+            rule_panel,
             controls,
             tour_card,
             touch_start: None,
@@ -180,10 +199,14 @@ impl Page {
         let rect = self.canvas.get_bounding_client_rect();
         self.resized(rect.width(), rect.height());
 
+        // The loop runs while the cluster or the diagram is in view: on a phone the
+        // diagram's tab hides the cluster, so the box around both is what is watched.
+        let views = find::<Element>(&self.document, "rv-views")
+            .unwrap_or_else(|| self.canvas.clone().into());
         self.watchers = Some(Watchers::new(
             &self.window,
             &self.document,
-            &self.canvas,
+            &views,
             &self.container,
             self.theme_choice == ThemeChoice::Auto,
             events::on_watch,
@@ -200,6 +223,21 @@ impl Page {
             Listener::new(&self.canvas, "pointerdown", events::on_pointer as fn(Event))?,
             Listener::new(&self.canvas, "pointerup", events::on_pointer as fn(Event))?,
         ];
+        if let Some(pane) = &self.diagram {
+            let target: &web_sys::EventTarget = pane.canvas();
+            for kind in ["pointerdown", "pointermove", "pointerup", "pointercancel"] {
+                self.listeners.push(Listener::new(
+                    target,
+                    kind,
+                    events::on_diagram_pointer as fn(Event),
+                )?);
+            }
+            self.listeners.push(Listener::new(
+                target,
+                "wheel",
+                events::on_diagram_wheel as fn(Event),
+            )?);
+        }
         self.api = Some(Api::install(
             &self.window,
             events::api_snapshot,
@@ -223,8 +261,10 @@ impl Page {
         self.synced = true;
         self.controls
             .sync(&self.app, self.theme, self.ratio, timestamp, force);
+        self.sync_diagram(timestamp, force);
         self.sync_card();
         self.reflect_tour();
+        self.check_recording(timestamp);
         self.runner.plan(next);
         // After the first frame, not before it: the ~2.5 MB ring keeps memory flat.
         self.app.reserve_history();
@@ -251,6 +291,9 @@ impl Page {
         self.app.resize(w, h);
         self.app.invalidate();
         self.controls.resized();
+        if let Some(d) = self.diagram.as_mut() {
+            d.remeasure();
+        }
         self.runner.wake();
     }
 
@@ -271,8 +314,11 @@ impl Page {
                 if self.theme_choice == ThemeChoice::Auto {
                     self.theme = if dark { &DARK } else { &LIGHT };
                     set_theme_attr(&self.document, self.theme);
-                    self.painter
-                        .set_family(&css_var(&self.window, &self.canvas, "--canvas-font"));
+                    let family = css_var(&self.window, &self.canvas, "--canvas-font");
+                    self.painter.set_family(&family);
+                    if let Some(d) = self.diagram.as_mut() {
+                        d.set_family(&family);
+                    }
                     self.restyled();
                 }
             }
@@ -283,6 +329,9 @@ impl Page {
     fn restyled(&mut self) {
         self.app.invalidate();
         self.controls.resized();
+        if let Some(d) = self.diagram.as_mut() {
+            d.remeasure();
+        }
         self.after_input();
     }
 
@@ -291,8 +340,56 @@ impl Page {
         let now = self.window.performance().map_or(0.0, |p| p.now());
         self.controls
             .sync(&self.app, self.theme, self.ratio, now, true);
+        self.sync_diagram(now, true);
         self.sync_card();
         self.runner.wake();
+    }
+
+    /// Draws the diagram if what it shows changed, and brings the rule panel up to
+    /// date.
+    fn sync_diagram(&mut self, now_ms: f64, force: bool) {
+        if let Some(d) = self.diagram.as_mut()
+            && d.update(&self.app, self.theme, self.ratio, now_ms, force)
+        {
+            self.runner.drew();
+        }
+        if let Some(panel) = self.rule_panel.as_mut() {
+            panel.sync(&self.document, &self.app);
+        }
+    }
+
+    /// A click or tap on the diagram at `p` (CSS pixels from its corner).
+    pub fn diagram_click(&mut self, p: Point) {
+        if let Some(pane) = self.diagram.as_mut() {
+            let (w, h) = pane.size();
+            self.app.diagram_click(p, w, h);
+        }
+        self.after_input();
+    }
+
+    /// Shows the cluster, the diagram, or both (`data-view` on the page: on a phone,
+    /// one at a time).
+    pub fn set_view(&mut self, view: &str) {
+        dom::set_attr(&self.root, "data-view", view);
+        for (id, on) in [
+            ("rv-view-cluster", view != "diagram"),
+            ("rv-view-diagram", view == "diagram"),
+            ("rv-diagram-toggle", view != "cluster"),
+        ] {
+            if let Some(b) = self.document.get_element_by_id(id) {
+                dom::set_attr(&b, "aria-pressed", if on { "true" } else { "false" });
+            }
+        }
+        if let Some(d) = self.diagram.as_mut() {
+            d.remeasure();
+        }
+        self.app.invalidate();
+        self.after_input();
+    }
+
+    /// What `data-view` says now.
+    pub fn view(&self) -> String {
+        self.root.get_attribute("data-view").unwrap_or_default()
     }
 
     /// Brings the tour's card up to date, first asking for the appendix if the scene's
