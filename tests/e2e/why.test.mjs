@@ -1,6 +1,6 @@
 // The rule behind a selection (issue 12, the rule panel's first part): selecting a node
 // or a message gives `snapshot().why` = { rule, cite, text }, the rule of the paper that
-// made it act and the values it compared, in the reader's language; the inspector shows
+// made it act and the values it compared, in the reader's language; the rule panel shows
 // the same line. Nothing selected: `why` is null.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,12 +29,12 @@ for (const lang of ['en', 'zh']) {
     } else {
       assert.match(why.text, /^投出选票：term 1 ≥ 我的 term 1 ✓/);
     }
-    // The sandbox's inspector shows the same reason for the same node.
+    // The sandbox's rule panel shows the same reason for the same node.
     await command(page, { type: 'try' });
     await command(page, { type: 'pause' });
     await command(page, { type: 'select', node: 'B' });
     const shown = await snapshot(page);
-    const lines = await page.locator('#rv-insp-lines').innerText();
+    const lines = await page.locator('#rv-why').innerText();
     assert.ok(lines.includes(shown.why.cite) && lines.includes(shown.why.text), lines);
     await page.screenshot({ path: `${suite.shots}/why-${lang}.png` });
     await command(page, { type: 'select' });

@@ -90,6 +90,35 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Every rule, in the order above.
+    pub const ALL: [Rule; 25] = [
+        Rule::VoteStaleTerm,
+        Rule::VoteAlreadyCast,
+        Rule::VoteLogNotUpToDate,
+        Rule::VoteGranted,
+        Rule::AppendConsistencyCheck,
+        Rule::AppendConflict,
+        Rule::AppendNewEntries,
+        Rule::AppendLeaderCommit,
+        Rule::HigherTerm,
+        Rule::ElectionTimeout,
+        Rule::StartElection,
+        Rule::MajorityOfVotes,
+        Rule::NewLeader,
+        Rule::ClientCommand,
+        Rule::Heartbeat,
+        Rule::SendEntries,
+        Rule::DecrementNextIndex,
+        Rule::CommitRule,
+        Rule::CurrentTermOnly,
+        Rule::NoopEntry,
+        Rule::Membership,
+        Rule::LeaderStillActive,
+        Rule::Snapshot,
+        Rule::PreVote,
+        Rule::CheckQuorum,
+    ];
+
     /// Where the paper (or Ongaro's thesis, "thesis §…") states it.
     #[must_use]
     pub fn cite(self) -> &'static str {

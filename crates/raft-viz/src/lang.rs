@@ -80,11 +80,16 @@ pub enum Book {
     /// scene and waypoint (see `raft_sim::scene::Text`); fetched when a reader first
     /// opens one of its scenes. Its Chinese is in `zh.txt`, like every other text's.
     Appendix,
+    /// `figure2.txt`: the paper's Figure 2 in our words, line by line, keyed by each
+    /// line's place and the rules it states; fetched when a reader first opens it in
+    /// the rule panel. Its Chinese is in `zh.txt`.
+    Figure2,
 }
 
 /// The installed catalogues, each set once by [`Book::install`].
 static CHINESE: OnceLock<Catalogue> = OnceLock::new();
 static APPENDIX: OnceLock<Catalogue> = OnceLock::new();
+static FIGURE_2: OnceLock<Catalogue> = OnceLock::new();
 
 impl Book {
     /// Its file name, relative to the page (trunk copies `www/` there).
@@ -92,6 +97,7 @@ impl Book {
         match self {
             Book::Chinese => "zh.txt",
             Book::Appendix => "beyond.txt",
+            Book::Figure2 => "figure2.txt",
         }
     }
 
@@ -99,6 +105,7 @@ impl Book {
         match self {
             Book::Chinese => &CHINESE,
             Book::Appendix => &APPENDIX,
+            Book::Figure2 => &FIGURE_2,
         }
     }
 
@@ -112,6 +119,11 @@ impl Book {
         self.cell().get().and_then(|c| c.get(key))
     }
 
+    /// Every entry, `(key, text)` in key order (none until it is installed).
+    pub fn entries(self) -> impl Iterator<Item = (&'static str, &'static str)> {
+        self.cell().get().into_iter().flat_map(Catalogue::iter)
+    }
+
     /// Installs it from its text (the contents of its file) and returns how many
     /// entries it has. A second call keeps the first catalogue.
     pub fn install(self, text: String) -> Result<usize, CatalogueError> {
@@ -122,13 +134,14 @@ impl Book {
     }
 }
 
-/// Installs both catalogues of this source tree, compiled in: for tests and tools,
+/// Installs every catalogue of this source tree, compiled in: for tests and tools,
 /// which have no page to fetch them from. (The page does not call it, so its module
 /// does not carry their text.)
 pub fn install_bundled() {
     let books = [
         (Book::Chinese, include_str!("../../../www/zh.txt")),
         (Book::Appendix, raft_sim::scene::APPENDIX),
+        (Book::Figure2, include_str!("../../../www/figure2.txt")),
     ];
     for (book, text) in books.into_iter().filter(|(b, _)| !b.installed()) {
         if let Err(e) = book.install(String::from(text)) {
@@ -224,14 +237,28 @@ impl Catalogue {
             .entries
             .binary_search_by(|e| key_of(text, e).cmp(en))
             .ok()?;
-        let [_, key_end, end] = self.entries[i];
+        Some(self.entry(self.entries[i]).1)
+    }
+
+    /// Every `(key, text)`, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries.iter().map(|&e| self.entry(e))
+    }
+
+    /// An entry's key and text.
+    fn entry(&self, e: [u32; 3]) -> (&str, &str) {
+        let text = &self.text;
+        let [_, key_end, end] = e;
         // The translation is the line after the key's; skip the newline (and a '\r').
         let from = text
             .get(key_end as usize..end as usize)
             .unwrap_or_default()
             .find('\n')
             .map_or(end as usize, |k| key_end as usize + k + 1);
-        text.get(from..end as usize)
+        (
+            key_of(text, &e),
+            text.get(from..end as usize).unwrap_or_default(),
+        )
     }
 
     /// The number of entries.

@@ -53,8 +53,8 @@ pub struct Snapshot {
 }
 
 /// Where the space-time diagram puts things, for hosts that point at it (and tests
-/// that click its lines and marks): the window's times and their x, each lane's y,
-/// each line's ends and each mark's place, in CSS pixels of the diagram's canvas.
+/// that click its lines and marks): the window's times and their x, each line's ends
+/// and each mark's place, in CSS pixels of the diagram's canvas.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiagramSnapshot {
     /// The window's left edge, ms.
@@ -65,8 +65,6 @@ pub struct DiagramSnapshot {
     pub left: f64,
     /// The x of `to_ms`.
     pub right: f64,
-    /// Each lane: the node's name (or `client`) and the y of its centre line.
-    pub lanes: Vec<(String, f64)>,
     /// Each line: its message's id, and its ends `[x1, y1, x2, y2]`.
     pub lines: Vec<(u64, [f64; 4])>,
     /// Each mark: its event's number, its kind (`"withheld"`), its node, and where.
@@ -76,15 +74,6 @@ pub struct DiagramSnapshot {
 impl DiagramSnapshot {
     /// The snapshot of diagram `d` drawn at `scale`.
     pub fn of(d: &Diagram, scale: &Scale) -> DiagramSnapshot {
-        let mut lanes: Vec<(String, f64)> = d
-            .lanes
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (node_name(l.node), scale.lane_y(i)))
-            .collect();
-        if d.client {
-            lanes.push((String::from("client"), scale.lane_y(d.lanes.len())));
-        }
         let lines = d
             .lines
             .iter()
@@ -116,7 +105,6 @@ impl DiagramSnapshot {
             to_ms: d.window.to.as_micros() as f64 / 1_000.0,
             left: scale.x(d.window.from),
             right: scale.x(d.window.to),
-            lanes,
             lines,
             marks,
         }

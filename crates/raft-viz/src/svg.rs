@@ -1,11 +1,11 @@
 //! A [`Painter`] that writes SVG: the space-time diagram exported for a teacher's
-//! slides is the very drawing the canvas shows, call for call.
+//! slides is the very drawing the canvas shows, call for call. Every shape is one
+//! element with its numbers, paint and opacity as attributes; numbers keep one decimal.
 
 use crate::layout::Point;
-use crate::num::decimal;
 use crate::paint::{Align, Painter, Stroke};
 
-/// Writes an SVG document of `width` × `height` CSS pixels.
+/// Writes an SVG document.
 #[derive(Debug)]
 pub struct SvgPainter {
     out: String,
@@ -14,22 +14,21 @@ pub struct SvgPainter {
 }
 
 impl SvgPainter {
-    /// An empty picture of `width` × `height`, its text in `family`.
+    /// An empty picture of `width` × `height` CSS pixels, its text in `family`.
     pub fn new(width: f64, height: f64, family: &str) -> SvgPainter {
-        let mut out = String::from("<svg xmlns=\"http://www.w3.org/2000/svg\"");
-        for (name, v) in [("width", width), ("height", height)] {
-            attr(&mut out, name, &decimal(v, 1));
-        }
-        out.push_str(" viewBox=\"0 0 ");
-        out.push_str(&decimal(width, 1));
-        out.push(' ');
-        out.push_str(&decimal(height, 1));
-        out.push_str("\">\n");
-        SvgPainter {
-            out,
+        let mut p = SvgPainter {
+            out: String::from("<svg xmlns=\"http://www.w3.org/2000/svg\""),
             alpha: 1.0,
             family: escape(family),
+        };
+        p.nums(&[("width", width), ("height", height)]);
+        p.out.push_str(" viewBox=\"0 0");
+        for v in [width, height] {
+            p.out.push(' ');
+            num(&mut p.out, v);
         }
+        p.out.push_str("\">\n");
+        p
     }
 
     /// The finished document.
@@ -38,51 +37,87 @@ impl SvgPainter {
         self.out
     }
 
+    fn attr(&mut self, name: &str, value: &str) {
+        self.out.push(' ');
+        self.out.push_str(name);
+        self.out.push_str("=\"");
+        self.out.push_str(value);
+        self.out.push('"');
+    }
+
+    fn nums(&mut self, attrs: &[(&str, f64)]) {
+        for &(name, v) in attrs {
+            self.out.push(' ');
+            self.out.push_str(name);
+            self.out.push_str("=\"");
+            num(&mut self.out, v);
+            self.out.push('"');
+        }
+    }
+
+    /// `<tag` with the opacity in force.
     fn open(&mut self, tag: &str) {
         self.out.push('<');
         self.out.push_str(tag);
         if self.alpha < 1.0 {
-            attr(&mut self.out, "opacity", &decimal(self.alpha, 2));
+            let alpha = self.alpha;
+            self.nums(&[("opacity", alpha)]);
         }
     }
 
+    /// One shape: its numbers, its fill and stroke, closed.
+    fn shape(
+        &mut self,
+        tag: &str,
+        attrs: &[(&str, f64)],
+        fill: Option<&str>,
+        stroke: Option<Stroke>,
+    ) {
+        self.open(tag);
+        self.nums(attrs);
+        self.paint(fill, stroke);
+    }
+
+    /// ` points="x,y x,y ..."`.
+    fn points(&mut self, points: &[Point]) {
+        self.out.push_str(" points=\"");
+        for (i, p) in points.iter().enumerate() {
+            if i > 0 {
+                self.out.push(' ');
+            }
+            num(&mut self.out, p.x);
+            self.out.push(',');
+            num(&mut self.out, p.y);
+        }
+        self.out.push('"');
+    }
+
+    /// The fill and stroke, and the end of the element.
     fn paint(&mut self, fill: Option<&str>, stroke: Option<Stroke>) {
-        attr(&mut self.out, "fill", fill.unwrap_or("none"));
+        self.attr("fill", fill.unwrap_or("none"));
         if let Some(s) = stroke {
-            attr(&mut self.out, "stroke", s.color);
-            attr(&mut self.out, "stroke-width", &decimal(s.width, 2));
-            attr(&mut self.out, "stroke-linecap", "round");
+            self.attr("stroke", s.color);
+            self.nums(&[("stroke-width", s.width)]);
+            self.attr("stroke-linecap", "round");
             if let Some((dash, gap)) = s.dash {
-                let mut d = decimal(dash, 2);
-                d.push(' ');
-                d.push_str(&decimal(gap, 2));
-                attr(&mut self.out, "stroke-dasharray", &d);
+                self.out.push_str(" stroke-dasharray=\"");
+                num(&mut self.out, dash);
+                self.out.push(' ');
+                num(&mut self.out, gap);
+                self.out.push('"');
             }
         }
         self.out.push_str("/>\n");
     }
-
-    fn points(&mut self, name: &str, points: &[Point]) {
-        let mut list = String::new();
-        for (i, p) in points.iter().enumerate() {
-            if i > 0 {
-                list.push(' ');
-            }
-            list.push_str(&decimal(p.x, 2));
-            list.push(',');
-            list.push_str(&decimal(p.y, 2));
-        }
-        attr(&mut self.out, name, &list);
-    }
 }
 
-/// ` name="value"` (the value already escaped or made of safe characters).
-fn attr(out: &mut String, name: &str, value: &str) {
-    out.push(' ');
-    out.push_str(name);
-    out.push_str("=\"");
-    out.push_str(value);
-    out.push('"');
+/// Appends `v` with at most one decimal.
+fn num(out: &mut String, v: f64) {
+    let tenths = (v * 10.0).round();
+    if tenths < 0.0 {
+        out.push('-');
+    }
+    crate::num::push_fixed(out, tenths.abs() as u64, 1);
 }
 
 /// Text with the characters XML reserves escaped.
@@ -103,7 +138,7 @@ pub fn escape(text: &str) -> String {
 impl Painter for SvgPainter {
     fn clear(&mut self, color: &'static str) {
         self.out.push_str("<rect width=\"100%\" height=\"100%\"");
-        attr(&mut self.out, "fill", color);
+        self.attr("fill", color);
         self.out.push_str("/>\n");
     }
 
@@ -118,54 +153,33 @@ impl Painter for SvgPainter {
         fill: Option<&'static str>,
         stroke: Option<Stroke>,
     ) {
-        self.open("circle");
-        attr(&mut self.out, "cx", &decimal(center.x, 2));
-        attr(&mut self.out, "cy", &decimal(center.y, 2));
-        attr(&mut self.out, "r", &decimal(radius, 2));
-        self.paint(fill, stroke);
+        let attrs = [("cx", center.x), ("cy", center.y), ("r", radius)];
+        self.shape("circle", &attrs, fill, stroke);
     }
 
+    /// The diagram draws no arcs (only the cluster's timers do): an arc is written as
+    /// the chord's polyline through its middle, good enough for a picture.
     fn arc(&mut self, center: Point, radius: f64, start: f64, end: f64, stroke: Stroke) {
-        let (s0, c0) = crate::num::sin_cos(start);
-        let (s1, c1) = crate::num::sin_cos(end);
-        let large = if (end - start).abs() > core::f64::consts::PI {
-            "1"
-        } else {
-            "0"
+        let at = |a: f64| {
+            let (s, c) = crate::num::sin_cos(a);
+            Point {
+                x: center.x + radius * c,
+                y: center.y + radius * s,
+            }
         };
-        let mut d = String::from("M");
-        for v in [center.x + radius * c0, center.y + radius * s0] {
-            d.push_str(&decimal(v, 2));
-            d.push(' ');
-        }
-        d.push('A');
-        for v in [radius, radius] {
-            d.push_str(&decimal(v, 2));
-            d.push(' ');
-        }
-        d.push_str("0 ");
-        d.push_str(large);
-        d.push_str(" 1 ");
-        d.push_str(&decimal(center.x + radius * c1, 2));
-        d.push(' ');
-        d.push_str(&decimal(center.y + radius * s1, 2));
-        self.open("path");
-        attr(&mut self.out, "d", &d);
+        self.open("polyline");
+        self.points(&[at(start), at((start + end) / 2.0), at(end)]);
         self.paint(None, Some(stroke));
     }
 
     fn line(&mut self, from: Point, to: Point, stroke: Stroke) {
-        self.open("line");
-        attr(&mut self.out, "x1", &decimal(from.x, 2));
-        attr(&mut self.out, "y1", &decimal(from.y, 2));
-        attr(&mut self.out, "x2", &decimal(to.x, 2));
-        attr(&mut self.out, "y2", &decimal(to.y, 2));
-        self.paint(None, Some(stroke));
+        let attrs = [("x1", from.x), ("y1", from.y), ("x2", to.x), ("y2", to.y)];
+        self.shape("line", &attrs, None, Some(stroke));
     }
 
     fn polygon(&mut self, points: &[Point], fill: Option<&'static str>, stroke: Option<Stroke>) {
         self.open("polygon");
-        self.points("points", points);
+        self.points(points);
         self.paint(fill, stroke);
     }
 
@@ -178,15 +192,14 @@ impl Painter for SvgPainter {
         fill: Option<&'static str>,
         stroke: Option<Stroke>,
     ) {
-        self.open("rect");
-        attr(&mut self.out, "x", &decimal(top_left.x, 2));
-        attr(&mut self.out, "y", &decimal(top_left.y, 2));
-        attr(&mut self.out, "width", &decimal(width.max(0.0), 2));
-        attr(&mut self.out, "height", &decimal(height.max(0.0), 2));
-        if radius > 0.0 {
-            attr(&mut self.out, "rx", &decimal(radius, 2));
-        }
-        self.paint(fill, stroke);
+        let attrs = [
+            ("x", top_left.x),
+            ("y", top_left.y),
+            ("width", width.max(0.0)),
+            ("height", height.max(0.0)),
+            ("rx", radius),
+        ];
+        self.shape("rect", &attrs, fill, stroke);
     }
 
     fn text(
@@ -199,22 +212,20 @@ impl Painter for SvgPainter {
         bold: bool,
     ) {
         self.open("text");
-        attr(&mut self.out, "x", &decimal(at.x, 2));
-        attr(&mut self.out, "y", &decimal(at.y, 2));
-        attr(&mut self.out, "font-size", &decimal(size, 1));
+        self.nums(&[("x", at.x), ("y", at.y), ("font-size", size)]);
         let family = core::mem::take(&mut self.family);
-        attr(&mut self.out, "font-family", &family);
+        self.attr("font-family", &family);
         self.family = family;
-        attr(&mut self.out, "fill", color);
-        attr(&mut self.out, "dominant-baseline", "central");
+        self.attr("fill", color);
+        self.attr("dominant-baseline", "central");
         let anchor = match align {
             Align::Left => "start",
             Align::Center => "middle",
             Align::Right => "end",
         };
-        attr(&mut self.out, "text-anchor", anchor);
+        self.attr("text-anchor", anchor);
         if bold {
-            attr(&mut self.out, "font-weight", "bold");
+            self.attr("font-weight", "bold");
         }
         self.out.push('>');
         self.out.push_str(&escape(text));

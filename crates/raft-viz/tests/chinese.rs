@@ -362,6 +362,10 @@ fn every_text_the_code_translates_has_an_entry_in_the_catalogue() {
         include_str!("../src/web/labels.rs"),
         include_str!("../src/share/mod.rs"),
         include_str!("../src/share/actions.rs"),
+        include_str!("../src/web/rule_panel.rs"),
+        include_str!("../src/web/takeaway.rs"),
+        include_str!("../src/web/diagram.rs"),
+        include_str!("../src/app/diagram_view.rs"),
     ];
     let mut texts = Vec::new();
     for code in sources {
@@ -443,4 +447,43 @@ fn html_labels(html: &str) -> Vec<String> {
         }
     }
     labels
+}
+
+#[test]
+fn every_line_of_figure_2_has_its_chinese_and_names_only_rules_that_exist() {
+    let zh = Catalogue::parse(String::from(include_str!("../../../www/zh.txt"))).expect("zh");
+    let figure = Catalogue::parse(String::from(include_str!("../../../www/figure2.txt")))
+        .expect("www/figure2.txt parses");
+    let known: Vec<&str> = raft_sim::raft_core::Rule::ALL
+        .iter()
+        .map(|&r| raft_viz::why::rule_id(r))
+        .collect();
+    let mut marked = Vec::new();
+    for (key, english) in figure.iter() {
+        assert!(
+            zh.get(english).is_some(),
+            "no Chinese for Figure 2's {english:?}"
+        );
+        let mut words = key.split(' ');
+        assert!(
+            words
+                .next()
+                .is_some_and(|n| n.len() == 2 && n.bytes().all(|b| b.is_ascii_digit())),
+            "{key:?} starts with its two-digit place"
+        );
+        for rule in words.filter(|w| *w != "h") {
+            assert!(known.contains(&rule), "{rule:?} in {key:?} is no rule's id");
+            marked.push(rule);
+        }
+    }
+    // Every rule of Figure 2's boxes has its line to mark.
+    for r in raft_sim::raft_core::Rule::ALL {
+        if r.figure_2().is_some() {
+            assert!(
+                marked.contains(&raft_viz::why::rule_id(r)),
+                "{r:?} has no line"
+            );
+        }
+    }
+    assert_eq!(figure.len(), 29, "four boxes' headings and lines");
 }

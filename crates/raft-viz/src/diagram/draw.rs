@@ -26,7 +26,7 @@ pub fn draw(
     selection: Option<Selection>,
     subjects: &[Subject],
     client: &str,
-    p: &mut impl Painter,
+    p: &mut dyn Painter,
 ) {
     p.clear(theme.background);
     axis(s, theme, p);
@@ -107,14 +107,14 @@ pub fn draw(
     }
 }
 
-fn alpha(focus: Focus, p: &mut impl Painter) {
+fn alpha(focus: Focus, p: &mut dyn Painter) {
     if focus == Focus::Dim {
         p.set_alpha(DIM);
     }
 }
 
 /// One stretch of a lane.
-fn band(x0: f64, x1: f64, y: f64, h: f64, state: LaneState, theme: &Theme, p: &mut impl Painter) {
+fn band(x0: f64, x1: f64, y: f64, h: f64, state: LaneState, theme: &Theme, p: &mut dyn Painter) {
     let w = (x1 - x0).max(0.0);
     match state {
         LaneState::Absent => {}
@@ -159,7 +159,7 @@ fn draw_line(
     focus: Focus,
     selected: bool,
     theme: &Theme,
-    p: &mut impl Painter,
+    p: &mut dyn Painter,
 ) {
     let Some((a, b)) = line_ends(d, s, line) else {
         return;
@@ -186,40 +186,72 @@ fn draw_line(
     }
     p.line(a, b, stroke);
     match line.fate {
-        Fate::Lost => {
-            let r = 3.5;
-            let bad = Stroke::solid(theme.bad, 1.8);
-            p.line(at(b, -r, -r), at(b, r, r), bad);
-            p.line(at(b, -r, r), at(b, r, -r), bad);
-        }
+        Fate::Lost => glyph(
+            b,
+            Glyph::Cross,
+            3.5,
+            None,
+            Some(Stroke::solid(theme.bad, 1.8)),
+            p,
+        ),
         Fate::Delivered | Fate::InFlight => head(b, line, color, theme, p),
     }
     p.set_alpha(1.0);
 }
 
+/// The small shapes of the diagram: a line's end and a mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Glyph {
+    Disc,
+    Diamond,
+    Square,
+    Cross,
+    Tick,
+}
+
+/// Draws `g` of radius `r` at `c`.
+fn glyph(
+    c: Point,
+    g: Glyph,
+    r: f64,
+    fill: Option<&'static str>,
+    stroke: Option<Stroke>,
+    p: &mut dyn Painter,
+) {
+    match g {
+        Glyph::Disc => p.circle(c, r, fill, stroke),
+        Glyph::Diamond => p.polygon(
+            &[at(c, 0.0, -r), at(c, r, 0.0), at(c, 0.0, r), at(c, -r, 0.0)],
+            fill,
+            stroke,
+        ),
+        Glyph::Square => p.rect(at(c, -r, -r), 2.0 * r, 2.0 * r, 0.0, fill, stroke),
+        Glyph::Cross | Glyph::Tick => {
+            let s = stroke.unwrap_or(Stroke::solid("#000", 1.0));
+            let dx = if g == Glyph::Cross { r } else { 0.0 };
+            p.line(at(c, -dx, -r), at(c, dx, r), s);
+            if g == Glyph::Cross {
+                p.line(at(c, -r, r), at(c, r, -r), s);
+            }
+        }
+    }
+}
+
 /// The kind's shape where a line ends: filled for a request, hollow for a reply,
 /// struck through for a refusal.
-fn head(b: Point, line: &Line, color: &'static str, theme: &Theme, p: &mut impl Painter) {
+fn head(b: Point, line: &Line, color: &'static str, theme: &Theme, p: &mut dyn Painter) {
     let r = if line.heartbeat { 1.8 } else { 2.6 };
     let (fill, stroke) = if line.request {
         (Some(color), None)
     } else {
         (Some(theme.background), Some(Stroke::solid(color, 1.2)))
     };
-    match line.shape {
-        Shape::Append => p.circle(b, r, fill, stroke),
-        Shape::Vote => {
-            let k = r * 1.4;
-            p.polygon(
-                &[at(b, 0.0, -k), at(b, k, 0.0), at(b, 0.0, k), at(b, -k, 0.0)],
-                fill,
-                stroke,
-            );
-        }
-        Shape::Client | Shape::Snapshot => {
-            p.rect(at(b, -r, -r), 2.0 * r, 2.0 * r, 0.0, fill, stroke)
-        }
-    }
+    let g = match line.shape {
+        Shape::Append => Glyph::Disc,
+        Shape::Vote => Glyph::Diamond,
+        Shape::Client | Shape::Snapshot => Glyph::Square,
+    };
+    glyph(b, g, r, fill, stroke, p);
     if line.ok == Some(false) {
         p.line(
             at(b, -r - 1.0, r + 1.0),
@@ -229,64 +261,38 @@ fn head(b: Point, line: &Line, color: &'static str, theme: &Theme, p: &mut impl 
     }
 }
 
-/// A mark's glyph.
-fn mark(c: Point, kind: MarkKind, theme: &Theme, p: &mut impl Painter) {
-    let r = 3.6;
-    match kind {
-        // The election timer ran out: the timer's orange, a small clock hand.
-        MarkKind::Timeout => {
-            p.circle(
-                c,
-                r,
-                Some(theme.background),
-                Some(Stroke::solid(theme.heartbeat, 1.4)),
-            );
-            p.line(c, at(c, 0.0, -r), Stroke::solid(theme.heartbeat, 1.2));
-        }
-        MarkKind::Vote => p.polygon(
-            &[at(c, 0.0, -r), at(c, r, 0.0), at(c, 0.0, r), at(c, -r, 0.0)],
-            Some(theme.vote),
-            Some(Stroke::solid(theme.background, 0.8)),
-        ),
-        MarkKind::Elected => p.circle(
-            c,
-            r + 0.6,
-            Some(theme.node_fill),
-            Some(Stroke::solid(theme.node_border, 1.6)),
-        ),
-        MarkKind::Append => p.line(
-            at(c, 0.0, -r),
-            at(c, 0.0, r),
-            Stroke::solid(theme.append, 1.6),
-        ),
-        MarkKind::Commit => p.rect(
-            at(c, -r * 0.8, -r * 0.8),
-            1.6 * r,
-            1.6 * r,
-            0.0,
-            Some(theme.good),
-            None,
-        ),
-        // Held back by the Figure 8 rule: a commit that did not happen.
-        MarkKind::Withheld => p.rect(
-            at(c, -r * 0.8, -r * 0.8),
-            1.6 * r,
-            1.6 * r,
-            0.0,
+/// A mark's glyph: the timer's orange ring for a timeout, the vote's diamond, the
+/// leader's bordered disc, an append's tick, a commit's filled square (hollow and red
+/// when the Figure 8 rule held it back), a crash's cross, a restart's green ring.
+fn mark(c: Point, kind: MarkKind, theme: &Theme, p: &mut dyn Painter) {
+    let solid = Stroke::solid;
+    let (g, fill, stroke) = match kind {
+        MarkKind::Timeout => (
+            Glyph::Disc,
             Some(theme.background),
-            Some(Stroke::solid(theme.bad, 1.4)),
+            Some(solid(theme.heartbeat, 1.6)),
         ),
-        MarkKind::Crash => {
-            let bad = Stroke::solid(theme.bad, 2.0);
-            p.line(at(c, -r, -r), at(c, r, r), bad);
-            p.line(at(c, -r, r), at(c, r, -r), bad);
-        }
-        MarkKind::Restart => p.circle(c, r, None, Some(Stroke::solid(theme.good, 1.6))),
-    }
+        MarkKind::Vote => (Glyph::Diamond, Some(theme.vote), None),
+        MarkKind::Elected => (
+            Glyph::Disc,
+            Some(theme.node_fill),
+            Some(solid(theme.node_border, 1.6)),
+        ),
+        MarkKind::Append => (Glyph::Tick, None, Some(solid(theme.append, 1.6))),
+        MarkKind::Commit => (Glyph::Square, Some(theme.good), None),
+        MarkKind::Withheld => (
+            Glyph::Square,
+            Some(theme.background),
+            Some(solid(theme.bad, 1.4)),
+        ),
+        MarkKind::Crash => (Glyph::Cross, None, Some(solid(theme.bad, 2.0))),
+        MarkKind::Restart => (Glyph::Disc, None, Some(solid(theme.good, 1.6))),
+    };
+    glyph(c, g, 3.6, fill, stroke, p);
 }
 
 /// Time ticks along the top: every 1, 2 or 5 × 10ⁿ ms, as many as fit.
-fn axis(s: &Scale, theme: &Theme, p: &mut impl Painter) {
+fn axis(s: &Scale, theme: &Theme, p: &mut dyn Painter) {
     let span_ms = s.window.span_us() as f64 / 1_000.0;
     let room = (s.width - LABEL_WIDTH).max(1.0);
     let most = (room / 70.0).max(1.0);

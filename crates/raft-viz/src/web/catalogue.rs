@@ -1,6 +1,7 @@
 //! Fetches a catalogue ([`Book`], beside the page; see [`crate::lang`]) the first time
 //! the page needs it: the Chinese when a reader picks Chinese, the appendix when one
-//! opens a scene beyond the article. A reader who needs neither downloads neither.
+//! opens a scene beyond the article, Figure 2 when one opens it in the rule panel. A
+//! reader who needs none downloads none.
 //!
 //! Each book's fetch has its promise callbacks kept in a thread-local, not leaked: they
 //! stay after it settles (a few hundred bytes, not worth freeing from inside
@@ -23,7 +24,8 @@ type Done = fn(Result<(), String>);
 
 thread_local! {
     /// Each book's fetch ([`slot`]): its callbacks and what to do when it settles.
-    static PENDING: [RefCell<Option<Pending>>; 2] = const { [RefCell::new(None), RefCell::new(None)] };
+    static PENDING: [RefCell<Option<Pending>>; 3] =
+        const { [RefCell::new(None), RefCell::new(None), RefCell::new(None)] };
 }
 
 struct Pending {
@@ -52,6 +54,7 @@ fn slot(book: Book) -> usize {
     match book {
         Book::Chinese => 0,
         Book::Appendix => 1,
+        Book::Figure2 => 2,
     }
 }
 
@@ -128,10 +131,12 @@ fn settle(book: Book, outcome: Result<(), String>) {
         let what = match book {
             Book::Chinese => "Chinese text could not be loaded (",
             Book::Appendix => "The text of the chapter beyond the article could not be loaded (",
+            Book::Figure2 => "Figure 2 could not be loaded (",
         };
         let then = match book {
             Book::Chinese => "); showing English.",
             Book::Appendix => "); its scenes play without captions.",
+            Book::Figure2 => ").",
         };
         done(outcome.map_err(|e| dom::concat(&[what, book.file(), ": ", &e, then])));
     }

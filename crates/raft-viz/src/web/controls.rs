@@ -358,16 +358,12 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
     let key = (selection, steps, seq);
     if shown.inspected != Some(key) {
         shown.inspected = Some(key);
-        let mut lines = match selection {
+        let lines = match selection {
             None => Vec::new(),
             Some(Selection::Node(id)) => inspect::node_lines(world, id, lang),
             Some(Selection::Message(id)) => inspect::message_lines(world, id, lang),
             Some(Selection::Event(seq)) => inspect::event_lines(world, history, seq, lang),
         };
-        // The rule behind it, with what the node compared (the rule panel's line).
-        if let Some(w) = app.why() {
-            lines.push(say!(lang, "Why ({0}): {1}", w.cite(), &w.text));
-        }
         let mut text = String::new();
         for line in &lines {
             text.push_str(line);

@@ -235,3 +235,8 @@ pub fn on_record_data(event: Event) {
 pub fn on_record_stop(_: Event) {
     with_page(Page::record_stopped);
 }
+
+/// Figure 2's box in the rule panel opened or closed.
+pub fn on_figure_2_toggle(_: Event) {
+    with_page(Page::figure_2_toggled);
+}

@@ -131,12 +131,6 @@ pub fn diagram(d: &DiagramSnapshot) -> JsValue {
         .num("left", d.left)
         .num("right", d.right)
         .set(
-            "lanes",
-            &list_of(&d.lanes, |(name, y)| {
-                Obj::new().text("name", name).num("y", *y).done()
-            }),
-        )
-        .set(
             "lines",
             &list_of(&d.lines, |(id, ends)| {
                 Obj::new()

@@ -223,6 +223,13 @@ impl Page {
             Listener::new(&self.canvas, "pointerdown", events::on_pointer as fn(Event))?,
             Listener::new(&self.canvas, "pointerup", events::on_pointer as fn(Event))?,
         ];
+        if let Some(panel) = &self.rule_panel {
+            self.listeners.push(Listener::new(
+                panel.figure(),
+                "toggle",
+                events::on_figure_2_toggle as fn(Event),
+            )?);
+        }
         if let Some(pane) = &self.diagram {
             let target: &web_sys::EventTarget = pane.canvas();
             for kind in ["pointerdown", "pointermove", "pointerup", "pointercancel"] {
@@ -355,6 +362,21 @@ impl Page {
         }
         if let Some(panel) = self.rule_panel.as_mut() {
             panel.sync(&self.document, &self.app);
+        }
+    }
+
+    /// Figure 2's text has arrived: its lines are written and the rule in use marked.
+    pub fn figure_2_arrived(&mut self) {
+        if let Some(panel) = self.rule_panel.as_mut() {
+            panel.fill(&self.document, self.app.lang());
+        }
+        self.after_input();
+    }
+
+    /// Figure 2's box opened or closed.
+    pub fn figure_2_toggled(&mut self) {
+        if let Some(panel) = self.rule_panel.as_ref() {
+            panel.opened();
         }
     }
 
