@@ -161,6 +161,18 @@ impl DiagramPane {
         true
     }
 
+    /// The virtual time, in µs, that `dx` pixels of the diagram stand for now.
+    fn duration_of(&mut self, dx: f64, app: &App) -> f64 {
+        let (width, height) = self.size();
+        let scale = Scale {
+            width,
+            height,
+            window: app.diagram_window(),
+            lanes: 1,
+        };
+        scale.duration_of(dx)
+    }
+
     /// The scale the diagram is drawn at now (for the JS API and the SVG export).
     pub fn scale(&mut self, app: &App) -> Scale {
         let (w, h) = self.size();
@@ -203,7 +215,7 @@ impl DiagramPane {
         press.moved = true;
         // Dragging right pulls earlier moments into view: the cursor goes back.
         let cursor = press.cursor;
-        let dt = self.scale(app).duration_of(dx);
+        let dt = self.duration_of(dx, app);
         let t = (cursor.as_micros() as f64 - dt).max(0.0);
         Some(Command::Seek(Instant::from_micros(t as u64)))
     }
@@ -245,7 +257,7 @@ impl DiagramPane {
         let (dx, dy) = (e.delta_x() * unit, e.delta_y() * unit);
         if e.shift_key() || dx.abs() > dy.abs() {
             let along = if dx == 0.0 { dy } else { dx };
-            let dt = self.scale(app).duration_of(along);
+            let dt = self.duration_of(along, app);
             let t = (app.world().now().as_micros() as f64 + dt).max(0.0);
             return Some(Command::Seek(Instant::from_micros(t as u64)));
         }
