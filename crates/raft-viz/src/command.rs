@@ -164,8 +164,6 @@ pub enum CommandError {
     SeekTime,
     /// A seek further past the live end than [`MAX_REPLAY`](crate::app::MAX_REPLAY).
     SeekTooFar,
-    /// A zoom factor that is not a positive number.
-    Zoom,
     /// An event the history does not hold (never recorded, or forgotten).
     NoSuchEvent(u64),
     /// A node name the cluster does not have.
@@ -219,7 +217,6 @@ impl CommandError {
             CommandError::SeekTooFar => {
                 say!(lang, "a seek goes at most 10 minutes past the live end")
             }
-            CommandError::Zoom => say!(lang, "a zoom factor is a number above 0"),
             CommandError::NoSuchEvent(seq) => say!(lang, "no event {0} in the history", *seq),
             CommandError::NoSuchNode { name, nodes } => say!(
                 lang,

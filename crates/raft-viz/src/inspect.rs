@@ -3,7 +3,7 @@
 
 use raft_sim::network::{DropReason, Endpoint, Packet, Reply};
 use raft_sim::raft_core::{AppendOutcome, Body, NodeId, Role};
-use raft_sim::{History, MsgId, World, node_name};
+use raft_sim::{MsgId, World, node_name};
 
 use crate::lang::Lang;
 use crate::narrate::text::{Arg, render_into};
@@ -313,17 +313,4 @@ fn names(ids: &[NodeId]) -> String {
         out.push_str(&node_name(id));
     }
     out
-}
-
-/// The inspector's lines for the history's event `seq` (a mark of the diagram): when,
-/// and what happened, as the feed tells it.
-pub fn event_lines(world: &World, history: &History, seq: u64, lang: Lang) -> Vec<String> {
-    let Some(item) = history.iter().rev().find(|i| i.seq == seq) else {
-        return Vec::new();
-    };
-    let mut at = String::new();
-    crate::num::push_seconds(&mut at, item.at.as_micros());
-    let mut lines = vec![say!(lang, "At {0}", at.as_str())];
-    lines.extend(crate::narrate::narrate(item, world, lang));
-    lines
 }

@@ -6,13 +6,12 @@ use raft_sim::scene::{MessageKind, Subject};
 use raft_sim::{Endpoint, Protocol, node_name};
 
 use crate::app::App;
-use crate::diagram::{self, Diagram, MarkKind, Scale};
+use crate::diagram::{self, Diagram, Scale};
 use crate::lang::Lang;
-use crate::layout::Point;
 use crate::narrate::text::Arg;
 use crate::num::u64_text;
 use crate::view::config_label;
-use crate::view::{self, Selection, Shape};
+use crate::view::{self, Shape};
 
 /// The visible state, for hosts and tests.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,13 +47,11 @@ pub struct Snapshot {
     /// Why the selection came about (the rule panel), if something is selected and a
     /// rule explains it.
     pub why: Option<WhySnapshot>,
-    /// What is selected.
-    pub selection: Option<Selection>,
 }
 
 /// Where the space-time diagram puts things, for hosts that point at it (and tests
-/// that click its lines and marks): the window's times and their x, each line's ends
-/// and each mark's place, in CSS pixels of the diagram's canvas.
+/// that click its lines and marks): the window's times and their x, and the lanes'
+/// places, in CSS pixels of the diagram's canvas.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiagramSnapshot {
     /// The window's left edge, ms.
@@ -65,48 +62,24 @@ pub struct DiagramSnapshot {
     pub left: f64,
     /// The x of `to_ms`.
     pub right: f64,
-    /// Each line: its message's id, and its ends `[x1, y1, x2, y2]`.
-    pub lines: Vec<(u64, [f64; 4])>,
-    /// Each mark: its event's number, its kind (`"withheld"`), its node, and where.
-    pub marks: Vec<(u64, &'static str, String, Point)>,
+    /// The y of the first lane's top edge, and each lane's height: lane `i` (the
+    /// nodes in id order, then the client's if it is drawn) is centred on
+    /// `top + lane_height * (i + 0.5)`.
+    pub top: f64,
+    /// See `top`.
+    pub lane_height: f64,
 }
 
 impl DiagramSnapshot {
     /// The snapshot of diagram `d` drawn at `scale`.
     pub fn of(d: &Diagram, scale: &Scale) -> DiagramSnapshot {
-        let lines = d
-            .lines
-            .iter()
-            .filter_map(|l| {
-                let (a, b) = diagram::line_ends(d, scale, l)?;
-                Some((l.id.0, [a.x, a.y, b.x, b.y]))
-            })
-            .collect();
-        let marks = d
-            .marks
-            .iter()
-            .filter_map(|m| {
-                let at = diagram::mark_at(d, scale, m)?;
-                let kind = match m.kind {
-                    MarkKind::Timeout => "timeout",
-                    MarkKind::Vote => "vote",
-                    MarkKind::Elected => "elected",
-                    MarkKind::Append => "append",
-                    MarkKind::Commit => "commit",
-                    MarkKind::Withheld => "withheld",
-                    MarkKind::Crash => "crash",
-                    MarkKind::Restart => "restart",
-                };
-                Some((m.seq, kind, node_name(m.node), at))
-            })
-            .collect();
         DiagramSnapshot {
             from_ms: d.window.from.as_micros() as f64 / 1_000.0,
             to_ms: d.window.to.as_micros() as f64 / 1_000.0,
             left: scale.x(d.window.from),
             right: scale.x(d.window.to),
-            lines,
-            marks,
+            top: diagram::AXIS_HEIGHT,
+            lane_height: scale.lane_height(),
         }
     }
 }
@@ -447,7 +420,6 @@ impl Snapshot {
                 cite: w.cite(),
                 text: w.text,
             }),
-            selection: app.selection(),
         }
     }
 }

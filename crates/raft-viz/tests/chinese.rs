@@ -363,7 +363,6 @@ fn every_text_the_code_translates_has_an_entry_in_the_catalogue() {
         include_str!("../src/share/mod.rs"),
         include_str!("../src/share/actions.rs"),
         include_str!("../src/web/rule_panel.rs"),
-        include_str!("../src/web/takeaway.rs"),
         include_str!("../src/web/diagram.rs"),
         include_str!("../src/app/diagram_view.rs"),
     ];

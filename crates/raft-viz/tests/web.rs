@@ -169,7 +169,7 @@ async fn snapshots_are_plain_objects_with_camel_case_keys_in_order() -> Result<(
     #[rustfmt::skip]
     assert_eq!(keys(&snap), [
         "timeMs", "seed", "playing", "speed", "live", "leader", "nodes", "messages", "safe",
-        "violations", "scene", "tour", "task", "protocol", "why", "selection", "diagram",
+        "violations", "scene", "tour", "task", "protocol", "why", "diagram",
     ]);
     let protocol = get(&snap, &["protocol"])?;
     #[rustfmt::skip]
@@ -513,7 +513,6 @@ fn the_command_reader_reads_every_command_and_its_fields() -> Result<(), JsValue
                 event: Some(345),
             },
         ),
-        (r#"{"type":"zoom","factor":2}"#, U::Zoom { factor: 2.0 }),
         (
             r#"{"type":"select"}"#,
             U::Select {

@@ -43,19 +43,19 @@ impl App {
     }
 
     /// Zooms the diagram's time axis by `factor` (above 1: a longer span, zoomed
-    /// out), within [`diagram::MIN_SPAN`] and [`diagram::MAX_SPAN`].
-    pub(super) fn zoom(&mut self, factor: f64) -> Result<(), CommandError> {
-        if !(factor.is_finite() && factor > 0.0) {
-            return Err(CommandError::Zoom);
-        }
+    /// out), within [`diagram::MIN_SPAN`] and [`diagram::MAX_SPAN`]. The factor comes
+    /// from the page's buttons and gestures only; one that is not a positive number
+    /// changes nothing.
+    pub(super) fn zoom(&mut self, factor: f64) {
         let span = self.diagram_window().span_us() as f64 * factor;
-        let span = crate::num::clamp(
-            span,
-            diagram::MIN_SPAN.as_micros() as f64,
-            diagram::MAX_SPAN.as_micros() as f64,
-        );
-        self.diagram_span = Some(Duration::from_micros(span as u64));
-        Ok(())
+        if span > 0.0 {
+            let span = crate::num::clamp(
+                span,
+                diagram::MIN_SPAN.as_micros() as f64,
+                diagram::MAX_SPAN.as_micros() as f64,
+            );
+            self.diagram_span = Some(Duration::from_micros(span as u64));
+        }
     }
 
     /// A click or tap at `p` on a diagram of `width` × `height`: selects the event,

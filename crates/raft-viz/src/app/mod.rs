@@ -480,7 +480,7 @@ impl App {
                 self.check_selection(selection)?;
                 self.selection = selection;
             }
-            Command::Zoom(factor) => self.zoom(factor)?,
+            Command::Zoom(factor) => self.zoom(factor),
             Command::Tour { scene, step, play } => return self.open_tour(&scene, step, play),
             Command::Next => return self.next_step(),
             Command::Prev => return self.prev_step(),

@@ -3,7 +3,7 @@
 //! draws): one lane per node shaded by its role and term, one line per message from
 //! its send to its delivery, its loss or "now", and a mark per event worth a click.
 
-use raft_sim::history::{History, Record, TimerKind};
+use raft_sim::history::{History, Record};
 use raft_sim::network::{Endpoint, MsgId};
 use raft_sim::raft_core::{Event, Instant, NodeId, Role};
 use raft_sim::{Item, World};
@@ -122,7 +122,7 @@ impl Line {
 /// What a mark on a lane stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MarkKind {
-    /// The election timer fired.
+    /// The election timer ran out: the node starts an election (or a pre-vote).
     Timeout,
     /// It granted a vote.
     Vote,
@@ -273,15 +273,13 @@ pub fn build(world: &World, history: &History, window: Window) -> Diagram {
 /// The mark a history item makes, if any.
 fn mark_of(item: &Item) -> Option<Mark> {
     let (node, kind) = match &item.record {
-        Record::TimerFired {
-            node,
-            timer: TimerKind::Election,
-        } => (*node, MarkKind::Timeout),
         Record::Crashed(node) => (*node, MarkKind::Crash),
         Record::Restarted(node) => (*node, MarkKind::Restart),
         Record::Node { node, event } => (
             *node,
             match event {
+                // The timer ran out and the node campaigns: the event the rule names.
+                Event::ElectionStarted { .. } => MarkKind::Timeout,
                 Event::VoteGranted { .. } => MarkKind::Vote,
                 Event::RoleChanged {
                     to: Role::Leader, ..

@@ -387,11 +387,7 @@ ui_commands! {
         /// An event's sequence number in the history (a mark of the diagram).
         event "event": Option<u64>,
     },
-    /// Zoom the space-time diagram's time axis (above 1: zoom out).
-    Zoom "zoom" {
-        /// The factor.
-        factor "factor": f64,
-    },
+
     /// Open the tour at a scene's step.
     Tour "tour" {
         /// The scene's id.
@@ -672,7 +668,7 @@ impl UiCommand {
                 (None, None, Some(seq)) => Some(Selection::Event(seq)),
                 (None, None, None) => None,
             }),
-            UiCommand::Zoom { factor } => Command::Zoom(factor),
+
             UiCommand::Tour { scene, step, play } => Command::Tour {
                 scene,
                 step: step.unwrap_or(1).saturating_sub(1),

@@ -128,15 +128,13 @@ fn settle(book: Book, outcome: Result<(), String>) {
             .and_then(|mut p| p.as_mut().and_then(|p| p.done.take()))
     });
     if let Some(done) = done {
-        let what = match book {
-            Book::Chinese => "Chinese text could not be loaded (",
-            Book::Appendix => "The text of the chapter beyond the article could not be loaded (",
-            Book::Figure2 => "Figure 2 could not be loaded (",
-        };
-        let then = match book {
-            Book::Chinese => "); showing English.",
-            Book::Appendix => "); its scenes play without captions.",
-            Book::Figure2 => ").",
+        let (what, then) = match book {
+            Book::Chinese => ("Chinese text could not be loaded (", "); showing English."),
+            Book::Appendix => (
+                "The text of the chapter beyond the article could not be loaded (",
+                "); its scenes play without captions.",
+            ),
+            Book::Figure2 => ("Figure 2 could not be loaded (", ")."),
         };
         done(outcome.map_err(|e| dom::concat(&[what, book.file(), ": ", &e, then])));
     }

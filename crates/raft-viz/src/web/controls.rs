@@ -362,7 +362,8 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
             None => Vec::new(),
             Some(Selection::Node(id)) => inspect::node_lines(world, id, lang),
             Some(Selection::Message(id)) => inspect::message_lines(world, id, lang),
-            Some(Selection::Event(seq)) => inspect::event_lines(world, history, seq, lang),
+            // The rule panel says what an event was and why.
+            Some(Selection::Event(_)) => Vec::new(),
         };
         let mut text = String::new();
         for line in &lines {
@@ -380,7 +381,8 @@ fn sync_panel(p: &Panel, doc: &Document, shown: &mut Shown, app: &App, force: bo
                 }
                 say!(lang, "Message #{0}", id)
             }
-            Some(Selection::Event(seq)) => say!(lang, "Event #{0}", seq),
+            // An event: the rule panel says what it was, and why.
+            Some(Selection::Event(_)) => say!(lang, "Inspector"),
         };
         set_text(&p.insp_title, &title);
         set_list(doc, &p.insp_lines, &mut shown.inspector, text);

@@ -2,7 +2,7 @@
 //! it shows changed (the window, the history, the selection, the spotlight, the size
 //! or the theme), at most twenty times a second while the run plays; and the
 //! pointer gestures on it: a click selects, a drag scrubs the timeline, a pinch or
-//! the wheel zooms the time axis (the wheel's sideways motion, or with Shift, scrolls).
+//! the wheel zooms the time axis.
 
 use raft_sim::raft_core::Instant;
 use web_sys::{HtmlCanvasElement, PointerEvent, WheelEvent};
@@ -15,7 +15,7 @@ use crate::layout::Point;
 use crate::theme::Theme;
 use crate::view::Selection;
 
-/// Least time between two redraws while only the cursor moves, in ms.
+/// Least time between two redraws but after an input, in ms.
 const REDRAW_EVERY_MS: f64 = 50.0;
 /// How far a pointer may move and still click, in CSS pixels.
 const CLICK_SLOP: f64 = 4.0;
@@ -97,8 +97,8 @@ impl DiagramPane {
         })
     }
 
-    /// Draws the diagram if what it shows changed; while only "now" moves, at most
-    /// every [`REDRAW_EVERY_MS`] unless `force`. Returns whether it drew.
+    /// Draws the diagram if what it shows changed, at most every [`REDRAW_EVERY_MS`]
+    /// unless `force` (after an input). Returns whether it drew.
     pub fn update(
         &mut self,
         app: &App,
@@ -120,21 +120,10 @@ impl DiagramPane {
             dark: theme.dark,
             backing: ((w * ratio) as u64, (h * ratio) as u64),
         };
-        let Some(before) = self.shown else {
-            return self.draw(app, theme, ratio, shown, now_ms);
-        };
-        if before == shown {
-            return false;
-        }
-        // Playing moves the window and adds records on every frame: those alone wait
-        // their turn; anything else (a click, a zoom, a resize) shows at once.
-        let only_time = Shown {
-            window: before.window,
-            now: before.now,
-            records: before.records,
-            ..shown
-        } == before;
-        if only_time && !force && now_ms - self.last_draw < REDRAW_EVERY_MS {
+        // Playing changes the window and the history on every frame: that waits its
+        // turn; an input (a click, a zoom: `force`) or a new size shows at once.
+        let throttled = !force && now_ms - self.last_draw < REDRAW_EVERY_MS;
+        if self.shown == Some(shown) || (self.shown.is_some() && throttled) {
             return false;
         }
         self.draw(app, theme, ratio, shown, now_ms)
@@ -245,22 +234,15 @@ impl DiagramPane {
         }
     }
 
-    /// The wheel: up and down zoom (a trackpad pinch comes as the wheel with Ctrl),
-    /// sideways (or with Shift) scrolls through time.
-    pub fn wheel(&mut self, e: &WheelEvent, app: &App) -> Option<Command> {
+    /// The wheel zooms (a trackpad's pinch comes as the wheel with Ctrl).
+    pub fn wheel(e: &WheelEvent) -> Option<Command> {
         // Lines or pages: about 16 or 400 pixels each.
         let unit = match e.delta_mode() {
             1 => 16.0,
             2 => 400.0,
             _ => 1.0,
         };
-        let (dx, dy) = (e.delta_x() * unit, e.delta_y() * unit);
-        if e.shift_key() || dx.abs() > dy.abs() {
-            let along = if dx == 0.0 { dy } else { dx };
-            let dt = self.duration_of(along, app);
-            let t = (app.world().now().as_micros() as f64 + dt).max(0.0);
-            return Some(Command::Seek(Instant::from_micros(t as u64)));
-        }
+        let dy = e.delta_y() * unit;
         (dy != 0.0).then(|| Command::Zoom(diagram::wheel_zoom(dy)))
     }
 }

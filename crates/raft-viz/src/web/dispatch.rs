@@ -11,7 +11,7 @@ use raft_sim::{Op, Preset, Switch};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent};
 
-use super::dom::{focus_select, message_of, set_value, value_of};
+use super::dom::{focus_select, set_value, value_of};
 use super::page::Page;
 use crate::command::{Command, CommandError, NetworkChange, duration_ms, instant_ms};
 use crate::lang::Lang;
@@ -91,22 +91,10 @@ pub enum PageAction {
     ZoomIn,
     /// A longer span.
     ZoomOut,
-    /// Show or hide the diagram under the cluster.
-    Diagram,
-    /// The phone's tab: the cluster.
-    ViewCluster,
-    /// The phone's tab: the diagram.
-    ViewDiagram,
-    /// Save the cluster's picture as PNG.
-    SavePng,
-    /// Save the diagram as SVG.
-    SaveSvg,
-    /// Record a WebM (or stop the recording).
-    Record,
 }
 
 /// The buttons' `data-cmd` names.
-const BUTTONS: [(&str, PageAction); 38] = [
+const BUTTONS: [(&str, PageAction); 32] = [
     ("next", PageAction::Next),
     ("prev", PageAction::Prev),
     ("replay", PageAction::Replay),
@@ -139,12 +127,6 @@ const BUTTONS: [(&str, PageAction); 38] = [
     ("dismiss", PageAction::Dismiss),
     ("zoomIn", PageAction::ZoomIn),
     ("zoomOut", PageAction::ZoomOut),
-    ("diagram", PageAction::Diagram),
-    ("viewCluster", PageAction::ViewCluster),
-    ("viewDiagram", PageAction::ViewDiagram),
-    ("savePng", PageAction::SavePng),
-    ("saveSvg", PageAction::SaveSvg),
-    ("record", PageAction::Record),
 ];
 
 /// The keys (letters in lower case): most press a button.
@@ -322,25 +304,6 @@ impl Page {
             }
             PageAction::ZoomIn => Command::Zoom(0.5),
             PageAction::ZoomOut => Command::Zoom(2.0),
-            PageAction::Diagram => {
-                let shown = self.view() != "cluster";
-                self.set_view(if shown { "cluster" } else { "both" });
-                return Ok(());
-            }
-            PageAction::ViewCluster => {
-                self.set_view("cluster");
-                return Ok(());
-            }
-            PageAction::ViewDiagram => {
-                self.set_view("diagram");
-                return Ok(());
-            }
-            PageAction::SavePng => return self.save_png().map_err(|e| message_of(&e)),
-            PageAction::SaveSvg => return self.save_svg().map_err(|e| message_of(&e)),
-            PageAction::Record => {
-                let now = self.window.performance().map_or(0.0, |p| p.now());
-                return self.record(now).map_err(|e| message_of(&e));
-            }
         };
         self.command(cmd)
     }

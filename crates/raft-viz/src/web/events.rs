@@ -209,31 +209,19 @@ pub fn on_diagram_pointer(event: Event) {
     });
 }
 
-/// The wheel on the diagram: zooms, or scrolls through time sideways.
+/// The wheel on the diagram: zooms its time axis.
 pub fn on_diagram_wheel(event: Event) {
     let Some(e) = event.dyn_ref::<web_sys::WheelEvent>() else {
         return;
     };
     event.prevent_default();
-    with_page(|p| {
-        let cmd = p.diagram.as_mut().and_then(|pane| pane.wheel(e, &p.app));
-        if let Some(cmd) = cmd
-            && let Err(m) = p.command(cmd)
-        {
-            p.flash(&m, true);
-        }
-    });
-}
-
-/// A piece of a recording arrived (`dataavailable`).
-pub fn on_record_data(event: Event) {
-    let data = js_sys::Reflect::get(&event, &JsValue::from_str("data")).unwrap_or(JsValue::NULL);
-    with_page(|p| p.record_data(data));
-}
-
-/// The recorder stopped.
-pub fn on_record_stop(_: Event) {
-    with_page(Page::record_stopped);
+    if let Some(cmd) = super::diagram::DiagramPane::wheel(e) {
+        with_page(|p| {
+            if let Err(m) = p.command(cmd) {
+                p.flash(&m, true);
+            }
+        });
+    }
 }
 
 /// Figure 2's box in the rule panel opened or closed.

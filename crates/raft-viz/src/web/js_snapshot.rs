@@ -16,7 +16,6 @@ use crate::snapshot::{
     DiagramSnapshot, MessageSnapshot, NodeSnapshot, SNAPSHOT_EVERY_KEY, SWITCH_KEYS, SceneSummary,
     Snapshot,
 };
-use crate::view::Selection;
 
 /// A plain JS object being filled in, one key after another.
 struct Obj(Object);
@@ -108,18 +107,6 @@ pub fn snapshot(s: &Snapshot) -> JsValue {
                     .done()
             }),
         )
-        .set(
-            "selection",
-            &s.selection.map_or(JsValue::NULL, |sel| {
-                // A node by its name, a message or an event by its number.
-                match sel {
-                    Selection::Node(id) => Obj::new().text("node", &raft_sim::node_name(id)),
-                    Selection::Message(id) => Obj::new().num("message", id.0 as f64),
-                    Selection::Event(seq) => Obj::new().num("event", seq as f64),
-                }
-                .done()
-            }),
-        )
         .done()
 }
 
@@ -130,27 +117,8 @@ pub fn diagram(d: &DiagramSnapshot) -> JsValue {
         .num("toMs", d.to_ms)
         .num("left", d.left)
         .num("right", d.right)
-        .set(
-            "lines",
-            &list_of(&d.lines, |(id, ends)| {
-                Obj::new()
-                    .num("id", *id as f64)
-                    .set("ends", &list_of(ends, |v| JsValue::from_f64(*v)))
-                    .done()
-            }),
-        )
-        .set(
-            "marks",
-            &list_of(&d.marks, |(seq, kind, node, at)| {
-                Obj::new()
-                    .num("event", *seq as f64)
-                    .text("kind", kind)
-                    .text("node", node)
-                    .num("x", at.x)
-                    .num("y", at.y)
-                    .done()
-            }),
-        )
+        .num("top", d.top)
+        .num("laneHeight", d.lane_height)
         .done()
 }
 

@@ -16,7 +16,6 @@ use super::links::Clipboard;
 use super::notices::Notices;
 use super::rule_panel::RulePanel;
 use super::runner::{Runner, Watch, Watchers, matches_media, pixel_ratio};
-use super::takeaway::Recording;
 use super::tour_card::TourCard;
 use crate::app::App;
 use crate::command::{Command, CommandError, Outcome};
@@ -46,8 +45,6 @@ pub struct Page {
     ratio: f64,
     /// The space-time diagram, on pages with every control.
     pub(super) diagram: Option<DiagramPane>,
-    /// The WebM recording under way, or the last one.
-    pub(super) recording: Option<Recording>,
     /// The rule panel: why the selection happened, over Figure 2.
     rule_panel: Option<RulePanel>,
     pub(super) controls: Controls,
@@ -169,7 +166,6 @@ impl Page {
             size: (0.0, 0.0),
             ratio,
             diagram,
-            recording: None,
             rule_panel,
             controls,
             tour_card,
@@ -271,7 +267,6 @@ impl Page {
         self.sync_diagram(timestamp, force);
         self.sync_card();
         self.reflect_tour();
-        self.check_recording(timestamp);
         self.runner.plan(next);
         // After the first frame, not before it: the ~2.5 MB ring keeps memory flat.
         self.app.reserve_history();
@@ -387,31 +382,6 @@ impl Page {
             self.app.diagram_click(p, w, h);
         }
         self.after_input();
-    }
-
-    /// Shows the cluster, the diagram, or both (`data-view` on the page: on a phone,
-    /// one at a time).
-    pub fn set_view(&mut self, view: &str) {
-        dom::set_attr(&self.root, "data-view", view);
-        for (id, on) in [
-            ("rv-view-cluster", view != "diagram"),
-            ("rv-view-diagram", view == "diagram"),
-            ("rv-diagram-toggle", view != "cluster"),
-        ] {
-            if let Some(b) = self.document.get_element_by_id(id) {
-                dom::set_attr(&b, "aria-pressed", if on { "true" } else { "false" });
-            }
-        }
-        if let Some(d) = self.diagram.as_mut() {
-            d.remeasure();
-        }
-        self.app.invalidate();
-        self.after_input();
-    }
-
-    /// What `data-view` says now.
-    pub fn view(&self) -> String {
-        self.root.get_attribute("data-view").unwrap_or_default()
     }
 
     /// Brings the tour's card up to date, first asking for the appendix if the scene's

@@ -64,14 +64,14 @@ impl RulePanel {
             return;
         }
         for (key, english) in Book::Figure2.entries() {
-            let mut words = key.split(' ').skip(1).peekable();
-            let heading = words.next_if_eq(&"h").is_some();
+            // After the line's place: `h` for a box's heading, or the rules it states.
+            let rules = key.split_once(' ').map_or("", |(_, r)| r);
+            let heading = rules == "h";
             let Ok(el) = doc.create_element(if heading { "h3" } else { "p" }) else {
                 continue;
             };
-            let rules: Vec<&str> = words.collect();
-            if !rules.is_empty() {
-                let _ = el.set_attribute("data-rule", &rules.join(" "));
+            if !heading && !rules.is_empty() {
+                let _ = el.set_attribute("data-rule", rules);
             }
             let _ = el.set_attribute("data-l", english);
             el.set_text_content(Some(lang.tr(english)));
@@ -97,9 +97,9 @@ impl RulePanel {
         let why = app.why();
         let text = match &why {
             Some(w) => say!(lang, "Why ({0}): {1}", w.cite(), &w.text),
-            None => String::from(lang.tr(
-                "Select a node, a message or a mark of the diagram to see the rule behind it.",
-            )),
+            None => String::from(
+                lang.tr("Select a node, a message or a mark to see the rule behind it."),
+            ),
         };
         set_text(&self.why, &text);
         let rule = why.map(|w| w.rule_id());
