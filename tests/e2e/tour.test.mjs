@@ -146,7 +146,9 @@ test('"Try it yourself" goes on in the sandbox from the same nodes, terms and lo
   const after = await page.evaluate(() => window.raftviz.snapshot());
   assert.equal(after.tour, null);
   assert.deepEqual(after.nodes, before.nodes);
-  assert.deepEqual(after.messages, before.messages);
+  // The same messages, wherever the sandbox's wider layout draws their dots.
+  const state = (list) => list.map(({ x, y, ...m }) => m);
+  assert.deepEqual(state(after.messages), state(before.messages));
   assert.equal(await page.getAttribute('#app', 'data-mode'), 'sandbox');
   assert.ok(await page.isVisible('#rv-panel'));
   await page.click('#rv-mode-tour');
