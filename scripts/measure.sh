@@ -8,7 +8,8 @@
 #   2. serves it and runs ../shared/tools/page-cost.mjs per scenario (tests/perf/measure.mjs):
 #        tour       the page as it opens (the tour), Next after each step   taskMsPerS <= 40,
 #                   bytesGzTotal <= the budget in tests/page-budget.json, firstRafAfterLoadMs <= 250
-#        sandbox    ?mode=sandbox, animating by itself                 taskMsPerS <= 50
+#        sandbox    ?mode=sandbox, animating by itself, with the diagram   taskMsPerS <= 55
+#        sandbox-no-diagram   the same, the diagram hidden (its cost: the difference, <= 7)
 #        article    article.html scrolled top to bottom over 30 s      taskMsPerS <= 60
 #        busy       ?nodes=9, 10% loss, a client write every second   taskMsPerS <= 100
 #        paused     the sandbox, {type:"pause"}                        rafFps = 0

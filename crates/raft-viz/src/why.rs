@@ -146,7 +146,7 @@ fn of_append_request(packet: &PacketSummary, lang: Lang) -> Option<Why> {
             rule: Rule::Heartbeat,
             text: say!(
                 lang,
-                "Heartbeat of the term {0} leader: an empty AppendEntries, sent while idle so that no follower's election timer runs out",
+                "Heartbeat of the term {0} leader: an empty AppendEntries, so that no follower times out",
                 term
             ),
         }
@@ -155,7 +155,7 @@ fn of_append_request(packet: &PacketSummary, lang: Lang) -> Option<Why> {
             rule: Rule::SendEntries,
             text: say!(
                 lang,
-                "AppendEntries of term {0} carrying {1} entries: the leader sends a follower every entry from its nextIndex on",
+                "AppendEntries of term {0} with {1} entries: what the follower lacks from its nextIndex on",
                 term,
                 u64::from(entries)
             ),

@@ -250,7 +250,7 @@ fn a_leaders_append_entries_says_whether_it_is_a_heartbeat_or_carries_entries_fi
         } else {
             assert_eq!((w.rule, w.cite()), (Rule::SendEntries, "§5.3"));
             assert!(
-                w.text.contains(&format!("carrying {entries} entries")),
+                w.text.contains(&format!("with {entries} entries")),
                 "{}",
                 w.text
             );
