@@ -13,6 +13,7 @@ use crate::app::App;
 use crate::command::Command;
 use crate::diagram::{self, Scale, Window};
 use crate::layout::Point;
+use crate::snapshot::DiagramSnapshot;
 use crate::theme::Theme;
 use crate::view::Selection;
 
@@ -163,10 +164,12 @@ impl DiagramPane {
         scale.duration_of(dx)
     }
 
-    /// The scale the diagram is drawn at now (for the JS API and the SVG export).
-    pub fn scale(&mut self, app: &App) -> Scale {
+    /// Where the diagram draws things now, for `snapshot().diagram`; `None` while it
+    /// is hidden (no size: a phone showing the cluster, or the Diagram box unticked).
+    pub fn snapshot(&mut self, app: &App) -> Option<DiagramSnapshot> {
         let (w, h) = self.size();
-        Scale::of(&app.diagram(), w, h)
+        let d = app.diagram();
+        (w >= 1.0).then(|| DiagramSnapshot::of(&d, &Scale::of(&d, w, h)))
     }
 
     /// A pointer went down at `(x, y)` on the canvas.

@@ -123,14 +123,9 @@ pub fn api_snapshot() -> Result<JsValue, JsValue> {
         // Out of view or in a hidden tab the clock stands still: not playing.
         snap.playing &= !p.runner.blocked();
         let out = super::js_snapshot::snapshot(&snap);
-        // The diagram as drawn (`null` on pages without one).
-        let diagram = p.diagram.as_mut().map_or(JsValue::NULL, |pane| {
-            let scale = pane.scale(&p.app);
-            super::js_snapshot::diagram(&crate::snapshot::DiagramSnapshot::of(
-                &p.app.diagram(),
-                &scale,
-            ))
-        });
+        // The diagram as drawn (`null` on pages without one, or while it is hidden).
+        let diagram = p.diagram.as_mut().and_then(|pane| pane.snapshot(&p.app));
+        let diagram = diagram.map_or(JsValue::NULL, |d| super::js_snapshot::diagram(&d));
         js_sys::Reflect::set(&out, &JsValue::from_str("diagram"), &diagram)?;
         Ok(out)
     })
