@@ -5,8 +5,8 @@
 
 use raft_sim::network::PacketSummary;
 use raft_sim::raft_core::{
-    AppendSource, CommitBasis, Event, Figure2Box, Instant, MessageKind, NodeId, RoleChangeCause,
-    Rule, VoteRefusal,
+    AppendSource, CommitBasis, Event, Figure2Box, Instant, MessageKind, NodeId, Role,
+    RoleChangeCause, Rule, VoteRefusal,
 };
 use raft_sim::{Endpoint, History, Item, MsgId, Record};
 
@@ -188,13 +188,31 @@ fn answers_for(packet: &PacketSummary, event: &Event) -> bool {
 pub fn of_event(event: &Event, lang: Lang) -> Option<Why> {
     let rule = event.rule()?;
     let text = match *event {
-        Event::RoleChanged { term, cause, .. } => match cause {
-            RoleChangeCause::ElectionTimeout => say!(
-                lang,
-                "Became candidate: no leader heard within my election timeout"
-            ),
-            RoleChangeCause::ForcedTimeout => {
-                say!(lang, "Became candidate: told to time out now")
+        Event::RoleChanged {
+            term, to, cause, ..
+        } => match cause {
+            RoleChangeCause::ElectionTimeout | RoleChangeCause::ForcedTimeout => {
+                // A pre-candidate stands for the next term without raising its own.
+                let (role, term) = if to == Role::PreCandidate {
+                    (lang.tr("pre-candidate"), term.next())
+                } else {
+                    (lang.tr("candidate"), term)
+                };
+                if cause == RoleChangeCause::ForcedTimeout {
+                    say!(
+                        lang,
+                        "Became {0} for term {1}: told to time out now",
+                        role,
+                        term
+                    )
+                } else {
+                    say!(
+                        lang,
+                        "Became {0} for term {1}: no leader heard within my election timeout",
+                        role,
+                        term
+                    )
+                }
             }
             RoleChangeCause::PreVoteWon => say!(
                 lang,
@@ -245,13 +263,24 @@ pub fn of_event(event: &Event, lang: Lang) -> Option<Why> {
             candidate,
             term,
             again,
+            pre_vote,
             candidate_log,
             own_log,
-            ..
         } => {
             let (their_term, their_index) = (candidate_log.term, candidate_log.index);
             let (my_term, my_index) = (own_log.term, own_log.index);
-            if again {
+            if pre_vote {
+                say!(
+                    lang,
+                    "Would vote for {1} in term {0} (pre-vote): a later term than mine ✓; no leader heard lately ✓; {1}'s log (last term {2}, index {3}) is at least as up-to-date as mine ({4}, {5}) ✓",
+                    term,
+                    candidate,
+                    their_term,
+                    their_index,
+                    my_term,
+                    my_index
+                )
+            } else if again {
                 say!(
                     lang,
                     "Granted the vote: term {0} ≥ my term {0} ✓; I already voted for {1} in term {0}, the same candidate ✓; {1}'s log (last term {2}, index {3}) is at least as up-to-date as mine ({4}, {5}) ✓",
@@ -439,12 +468,16 @@ pub fn of_event(event: &Event, lang: Lang) -> Option<Why> {
         ),
         Event::ConfigurationAppended(c) => say!(
             lang,
-            "Uses the configuration at index {0} from now on, committed or not",
-            c.index
+            "Uses the configuration at index {0} from now on, committed or not: {1}",
+            c.index,
+            &crate::narrate::config_change(c.step, lang)
         ),
-        Event::ConfigurationCommitted(c) => {
-            say!(lang, "The configuration at index {0} is committed", c.index)
-        }
+        Event::ConfigurationCommitted(c) => say!(
+            lang,
+            "The configuration at index {0} is committed: {1}",
+            c.index,
+            &crate::narrate::config_change(c.step, lang)
+        ),
         Event::ConfigurationReverted(c) => say!(
             lang,
             "The configuration at index {0} was deleted with conflicting entries: back to the one before",

@@ -100,45 +100,60 @@ fn is_chinese(s: &str) -> bool {
     s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
 
+/// §5.2: a timeout, the votes with the values each voter compared, the win.
 #[test]
-fn an_election_tells_the_candidate_its_votes_and_the_winner_with_its_count() {
+fn an_election_tells_the_candidate_the_votes_with_their_reasons_and_the_winner() {
     let mut run = Run::seed(1);
     let leader = run.elect();
     let feed = run.feed(Lang::En);
     let l = raft_sim::node_name(leader);
     assert_has(
         &feed,
-        &format!("{l} timed out and became a candidate for term"),
+        &format!("{l}: Became candidate for term 1: no leader heard within my election timeout"),
     );
-    assert_has(&feed, &format!(" votes for {l} in term"));
-    let won = feed
+    let vote = feed
         .iter()
-        .find(|s| s.starts_with(&format!("{l} won the election with ")))
-        .expect("the win is told");
-    assert!(won.contains(" of 5 votes and leads term "), "{won}");
+        .find(|s| s.contains(": Granted the vote: term 1 ≥ my term 1 ✓; no vote yet in term 1 ✓"))
+        .expect("a vote is told with its checks");
+    assert!(
+        vote.contains(&format!("{l}'s log (last term 0, index 0)")),
+        "{vote}"
+    );
+    assert_has(
+        &feed,
+        &format!("{l}: Became leader of term 1: votes from a majority"),
+    );
 }
 
+/// A node's event is told in the rule panel's words: one text for an event, in the
+/// feed as in the panel (Figure 2's rules, with the values compared).
 #[test]
-fn a_win_told_without_its_neighbours_says_a_majority() {
-    let mut run = Run::seed(1);
-    run.elect();
-    let win = run
-        .items()
-        .find(|i| {
-            matches!(
-                i.record,
-                Record::Node {
-                    event: Event::RoleChanged {
-                        to: Role::Leader,
-                        ..
-                    },
-                    ..
-                }
-            )
-        })
-        .expect("a win is recorded");
-    let s = narrate(win, &run.world, Lang::En).expect("told");
-    assert!(s.contains("won the election with a majority"), "{s}");
+fn the_feed_tells_a_nodes_event_in_the_words_of_its_rule_panel() {
+    let mut run = Run::seed(2);
+    let leader = run.elect();
+    run.apply(Action::ClientRequest {
+        op: Op::Set(5),
+        to: Some(leader),
+    });
+    assert!(run.until(3_000, |w| w.clients_idle()));
+    raft_viz::lang::install_bundled();
+    let mut told = 0;
+    for item in run.items() {
+        let Record::Node { node, event } = &item.record else {
+            continue;
+        };
+        for lang in [Lang::En, Lang::Zh] {
+            let Some(s) = narrate(item, &run.world, lang) else {
+                continue;
+            };
+            let why = raft_viz::why::of_event(event, lang).expect("a told event has its rule");
+            let name = raft_sim::node_name(*node);
+            let sep = if lang == Lang::En { ": " } else { "：" };
+            assert_eq!(s, format!("{name}{sep}{}", why.text));
+            told += 1;
+        }
+    }
+    assert!(told > 20, "{told} sentences compared");
 }
 
 #[test]
@@ -152,11 +167,8 @@ fn a_deciding_vote_is_told_alone_but_folded_into_the_win_in_the_feed() {
         })
         .expect("a deciding vote is recorded");
     let s = narrate(deciding, &run.world, Lang::En).expect("told");
-    assert!(
-        s.contains("gives") && s.contains("a majority (3 of 5)"),
-        "{s}"
-    );
-    assert!(!has(&run.feed(Lang::En), "a majority (3 of 5)"));
+    assert!(s.contains("vote: 3 of the 3 needed"), "{s}");
+    assert!(!has(&run.feed(Lang::En), "3 of the 3 needed"));
     // Votes that decide nothing are noise.
     let undecided = run
         .items()
@@ -180,8 +192,18 @@ fn a_set_is_told_from_the_client_to_every_value() {
     let feed = run.feed(Lang::En);
     let l = raft_sim::node_name(leader);
     assert_has(&feed, &format!("The client sends set 5 to {l}"));
-    assert_has(&feed, &format!("{l} appended set 5 at index 1"));
-    assert_has(&feed, &format!("{l} committed up to index 1"));
+    assert_has(
+        &feed,
+        &format!("{l}: Appended the client's command at 1, in my term "),
+    );
+    assert_has(
+        &feed,
+        &format!("{l}: Committed up to index 1: it is on 3 of 5 servers, a majority ✓"),
+    );
+    assert_has(
+        &feed,
+        &format!(": Appended entries 1 from {l}: my log matched its entry before them ✓"),
+    );
     assert_has(
         &feed,
         "The client is told set 5 is committed at index 1; the value is 5",
@@ -203,14 +225,12 @@ fn the_chinese_feed_tells_the_same_events_in_the_articles_words() {
         && w.servers().iter().all(|s| s.machine().value() == 5)));
     let feed = run.feed(Lang::Zh);
     assert!(feed.iter().all(|s| is_chinese(s)), "{}", feed.join("\n"));
-    assert_has(&feed, "转变为 Candidate");
-    assert_has(&feed, "赢得选举，成为 term 2 的 Leader");
-    assert_has(&feed, "投票给");
+    assert_has(&feed, "成为 term 1 的 Candidate");
+    assert_has(&feed, "的 Leader：获得多数选票");
+    assert_has(&feed, "投出选票");
     assert_has(&feed, "客户端向");
-    assert_has(&feed, "追加日志：set 5");
-    assert_has(&feed, "提交（commit）到 index 1");
     assert_has(&feed, "的值更新为 5");
-    assert!(!has(&feed, "became"), "no English in the Chinese feed");
+    assert!(!has(&feed, "Became"), "no English in the Chinese feed");
 }
 
 #[test]
@@ -284,15 +304,15 @@ fn a_refused_vote_says_why_and_a_forced_timeout_is_told() {
     let feed = run.feed(Lang::En);
     assert_has(
         &feed,
-        "B was made to time out and became a candidate for term 1",
+        "B: Became candidate for term 1: told to time out now",
     );
     assert_has(
         &feed,
-        "C refuses to vote for B in term 1: already voted for C",
+        "C: Refused the vote: I already voted for C in term 1 ✗",
     );
     let zh = run.feed(Lang::Zh);
-    assert_has(&zh, "C 拒绝投票给 B（term 1）：已经投票给 C");
-    assert_has(&zh, "B 被强制超时，转变为 Candidate");
+    assert_has(&zh, "C：拒绝投票：我在 term 1 已经投给了 C ✗");
+    assert_has(&zh, "B：成为 term 1 的 Candidate：被要求立即超时");
 }
 
 #[test]
@@ -332,8 +352,8 @@ fn a_returning_node_with_a_stale_log_is_refused_votes_and_catches_up() {
     assert_eq!(cut(&l, "A"), 1, "{l}'s entries to A");
     assert_eq!(cut("A", "B"), 1, "A's vote requests to B");
     assert_has(&feed, "The network is healed");
-    assert_has(&feed, "refuses to vote for A in term");
-    assert_has(&feed, "A's log is not up to date");
+    assert_has(&feed, ": Refused the vote: A's log (last term ");
+    assert_has(&feed, ") is less up-to-date than mine (");
     assert_has(&feed, "A's value is now 7");
     // Any window is the end of the whole feed, repeats settled the same way.
     let all = narrate_recent(
@@ -509,14 +529,19 @@ fn pre_vote_rounds_ask_whether_a_node_could_win() {
     let feed = run.feed(Lang::En);
     assert_has(
         &feed,
-        &format!("{l} timed out and asks whether it could win term 1"),
+        &format!(
+            "{l}: Became pre-candidate for term 1: no leader heard within my election timeout"
+        ),
     );
-    assert_has(&feed, "(pre-vote)");
     assert_has(
         &feed,
-        &format!("{l} won the pre-vote and became a candidate for term 1"),
+        &format!(": Would vote for {l} in term 1 (pre-vote): a later term than mine ✓"),
     );
-    assert_has(&run.feed(Lang::Zh), "能否赢得 term 1 的选举（预投票）");
+    assert_has(
+        &feed,
+        &format!("{l}: A majority would vote for me: the real election of term 1 begins"),
+    );
+    assert_has(&run.feed(Lang::Zh), "预投票中愿意在 term 1 投给");
 }
 
 #[test]
@@ -552,6 +577,6 @@ fn a_world_stepped_back_hears_nothing_of_what_it_has_not_processed() {
             .into_iter()
             .map(|(_, s)| s)
             .collect();
-    assert_has(&feed, "became a candidate");
-    assert!(!has(&feed, "won the election"), "{}", feed.join("\n"));
+    assert_has(&feed, "Became candidate");
+    assert!(!has(&feed, "Became leader"), "{}", feed.join("\n"));
 }

@@ -1,6 +1,12 @@
 //! The event feed: one plain sentence per interesting history record, in English or
 //! Chinese (the source article's vocabulary: Leader, Follower, Candidate, term, 日志...).
 //!
+//! A node's event is told in the rule panel's words ([`crate::why`]), after the node's
+//! name: "B: Refused the vote: C's log (last term 1, index 2) is less up-to-date than
+//! mine (2, 3) ✗". One text per event, wherever it shows, with the values its rule
+//! compared. The rest (crashes, the client, the network, the user's interventions) is
+//! told here.
+//!
 //! What is left out, to keep the feed readable: message sends and deliveries (the canvas
 //! shows them; only a "not the leader" answer to the client is told), timer firings (the
 //! role change or election that follows says it), term changes without a role change,
@@ -17,16 +23,13 @@
 //! isolated candidate asking again every election) are not.
 //!
 //! [`narrate`] sees one record. [`narrate_recent`] also sees the history around it, and
-//! so can give a won election its vote count, fold an election start or a deciding vote
-//! into the role change that immediately follows it, tell what a lost message was (alone,
-//! a loss is told only if the user dropped it) and leave out repeated losses.
+//! so can fold an election start or a deciding vote into the role change that
+//! immediately follows it, tell what a lost message was (alone, a loss is told only if
+//! the user dropped it) and leave out repeated losses.
 
 use raft_sim::history::{History, Item, Record};
 use raft_sim::network::{DropReason, Endpoint, PacketSummary, Reply};
-use raft_sim::raft_core::{
-    ConfigStep, Event, Instant, LogIndex, MessageKind, NodeId, Payload, Role, RoleChangeCause,
-    VoteRefusal,
-};
+use raft_sim::raft_core::{ConfigStep, Event, Instant, LogIndex, MessageKind, NodeId, Payload};
 use raft_sim::{Action, ClientId, Command, MsgId, Violation, World, node_name};
 
 use crate::lang::Lang;
@@ -43,8 +46,6 @@ const SEARCH_LIMIT: usize = 5_000;
 /// What a record's neighbours in the history tell about it.
 #[derive(Default)]
 struct Context<'a> {
-    /// The record just before.
-    before: Option<&'a Item>,
     /// The record just after.
     after: Option<&'a Item>,
     /// For a lost message: its sender, receiver and content.
@@ -82,13 +83,12 @@ pub fn narrate_recent(
     let mut extra = 0;
     // Records the world has not produced yet (it was stepped back) are skipped.
     let reached = world.record_seq();
-    let mut items = history
+    let items = history
         .between(Instant::ZERO, up_to)
         .rev()
-        .skip_while(|i| i.seq >= reached)
-        .peekable();
+        .skip_while(|i| i.seq >= reached);
     let mut after = None;
-    while let Some(item) = items.next() {
+    for item in items {
         if told >= max {
             let c = *cutoff.get_or_insert_with(|| {
                 let mut told_slots = found.iter().enumerate().filter(|(_, s)| s.is_some());
@@ -128,11 +128,7 @@ pub fn narrate_recent(
                 cutoff = None;
             }
         }
-        let ctx = Context {
-            before: items.peek().copied(),
-            after,
-            sent,
-        };
+        let ctx = Context { after, sent };
         if let Some(s) = narrate_in(item, &ctx, world, lang) {
             if let Some(l) = link {
                 pending.push((l, found.len()));
@@ -174,7 +170,7 @@ fn find_sent(
 
 fn narrate_in(item: &Item, ctx: &Context<'_>, world: &World, lang: Lang) -> Option<String> {
     Some(match &item.record {
-        Record::Node { node, event } => return node_event(*node, event, ctx, world, lang),
+        Record::Node { node, event } => return node_event(*node, event, ctx, lang),
         Record::Applied { node, index, value } => {
             let noop = world
                 .server(*node)
@@ -276,13 +272,10 @@ fn narrate_in(item: &Item, ctx: &Context<'_>, world: &World, lang: Lang) -> Opti
     })
 }
 
-fn node_event(
-    node: NodeId,
-    event: &Event,
-    ctx: &Context<'_>,
-    world: &World,
-    lang: Lang,
-) -> Option<String> {
+/// A node's event, told as the rule panel tells it, after the node's name ("B: Granted
+/// the vote: term 2 ≥ my term 2 ✓; …"): one text for an event wherever it shows, with
+/// the values its rule compared ([`crate::why`]).
+fn node_event(node: NodeId, event: &Event, ctx: &Context<'_>, lang: Lang) -> Option<String> {
     // Whether the next record is this node's, and a role change.
     let (next_is_mine, next_is_role_change) = match ctx.after.map(|i| &i.record) {
         Some(Record::Node { node: m, event }) if *m == node => {
@@ -290,247 +283,35 @@ fn node_event(
         }
         _ => (false, false),
     };
-    Some(match *event {
-        Event::RoleChanged {
-            term, to, cause, ..
-        } => role_change(node, term.0, to, cause, ctx, world, lang),
-        Event::ElectionStarted { term, pre_vote } => {
-            if next_is_role_change {
-                return None; // the role change tells it
-            }
-            if pre_vote {
-                say!(lang, "{0} asks whether it could win term {1}", node, term)
-            } else {
-                say!(
-                    lang,
-                    "{0} starts an election for term {1}: votes for itself and asks for votes",
-                    node,
-                    term
-                )
-            }
-        }
-        Event::VoteGranted {
-            candidate,
-            term,
-            pre_vote,
-            ..
-        } => {
-            if pre_vote {
-                say!(
-                    lang,
-                    "{0} would vote for {1} in term {2} (pre-vote)",
-                    node,
-                    candidate,
-                    term
-                )
-            } else {
-                say!(lang, "{0} votes for {1} in term {2}", node, candidate, term)
-            }
-        }
-        Event::VoteRefused {
-            candidate,
-            term,
-            pre_vote,
-            reason,
-        } => {
-            let why = match reason {
-                VoteRefusal::AlreadyVoted(v) => {
-                    say!(lang, "already voted for {0}", v)
-                }
-                VoteRefusal::LogNotUpToDate { .. } => {
-                    say!(lang, "{0}'s log is not up to date", candidate)
-                }
-                VoteRefusal::StaleTerm { .. } => lang.tr("stale term").into(),
-                VoteRefusal::LeaderStillActive => lang.tr("its leader is still active").into(),
-            };
-            let pre = if pre_vote {
-                lang.pick(" (pre-vote)", " 预投票")
-            } else {
-                ""
-            };
-            say!(
-                lang,
-                "{0} refuses to vote for {1} in term {2}{3}: {4}",
-                node,
-                candidate,
-                term,
-                pre,
-                &why
-            )
-        }
+    match *event {
+        // The role change right after says it, with the term.
+        Event::ElectionStarted { .. } if next_is_role_change => return None,
+        // Only the vote that makes a majority decides something; when the node's next
+        // record is its consequence, that record tells it.
         Event::VoteCounted {
-            voter,
             granted,
-            pre_vote,
             votes,
             needed,
-        } => {
-            // Only the vote that makes a majority decides something; when the node's
-            // next record is its consequence, that record tells it.
-            let total = world.ids().len();
-            if !granted || votes != needed || next_is_mine {
-                return None;
-            }
-            if pre_vote {
-                say!(
-                    lang,
-                    "{0}'s pre-vote gives {1} a majority ({2} of {3})",
-                    voter,
-                    node,
-                    votes,
-                    total
-                )
-            } else {
-                say!(
-                    lang,
-                    "{0}'s vote gives {1} a majority ({2} of {3})",
-                    voter,
-                    node,
-                    votes,
-                    total
-                )
-            }
-        }
-        Event::EntriesAppended {
-            first, last, term, ..
-        } => {
-            let r = Arg::Range(first.0, last.0);
-            let log = world.server(node).map(|s| &s.storage().log);
-            // The operations of the first four entries, when all of them are stored (a
-            // plain loop: collecting into an `Option<Vec<String>>` costs more wasm).
-            let mut ops = String::new();
-            let mut listed = 0;
-            let mut all_stored = true;
-            for i in first.0..=last.0.min(first.0.saturating_add(3)) {
-                let Some(e) = log.and_then(|l| l.get(LogIndex(i))) else {
-                    all_stored = false;
-                    break;
-                };
-                if listed > 0 {
-                    ops.push_str(", ");
-                }
-                push_payload(&mut ops, &e.payload, lang);
-                listed += 1;
-            }
-            // The stored entries may have been replaced since: check the last one's term.
-            let current = log
-                .and_then(|l| l.get(last))
-                .is_some_and(|e| e.term == term);
-            let count = last.0.checked_sub(first.0).map(|d| d.saturating_add(1));
-            if all_stored && current && count == Some(listed) {
-                say!(lang, "{0} appended {1} at index {2}", node, &ops, r)
-            } else {
-                say!(lang, "{0} appended entries {1}", node, r)
-            }
-        }
-        Event::EntriesTruncated { from, last } => say!(
-            lang,
-            "{0} removed conflicting entries {1} from its log",
-            node,
-            Arg::Range(from.0, last.0)
-        ),
-        Event::AppendRejected {
-            leader,
-            prev_log_index,
             ..
-        } => say!(
-            lang,
-            "{0} rejects {1}'s entries: its log does not match at index {2}",
-            node,
-            leader,
-            prev_log_index
-        ),
-        Event::NextIndexBackedUp {
-            follower,
-            next_index,
-        } => say!(
-            lang,
-            "{0} will retry {1} from index {2}",
-            node,
-            follower,
-            next_index
-        ),
-        Event::CommitAdvanced { to, .. } => say!(lang, "{0} committed up to index {1}", node, to),
-        Event::CommitWithheld {
-            index,
-            entry_term,
-            term,
-            holders,
-            voters,
-        } => say!(
-            lang,
-            "{0} does not commit index {1} yet: {2} of {3} servers hold it, but it is of term {4}, not its own term {5}",
-            node,
-            index,
-            u64::from(holders),
-            u64::from(voters),
-            entry_term,
-            term
-        ),
-        Event::CommitRolledBack { from, to } => say!(
-            lang,
-            "⚠ {0}'s commit index went back from {1} to {2}: committed entries were overwritten",
-            node,
-            from,
-            to
-        ),
-        Event::TermChanged { .. } | Event::MessageIgnored { .. } => return None,
-        Event::ConfigurationAppended(c) => {
-            let what = config_change(c.step, lang);
-            say!(lang, "{0} now uses a new configuration: {1}", node, &what)
-        }
-        Event::ConfigurationCommitted(c) => {
-            let what = config_change(c.step, lang);
-            say!(
+        } if !granted || votes != needed || next_is_mine => return None,
+        // No rule asks for it: only an unsafe switch makes it happen.
+        Event::CommitRolledBack { from, to } => {
+            return Some(say!(
                 lang,
-                "{0} committed the configuration change at index {1}: {2}",
+                "⚠ {0}'s commit index went back from {1} to {2}: committed entries were overwritten",
                 node,
-                c.index,
-                &what
-            )
+                from,
+                to
+            ));
         }
-        Event::ConfigurationReverted(c) => say!(
-            lang,
-            "{0} dropped the uncommitted configuration change at index {1} and went back to the one before",
-            node,
-            c.index
-        ),
-        Event::LearnerCaughtUp {
-            learner, rounds, ..
-        } => say!(
-            lang,
-            "{0} sees that learner {1} has caught up (in {2} rounds) and can become a voter",
-            node,
-            learner,
-            u64::from(rounds)
-        ),
-        Event::SnapshotTaken { last_index, .. } => say!(
-            lang,
-            "{0} compacted its log: a snapshot now stands for entries 1 to {1}",
-            node,
-            last_index
-        ),
-        Event::SnapshotSent { to, last_index, .. } => say!(
-            lang,
-            "{0} sends {1} its snapshot up to index {2}: the entries {1} needs are compacted away",
-            node,
-            to,
-            last_index
-        ),
-        Event::SnapshotInstalled {
-            from, last_index, ..
-        } => say!(
-            lang,
-            "{0} installed {1}'s snapshot up to index {2} in place of its log",
-            node,
-            from,
-            last_index
-        ),
-    })
+        _ => {}
+    }
+    let why = crate::why::of_event(event, lang)?;
+    Some(say!(lang, "{0}: {1}", node, &why.text))
 }
 
 /// A configuration step in words: "D joins as a learner", "C_old,new: D joins the voters".
-fn config_change(step: ConfigStep, lang: Lang) -> String {
+pub(crate) fn config_change(step: ConfigStep, lang: Lang) -> String {
     match step {
         ConfigStep::AddLearner(n) => say!(lang, "{0} joins as a learner", n),
         ConfigStep::PromoteLearner(n) => say!(lang, "{0} becomes a voter", n),
@@ -550,98 +331,6 @@ fn config_change(step: ConfigStep, lang: Lang) -> String {
             )
         }
         ConfigStep::LeaveJoint => lang.tr("C_new alone, the joint configuration left").into(),
-    }
-}
-
-fn role_change(
-    node: NodeId,
-    t: u64,
-    to: Role,
-    cause: RoleChangeCause,
-    ctx: &Context<'_>,
-    world: &World,
-    lang: Lang,
-) -> String {
-    let how = if cause == RoleChangeCause::ForcedTimeout {
-        lang.tr("was made to time out")
-    } else {
-        lang.tr("timed out")
-    };
-    match (to, cause) {
-        (Role::Leader, _) => {
-            let total = world.ids().len();
-            // The vote that decided it is the record just before, when known.
-            let votes = ctx.before.and_then(|i| match i.record {
-                Record::Node {
-                    node: counted_by,
-                    event:
-                        Event::VoteCounted {
-                            votes,
-                            pre_vote: false,
-                            ..
-                        },
-                } if node == counted_by => Some(votes),
-                _ => None,
-            });
-            match votes {
-                Some(v) => say!(
-                    lang,
-                    "{0} won the election with {1} of {2} votes and leads term {3}",
-                    node,
-                    v,
-                    total,
-                    t
-                ),
-                None => say!(
-                    lang,
-                    "{0} won the election with a majority and leads term {1}",
-                    node,
-                    t
-                ),
-            }
-        }
-        (Role::Candidate, RoleChangeCause::PreVoteWon) => say!(
-            lang,
-            "{0} won the pre-vote and became a candidate for term {1}",
-            node,
-            t
-        ),
-        (Role::Candidate, _) => say!(
-            lang,
-            "{0} {1} and became a candidate for term {2}",
-            node,
-            how,
-            t
-        ),
-        (Role::PreCandidate, _) => say!(
-            lang,
-            "{0} {1} and asks whether it could win term {2}",
-            node,
-            how,
-            t.saturating_add(1)
-        ),
-        (Role::Follower, RoleChangeCause::HigherTerm(x)) => say!(
-            lang,
-            "{0} saw a higher term ({1}) from {2} and became a follower",
-            node,
-            t,
-            x
-        ),
-        (Role::Follower, RoleChangeCause::LeaderDiscovered(x)) => say!(
-            lang,
-            "{0} discovered leader {1} and became a follower",
-            node,
-            x
-        ),
-        (Role::Follower, RoleChangeCause::QuorumLost) => {
-            say!(lang, "{0} stepped down: lost its quorum", node)
-        }
-        (Role::Follower, RoleChangeCause::RemovedFromConfiguration) => say!(
-            lang,
-            "{0} stepped down: the configuration it committed no longer includes it",
-            node
-        ),
-        (Role::Follower, _) => say!(lang, "{0} became a follower in term {1}", node, t),
     }
 }
 
