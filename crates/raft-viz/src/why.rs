@@ -11,7 +11,7 @@ use raft_sim::raft_core::{
 use raft_sim::{Endpoint, History, Item, MsgId, Record};
 
 use crate::lang::Lang;
-use crate::narrate::text::{Arg, say};
+use crate::narrate::text::{Arg, render, say};
 
 /// The reason for one event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,42 +267,32 @@ pub fn of_event(event: &Event, lang: Lang) -> Option<Why> {
             candidate_log,
             own_log,
         } => {
-            let (their_term, their_index) = (candidate_log.term, candidate_log.index);
-            let (my_term, my_index) = (own_log.term, own_log.index);
-            if pre_vote {
-                say!(
-                    lang,
+            // One set of values, three wordings: the checks a pre-vote, a repeated
+            // vote and a first vote each make.
+            let template = if pre_vote {
+                lang.tr(
                     "Would vote for {1} in term {0} (pre-vote): a later term than mine ✓; no leader heard lately ✓; {1}'s log (last term {2}, index {3}) is at least as up-to-date as mine ({4}, {5}) ✓",
-                    term,
-                    candidate,
-                    their_term,
-                    their_index,
-                    my_term,
-                    my_index
                 )
             } else if again {
-                say!(
-                    lang,
+                lang.tr(
                     "Granted the vote: term {0} ≥ my term {0} ✓; I already voted for {1} in term {0}, the same candidate ✓; {1}'s log (last term {2}, index {3}) is at least as up-to-date as mine ({4}, {5}) ✓",
-                    term,
-                    candidate,
-                    their_term,
-                    their_index,
-                    my_term,
-                    my_index
                 )
             } else {
-                say!(
-                    lang,
+                lang.tr(
                     "Granted the vote: term {0} ≥ my term {0} ✓; no vote yet in term {0} ✓; {1}'s log (last term {2}, index {3}) is at least as up-to-date as mine ({4}, {5}) ✓",
-                    term,
-                    candidate,
-                    their_term,
-                    their_index,
-                    my_term,
-                    my_index
                 )
-            }
+            };
+            render(
+                template,
+                &[
+                    Arg::from(term),
+                    Arg::from(candidate),
+                    Arg::from(candidate_log.term),
+                    Arg::from(candidate_log.index),
+                    Arg::from(own_log.term),
+                    Arg::from(own_log.index),
+                ],
+            )
         }
         Event::VoteRefused {
             candidate,

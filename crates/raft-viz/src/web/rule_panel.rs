@@ -84,11 +84,9 @@ impl RulePanel {
 
     /// Brings the card up to date: its reason and its marked rule.
     pub fn sync(&mut self, doc: &Document, app: &App) {
-        let key = (
-            app.selection(),
-            app.timeline().history().next_seq(),
-            app.lang(),
-        );
+        // The world's place in the history: it moves as the run goes on and when the
+        // timeline is scrubbed back (the history itself stays as long).
+        let key = (app.selection(), app.world().record_seq(), app.lang());
         if self.key == Some(key) {
             return;
         }
