@@ -43,3 +43,25 @@ for (const lang of ['en', 'zh']) {
     await page.close();
   });
 }
+
+test('scrubbing back with a node selected, the rule panel follows the cursor (§5.2)', async () => {
+  const { page, errors } = await suite.open('?mode=sandbox&seed=5&autoplay=0');
+  // A write after the election: A's latest reason becomes its part in it (§5.3).
+  await command(page, { type: 'seek', ms: 1000 });
+  await command(page, { type: 'set', value: 5 });
+  await command(page, { type: 'seek', ms: 3000 });
+  await command(page, { type: 'select', node: 'A' });
+  const later = (await snapshot(page)).why;
+  // Back before the write: A's latest reason then is its vote.
+  await command(page, { type: 'seek', ms: 500 });
+  const earlier = (await snapshot(page)).why;
+  assert.notDeepEqual(earlier, later, 'a different moment, a different latest reason');
+  // One frame to write the panel.
+  await page.waitForFunction(
+    (text) => document.querySelector('#rv-why').innerText.includes(text),
+    earlier.text,
+    { timeout: 5_000 },
+  );
+  assert.deepEqual(errors, []);
+  await page.close();
+});
