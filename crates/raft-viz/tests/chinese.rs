@@ -364,14 +364,16 @@ fn every_text_the_code_translates_has_an_entry_in_the_catalogue() {
         include_str!("../src/share/actions.rs"),
         include_str!("../src/web/rule_panel.rs"),
         include_str!("../src/web/diagram.rs"),
+        include_str!("../src/web/takeaway.rs"),
         include_str!("../src/app/diagram_view.rs"),
     ];
     let mut texts = Vec::new();
     for code in sources {
         // The code before its unit tests.
         let code = code.split("#[cfg(test)]").next().unwrap_or_default();
-        // `lang.tr(...)` and the page's `self.say(...)`: every literal inside.
-        for open in [".tr(", ".say("] {
+        // `lang.tr(...)`, the page's `self.say(...)` and the takeaway module's `told(...)`:
+        // every literal inside.
+        for open in [".tr(", ".say(", "told("] {
             for region in bracketed(code, open) {
                 texts.extend(literals(region));
             }

@@ -393,3 +393,152 @@ fn the_drawing_names_every_lane_and_marks_the_selected_line() {
         "the selected line is drawn in the selection colour"
     );
 }
+
+/// Checks that `svg` is one well-formed element tree (every tag closed in order,
+/// attribute values quoted) and returns the tag names seen.
+fn well_formed(svg: &str) -> Vec<String> {
+    let mut open: Vec<String> = Vec::new();
+    let mut seen = Vec::new();
+    let mut rest = svg;
+    while let Some(start) = rest.find('<') {
+        let end = rest[start..].find('>').expect("every tag ends") + start;
+        let tag = &rest[start + 1..end];
+        assert_eq!(
+            tag.matches('"').count() % 2,
+            0,
+            "quotes balanced in <{tag}>"
+        );
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(open.pop().as_deref(), Some(name), "closing order");
+        } else {
+            let name: String = tag
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            if !tag.ends_with('/') {
+                open.push(name.clone());
+            }
+            seen.push(name);
+        }
+        // Text between tags has no bare '<' or '&' that is not an entity.
+        let text = &rest[end + 1
+            ..rest[end + 1..]
+                .find('<')
+                .map_or(rest.len(), |i| i + end + 1)];
+        assert!(!text.contains('>'), "{text}");
+        rest = &rest[end + 1..];
+    }
+    assert!(open.is_empty(), "unclosed: {open:?}");
+    seen
+}
+
+fn sandbox_app() -> raft_viz::app::App {
+    let o = raft_viz::options::Options {
+        seed: Some(42),
+        ..raft_viz::options::Options::default()
+    };
+    let mut app = raft_viz::app::App::new(&o, 0).expect("valid");
+    app.command(raft_viz::command::Command::Seek(ms(2_000)))
+        .expect("seek");
+    app
+}
+
+#[test]
+fn the_svg_export_is_the_diagram_drawn_as_a_well_formed_document_named_after_the_seed() {
+    let app = sandbox_app();
+    let svg = raft_viz::export::diagram_svg(
+        &app,
+        app.diagram_window(),
+        (800.0, 170.0),
+        &LIGHT,
+        "\"Noto Sans\", sans-serif",
+        "client",
+    );
+    assert!(
+        svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"170\"")
+    );
+    let tags = well_formed(&svg);
+    assert_eq!(tags.first().map(String::as_str), Some("svg"));
+    let lines = tags.iter().filter(|t| *t == "line").count();
+    let d = app.diagram();
+    assert!(
+        lines >= d.lines.len(),
+        "{lines} <line>s for {} messages",
+        d.lines.len()
+    );
+    for name in ["A", "B", "C", "D", "E"] {
+        assert!(svg.contains(&format!(">{name}</text>")), "lane {name}");
+    }
+    assert!(svg.contains("&quot;Noto Sans&quot;"));
+    assert_eq!(
+        raft_viz::export::file_name(&app, "svg"),
+        "raft-seed-42-2000ms.svg"
+    );
+}
+
+#[test]
+fn a_tour_pictures_name_says_its_scene_and_step() {
+    let (o, _) = raft_viz::options::parse("scene=figure-8&step=3", |id| {
+        raft_sim::scene::by_id(id).is_some()
+    });
+    let app = raft_viz::app::App::new(&o, 0).expect("valid");
+    let name = raft_viz::export::file_name(&app, "png");
+    assert!(
+        name.starts_with("figure-8-step-3-") && name.ends_with("ms.png"),
+        "{name}"
+    );
+}
+
+/// The takeaway module draws its pictures of the run it rebuilds from the page's share
+/// link (`export::reopen`): that run must be the page's, to the µs, or the picture would
+/// show another one. Checked on a sandbox the reader changed (a crash, a partition, a
+/// client write, each replayed from the link) at a moment between two milliseconds,
+/// and on a tour step (the Figure 8 scene, §5.4.2).
+#[test]
+fn a_run_rebuilt_from_its_share_link_draws_the_same_pictures() {
+    use raft_viz::command::Command;
+    let mut sandbox = sandbox_app();
+    for cmd in [
+        Command::Crash(NodeId(0)),
+        Command::Seek(Instant::from_micros(2_600_000)),
+        Command::Partition(vec![vec![NodeId(1), NodeId(2)], vec![NodeId(3), NodeId(4)]]),
+        Command::Seek(Instant::from_micros(3_400_000)),
+        Command::Heal,
+        Command::Seek(Instant::from_micros(4_123_457)),
+    ] {
+        sandbox.command(cmd).expect("the reader's change");
+    }
+    assert!(!sandbox.timeline().actions().is_empty());
+    let (o, _) = raft_viz::options::parse("scene=figure-8&step=4", |id| {
+        raft_sim::scene::by_id(id).is_some()
+    });
+    let tour = raft_viz::app::App::new(&o, 0).expect("valid");
+    for app in [sandbox, tour] {
+        let at = app.world().now();
+        let link = raft_viz::share::query(&app);
+        let copy = raft_viz::export::reopen(&link, at).expect("the link opens");
+        assert_eq!(copy.world().now(), at, "{link}");
+        let window = app.diagram_window();
+        let svg = |a: &raft_viz::app::App| {
+            raft_viz::export::diagram_svg(a, window, (800.0, 200.0), &LIGHT, "serif", "client")
+        };
+        assert_eq!(svg(&copy), svg(&app), "{link}");
+        assert_eq!(
+            raft_viz::export::file_name(&copy, "png"),
+            raft_viz::export::file_name(&app, "png")
+        );
+        let frame = |a: &raft_viz::app::App| {
+            let mut r = Recorder::default();
+            raft_viz::draw::draw(&a.frame(), a.stage(), &LIGHT, &mut r);
+            format!("{r:?}")
+        };
+        assert_eq!(frame(&copy), frame(&app), "{link}");
+    }
+}
+
+#[test]
+fn a_link_the_takeaway_module_cannot_read_is_an_error_not_a_picture() {
+    let at = Instant::from_micros(1_000);
+    assert!(raft_viz::export::reopen("scene=no-such-scene", at).is_err());
+    assert!(raft_viz::export::reopen("seed=1&a=%%%", at).is_err());
+}

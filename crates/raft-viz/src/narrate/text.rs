@@ -55,6 +55,9 @@ pub enum Arg<'a> {
     Ppm(u32),
     /// A range of log indexes: "3", or "3–5".
     Range(u64, u64),
+    /// A number counted in tenths, shown to one decimal: 125 is "12.5", -3 is "-0.3"
+    /// (the SVG export's lengths).
+    Tenths(i64),
 }
 
 impl Arg<'_> {
@@ -80,6 +83,12 @@ impl Arg<'_> {
             Arg::Ppm(ppm) => {
                 push_fixed(out, u64::from(ppm), 4);
                 out.push('%');
+            }
+            Arg::Tenths(t) => {
+                if t < 0 {
+                    out.push('-');
+                }
+                push_fixed(out, t.unsigned_abs(), 1);
             }
             Arg::Range(a, b) => {
                 push_u64(out, a);

@@ -11,9 +11,10 @@ use raft_sim::{Op, Preset, Switch};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent};
 
-use super::dom::{focus_select, set_value, value_of};
+use super::dom::{focus_select, message_of, set_value, value_of};
 use super::page::Page;
 use crate::command::{Command, CommandError, NetworkChange, duration_ms, instant_ms};
+use crate::export::Kind;
 use crate::lang::Lang;
 use crate::num::parse_decimal;
 use crate::options::{Controls as ControlsMode, parse_speed};
@@ -91,10 +92,12 @@ pub enum PageAction {
     ZoomIn,
     /// A longer span.
     ZoomOut,
+    /// Take a picture away: the cluster as PNG, the diagram as SVG, or a WebM.
+    TakeAway(Kind),
 }
 
 /// The buttons' `data-cmd` names.
-const BUTTONS: [(&str, PageAction); 32] = [
+const BUTTONS: [(&str, PageAction); 35] = [
     ("next", PageAction::Next),
     ("prev", PageAction::Prev),
     ("replay", PageAction::Replay),
@@ -127,6 +130,9 @@ const BUTTONS: [(&str, PageAction); 32] = [
     ("dismiss", PageAction::Dismiss),
     ("zoomIn", PageAction::ZoomIn),
     ("zoomOut", PageAction::ZoomOut),
+    ("savePng", PageAction::TakeAway(Kind::Png)),
+    ("saveSvg", PageAction::TakeAway(Kind::Svg)),
+    ("record", PageAction::TakeAway(Kind::Record)),
 ];
 
 /// The keys (letters in lower case): most press a button.
@@ -304,6 +310,7 @@ impl Page {
             }
             PageAction::ZoomIn => Command::Zoom(0.5),
             PageAction::ZoomOut => Command::Zoom(2.0),
+            PageAction::TakeAway(kind) => return self.take_away(kind).map_err(|e| message_of(&e)),
         };
         self.command(cmd)
     }

@@ -123,20 +123,9 @@ pub fn focus_select(el: &Element) {
     }
 }
 
-/// `text` with `&`, `"`, `<` and `>` escaped, for HTML text and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Text with the characters HTML reserves escaped (one escaper for the page and the
+/// SVG export).
+pub use crate::svg::escape as escape_html;
 
 /// Turns a thrown JS value into a readable message.
 pub fn message_of(value: &JsValue) -> String {

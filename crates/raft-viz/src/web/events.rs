@@ -223,3 +223,8 @@ pub fn on_diagram_wheel(event: Event) {
 pub fn on_figure_2_toggle(_: Event) {
     with_page(Page::figure_2_toggled);
 }
+
+/// The takeaway module could not make a picture.
+pub fn on_takeaway_failed(why: JsValue) {
+    with_page(|p| p.takeaway_failed(&why));
+}

@@ -34,10 +34,12 @@ pub mod links;
 pub mod notices;
 pub mod page;
 pub mod panic;
+pub mod pictures;
 pub mod protocol_panel;
 pub mod rule_panel;
 pub mod runner;
 pub mod strip;
+pub mod takeaway;
 pub mod tour_card;
 
 /// The heap: talc, sized to grow with the wasm memory, instead of the standard library's

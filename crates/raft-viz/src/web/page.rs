@@ -66,6 +66,8 @@ pub struct Page {
     /// Whether the appendix (the captions beyond the article) has been asked for.
     appendix_asked: bool,
     pub(super) clipboard: Clipboard,
+    /// Tells why the takeaway module failed (a picture's promise rejected).
+    pub(super) takeaway_failed: Closure<dyn FnMut(JsValue)>,
 }
 
 impl core::fmt::Debug for Page {
@@ -180,6 +182,7 @@ impl Page {
             synced: false,
             appendix_asked: false,
             clipboard,
+            takeaway_failed: Closure::<dyn FnMut(JsValue)>::new(events::on_takeaway_failed),
         })
     }
 
