@@ -63,3 +63,37 @@ test('the PNG, SVG and WebM downloads are valid files named after the run', asyn
   await page.close();
 });
 
+
+test('in the tour, in Chinese, the pictures are named after the scene and step, and a recording plays the step again', async () => {
+  const { page, errors } = await suite.open('?scene=figure-8&step=4&lang=zh');
+  await page.waitForFunction(() => window.raftviz.snapshot().tour?.done);
+  const before = await snapshot(page);
+  const save = async (selector, timeout = 10_000) => {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout }), page.click(selector)]);
+    return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
+  };
+  const svg = await save('[data-cmd="saveSvg"]');
+  assert.match(svg.name, /^figure-8-step-4-\d+ms\.svg$/);
+  const text = svg.bytes.toString('utf8');
+  const parsed = await page.evaluate((t) => {
+    const doc = new DOMParser().parseFromString(t, 'image/svg+xml');
+    return { error: doc.getElementsByTagName('parsererror').length, texts: [...doc.getElementsByTagName('text')].map((e) => e.textContent) };
+  }, text);
+  assert.equal(parsed.error, 0);
+  // A lane for each of the scene's five servers.
+  assert.equal(before.nodes.length, 5);
+  for (const { name } of before.nodes) {
+    assert.ok(parsed.texts.includes(name), `lane ${name} in ${parsed.texts}`);
+  }
+  const png = await save('[data-cmd="savePng"]');
+  assert.equal(png.name, svg.name.replace(/\.svg$/, '.png'));
+  const webm = await save('#rv-record', 60_000);
+  assert.match(webm.name, /^figure-8-step-4-\d+ms\.webm$/);
+  assert.deepEqual([...webm.bytes.subarray(0, 4)], [0x1a, 0x45, 0xdf, 0xa3], 'EBML header');
+  const after = await snapshot(page);
+  assert.deepEqual([after.tour.scene, after.tour.step, after.tour.done], ['figure-8', 4, true]);
+  assert.equal(after.timeMs, before.timeMs, 'the step played again, to its moment');
+  assert.equal(await page.getAttribute('#rv-record', 'aria-pressed'), 'false');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -46,6 +46,7 @@ test('the default page weighs no more than the budget in tests/page-budget.json'
   console.log(`page weight: ${total} B (budget ${budget} B): ${files.join(', ')}`);
   assert.ok(!files.some((f) => f.includes('zh.txt')), 'an English page fetched the Chinese catalogue');
   assert.ok(!files.some((f) => f.includes('beyond.txt')), 'the article\'s tour fetched the appendix');
+  assert.ok(!files.some((f) => f.includes('takeaway')), 'the page fetched the pictures\' module before a reader asked');
   assert.ok(
     total <= budget,
     `the page weighs ${total} B gzipped, over the budget of ${budget} B in tests/page-budget.json (${files.join(', ')})`,

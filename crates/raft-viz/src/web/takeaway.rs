@@ -36,6 +36,7 @@ use super::dom::{self, Listener, concat, err};
 use super::page::{CANVAS_ID, css_var};
 use crate::diagram::Window;
 use crate::export::{self, Kind};
+use crate::num::decimal;
 use crate::theme::{DARK, LIGHT};
 
 /// The PNG's pixels per CSS pixel.
@@ -222,7 +223,11 @@ fn snapshot_field(name: &str) -> Result<JsValue, JsValue> {
 /// A seek of the page to `t` exactly (the API takes ms, and truncates to the µs).
 fn seek(t: Instant) -> Result<(), JsValue> {
     let ms = (t.as_micros() as f64 + 0.5) / 1_000.0;
-    command(&format!("{{\"type\":\"seek\",\"ms\":{ms}}}"))
+    command(&concat(&[
+        "{\"type\":\"seek\",\"ms\":",
+        &decimal(ms, 4),
+        "}",
+    ]))
 }
 
 fn now_ms() -> f64 {
